@@ -1,0 +1,166 @@
+/**
+ * npm run bench:nlp: trains the product's classifier (same algorithm and features; per-format
+ * options in scripts/nlp/profiles.ts) on each shared dataset and reports quality on a
+ * fixed-seed validation split cut from `train`, training time, throughput and latency on one
+ * core. Prints a table; writes bench/results/nlp.json.
+ *
+ * Datasets: $PARLEY_DATASETS (relative to the repo root) or ../shared/datasets.
+ * `--quick` skips the slower extra rows (clinc official val, Chinese segmentation ablation).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DomainText, readBanking77, readClinc, readComplaints } from '../../scripts/nlp/formats.js';
+import { type EvalResult, evaluate, round } from '../../scripts/nlp/measure.js';
+import { datasetsDir, REPO_ROOT } from '../../scripts/nlp/paths.js';
+import { trainOptionsFor } from '../../scripts/nlp/profiles.js';
+import { DEFAULT_FEATURES, type FeatureConfig } from '../../src/nlp/features.js';
+import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
+import { stratifiedSplit } from '../../src/nlp/split.js';
+import { type LabelledText, type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
+
+const SPLIT_SEED = 42;
+const VALIDATION_SHARE = 0.2;
+/** reviews-zh: long reviews, 62k of them; a fixed sample keeps the benchmark to a minute. */
+const ZH_TRAIN_SAMPLE = 15_000;
+const ZH_EVAL_SAMPLE = 5_000;
+/** Cross-domain: the hidden test is food-delivery reviews, so hold out the food domains. */
+const ZH_FOOD_DOMAINS = new Set(['水果', '蒙牛']);
+
+interface Row extends EvalResult {
+  name: string;
+  split: string;
+  train_examples: number;
+  train_seconds: number;
+  features: number;
+}
+
+const quick = process.argv.includes('--quick');
+const rows: Row[] = [];
+
+function run(
+  name: string,
+  split: string,
+  train: LabelledText[],
+  test: LabelledText[],
+  opts: TrainOptions,
+): void {
+  const t0 = performance.now();
+  const model = trainTextClassifier(train, opts);
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const r = evaluate(model, test);
+  rows.push({
+    name,
+    split,
+    train_examples: train.length,
+    train_seconds: round(trainSeconds, 2),
+    features: model.vocabulary.size,
+    ...r,
+  });
+  printRow(rows[rows.length - 1]!);
+}
+
+function validationSplit<T extends LabelledText>(all: readonly T[]): { train: T[]; holdout: T[] } {
+  return stratifiedSplit(all, (e) => e.label, VALIDATION_SHARE, SPLIT_SEED);
+}
+
+function sample<T>(items: readonly T[], n: number): T[] {
+  return shuffleInPlace([...items], mulberry32(SPLIT_SEED)).slice(0, n);
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '' : (x * 100).toFixed(1));
+
+function printHeader(): void {
+  process.stdout.write(
+    `${'dataset'.padEnd(30)} ${'split'.padEnd(26)} ${'n_train'.padStart(7)} ${'acc%'.padStart(6)} ${'mF1%'.padStart(6)}` +
+      ` ${'in%'.padStart(6)} ${'oosR%'.padStart(6)} ${'train_s'.padStart(7)} ${'msg/s'.padStart(7)}` +
+      ` ${'p50ms'.padStart(6)} ${'p99ms'.padStart(6)}\n`,
+  );
+}
+
+function printRow(r: Row): void {
+  process.stdout.write(
+    `${r.name.padEnd(30)} ${r.split.padEnd(26)} ${String(r.train_examples).padStart(7)} ${pct(r.accuracy).padStart(6)}` +
+      ` ${pct(r.macro_f1).padStart(6)} ${pct(r.in_scope_accuracy).padStart(6)} ${pct(r.oos_recall).padStart(6)}` +
+      ` ${r.train_seconds.toFixed(1).padStart(7)} ${String(r.per_second).padStart(7)}` +
+      ` ${r.p50_ms.toFixed(3).padStart(6)} ${r.p99_ms.toFixed(3).padStart(6)}\n`,
+  );
+}
+
+function main(): void {
+  const dir = datasetsDir();
+  process.stdout.write(
+    `datasets: ${dir}\nvalidation: stratified ${VALIDATION_SHARE * 100}% of train, seed ${SPLIT_SEED}\n\n`,
+  );
+  printHeader();
+
+  const complaintsFile = join(dir, 'complaints-en/train.csv');
+  if (existsSync(complaintsFile)) {
+    const { train, holdout } = validationSplit(readComplaints(complaintsFile));
+    run('complaints-en', 'train 80/20', train, holdout, trainOptionsFor('complaints'));
+  }
+
+  const bankingFile = join(dir, 'banking77/train.csv');
+  if (existsSync(bankingFile)) {
+    const { train, holdout } = validationSplit(readBanking77(bankingFile));
+    run('banking77', 'train 80/20', train, holdout, trainOptionsFor('banking77'));
+  }
+
+  const clincFile = join(dir, 'clinc150/train_val.json');
+  if (existsSync(clincFile)) {
+    const all = readClinc(clincFile, 'train');
+    const { train, holdout } = validationSplit(all);
+    run('clinc150', 'train+oos_train 80/20', train, holdout, trainOptionsFor('clinc150'));
+    if (!quick) {
+      run('clinc150', 'train -> val+oos_val', all, readClinc(clincFile, 'val'), trainOptionsFor('clinc150'));
+    }
+  }
+
+  const zhFile = join(dir, 'reviews-zh/train.csv');
+  if (existsSync(zhFile)) {
+    const all: DomainText[] = readComplaints(zhFile);
+    const { train, holdout } = validationSplit(all);
+    const zhTrain = sample(train, ZH_TRAIN_SAMPLE);
+    const zhEval = sample(holdout, ZH_EVAL_SAMPLE);
+    const crossTrain = sample(
+      all.filter((e) => !ZH_FOOD_DOMAINS.has(e.domain)),
+      ZH_TRAIN_SAMPLE,
+    );
+    const crossEval = sample(
+      all.filter((e) => ZH_FOOD_DOMAINS.has(e.domain)),
+      ZH_EVAL_SAMPLE,
+    );
+    const variants: [string, Partial<FeatureConfig>][] = quick
+      ? [['', {}]]
+      : [
+          ['', {}],
+          [' [seg: char 1-3 only]', { zhWords: false }],
+          [' [seg: ICU words only]', { zhCharNgrams: null }],
+        ];
+    for (const [suffix, features] of variants) {
+      const opts = { ...trainOptionsFor('reviews-zh'), features };
+      run(`reviews-zh${suffix}`, 'train 80/20 (sampled)', zhTrain, zhEval, opts);
+      run(`reviews-zh${suffix}`, 'cross-domain -> food', crossTrain, crossEval, opts);
+    }
+  }
+
+  const out = join(REPO_ROOT, 'bench/results/nlp.json');
+  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        generated: new Date().toISOString(),
+        node: process.version,
+        datasets: dir,
+        split: { share: VALIDATION_SHARE, seed: SPLIT_SEED },
+        features: DEFAULT_FEATURES,
+        rows,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`\nwrote ${out}\n`);
+}
+
+main();

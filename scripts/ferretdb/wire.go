@@ -1,0 +1,194 @@
+package main
+
+// Minimal MongoDB wire-protocol helpers: just enough to frame messages and to
+// recognise the write commands that must be serialised per collection.
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
+)
+
+const (
+	opMsg = 2013 // OP_MSG
+
+	msgHeaderLen = 16 // messageLength, requestID, responseTo, opCode
+
+	flagChecksumPresent = 1 << 0
+	flagMoreToCome      = 1 << 1
+
+	// maxRequestLen is MongoDB's (and FerretDB's) maxMessageSizeBytes.
+	maxRequestLen = 48_000_000
+	// maxReplyLen is a little more generous: the proxy must never reject a reply
+	// FerretDB itself chose to send.
+	maxReplyLen = 64 << 20
+
+	// Buffers above this size are not kept for reuse by an idle connection.
+	keepBufLen = 1 << 20
+)
+
+var errBadLength = errors.New("invalid message length")
+
+// readMsg reads one length-prefixed wire message from r.
+//
+// It returns io.EOF only if the stream ended cleanly between two messages.
+// The returned slice aliases *buf (reused between calls) unless the message is big.
+func readMsg(r *bufio.Reader, buf *[]byte, max int) ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, err // io.EOF when nothing was read, io.ErrUnexpectedEOF otherwise
+	}
+
+	n := int(int32(binary.LittleEndian.Uint32(hdr[:])))
+	if n < msgHeaderLen || n > max {
+		return nil, fmt.Errorf("%w: %d", errBadLength, n)
+	}
+
+	var b []byte
+	switch {
+	case n > keepBufLen:
+		b = make([]byte, n)
+	case cap(*buf) >= n:
+		b = (*buf)[:n]
+	default:
+		*buf = make([]byte, n, max2(n, 16<<10))
+		b = *buf
+	}
+
+	copy(b, hdr[:])
+	if _, err := io.ReadFull(r, b[4:]); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+
+	return b, nil
+}
+
+func max2(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func opCode(msg []byte) int32 {
+	return int32(binary.LittleEndian.Uint32(msg[12:16]))
+}
+
+// msgFlags returns OP_MSG flag bits; ok is false for other opcodes or a truncated message.
+func msgFlags(msg []byte) (flags uint32, ok bool) {
+	if len(msg) < msgHeaderLen+4 || opCode(msg) != opMsg {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint32(msg[16:20]), true
+}
+
+// moreToCome reports whether msg is an OP_MSG with the moreToCome flag:
+// for a request it means no reply follows; for a reply, that another reply follows.
+func moreToCome(msg []byte) bool {
+	flags, ok := msgFlags(msg)
+	return ok && flags&flagMoreToCome != 0
+}
+
+// msgBody returns the kind-0 section (the command document) of an OP_MSG.
+func msgBody(msg []byte) (bsoncore.Document, bool) {
+	flags, ok := msgFlags(msg)
+	if !ok {
+		return nil, false
+	}
+
+	end := len(msg)
+	if flags&flagChecksumPresent != 0 {
+		end -= 4
+	}
+
+	for pos := msgHeaderLen + 4; pos < end; {
+		kind := msg[pos]
+		pos++
+		if pos+4 > end {
+			return nil, false
+		}
+		l := int(int32(binary.LittleEndian.Uint32(msg[pos : pos+4])))
+
+		switch kind {
+		case 0: // body: exactly one BSON document
+			if l < 5 || l > end-pos {
+				return nil, false
+			}
+			return bsoncore.Document(msg[pos : pos+l]), true
+
+		case 1: // document sequence: int32 size (including itself), cstring id, documents
+			if l < 4 || l > end-pos {
+				return nil, false
+			}
+			pos += l
+
+		default: // kind 2 is internal to MongoDB; anything else is unknown
+			return nil, false
+		}
+	}
+
+	return nil, false
+}
+
+// lockedCommands are the commands that read and then write documents; FerretDB v1
+// does that non-atomically, so they are serialised per collection.
+var lockedCommands = map[string]bool{
+	"insert":        true,
+	"update":        true,
+	"delete":        true,
+	"findAndModify": true,
+	"findandmodify": true, // legacy spelling, still accepted by MongoDB
+}
+
+// writeLockKey returns the per-collection lock key ("db\x00collection") for a
+// write command, or "" if msg needs no lock.
+func writeLockKey(msg []byte) string {
+	body, ok := msgBody(msg)
+	if !ok {
+		return ""
+	}
+
+	first, err := body.IndexErr(0)
+	if err != nil {
+		return ""
+	}
+	cmd, err := first.KeyErr()
+	if err != nil || !lockedCommands[cmd] {
+		return ""
+	}
+	v, err := first.ValueErr()
+	if err != nil {
+		return ""
+	}
+	coll, ok := v.StringValueOK()
+	if !ok {
+		return "" // malformed; FerretDB will reject it
+	}
+
+	var db string
+	if v, err := body.LookupErr("$db"); err == nil {
+		db, _ = v.StringValueOK()
+	}
+
+	return db + "\x00" + coll
+}
+
+// buildMsg builds an OP_MSG request with a single body document.
+func buildMsg(requestID int32, doc bsoncore.Document) []byte {
+	n := msgHeaderLen + 4 + 1 + len(doc)
+	b := make([]byte, 0, n)
+	b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	b = binary.LittleEndian.AppendUint32(b, uint32(requestID))
+	b = binary.LittleEndian.AppendUint32(b, 0)     // responseTo
+	b = binary.LittleEndian.AppendUint32(b, opMsg) // opCode
+	b = binary.LittleEndian.AppendUint32(b, 0)     // flags
+	b = append(b, 0)                               // section kind 0
+	return append(b, doc...)
+}

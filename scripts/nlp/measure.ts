@@ -1,0 +1,65 @@
+import { accuracy, accuracyExcluding, macroF1, recallOf } from '../../src/nlp/metrics.js';
+import type { TextClassifier } from '../../src/nlp/text-classifier.js';
+import type { LabelledText } from '../../src/nlp/trainer.js';
+import { OOS_LABEL } from './formats.js';
+
+export interface EvalResult {
+  examples: number;
+  accuracy: number;
+  macro_f1: number;
+  /** clinc150 only. */
+  oos_recall?: number;
+  in_scope_accuracy?: number;
+  per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+/**
+ * Scores a model on labelled messages and times it on one core: one warm-up pass (JIT), then
+ * per-message latencies over at least `minTimed` classifications (repeating the set if small).
+ */
+export function evaluate(
+  model: TextClassifier,
+  test: readonly LabelledText[],
+  minTimed = 20_000,
+): EvalResult {
+  const gold = test.map((e) => e.label);
+  const predicted = test.map((e) => model.predict(e.text).label);
+  const hasOos = gold.includes(OOS_LABEL) && model.labels.includes(OOS_LABEL);
+  const texts = test.map((e) => e.text);
+  const rounds = Math.max(1, Math.ceil(minTimed / Math.max(1, texts.length)));
+  const lat = new Float64Array(rounds * texts.length);
+  let n = 0;
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const t of texts) {
+      const t0 = performance.now();
+      model.predict(t);
+      lat[n++] = performance.now() - t0;
+    }
+  }
+  const elapsed = performance.now() - start;
+  lat.sort();
+  const q = (p: number) => lat[Math.min(n - 1, Math.floor(p * n))] ?? 0;
+  return {
+    examples: test.length,
+    accuracy: round(accuracy(gold, predicted)),
+    macro_f1: round(macroF1(gold, predicted)),
+    ...(hasOos
+      ? {
+          oos_recall: round(recallOf(gold, predicted, OOS_LABEL)),
+          in_scope_accuracy: round(accuracyExcluding(gold, predicted, OOS_LABEL)),
+        }
+      : {}),
+    // Wall time including the timer calls themselves: a slight underestimate of throughput.
+    per_second: Math.round(n / (elapsed / 1000)),
+    p50_ms: round(q(0.5)),
+    p99_ms: round(q(0.99)),
+  };
+}
+
+export function round(x: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,27 @@
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { StaffDirectory } from './auth/staff-directory.js';
+import type { StaffSessions } from './auth/staff-session.js';
+import type { VisitorTokens } from './auth/visitor-token.js';
+import type { Config } from './config/load-config.js';
+import type { EventBus } from './core/events/domain-events.js';
+import type { IngestPipeline } from './core/ingest/ingest-pipeline.js';
+import type { Stores } from './core/ports/store.js';
+import type { Models } from './db/models.js';
+import type { Logger } from './infra/logger.js';
+
+/** What the edges (HTTP routes, socket namespaces, workers) are given; built once in app.ts. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  mongo: Connection;
+  redis: Redis;
+  redisPrefix: string;
+  models: Models;
+  stores: Stores;
+  events: EventBus;
+  pipeline: IngestPipeline;
+  staff: StaffDirectory;
+  sessions: StaffSessions;
+  visitors: VisitorTokens;
+}

@@ -1,0 +1,84 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/**
+ * Every environment variable Parley reads, with its default and what it means.
+ * The README's configuration table is written from this schema; keep them in step.
+ */
+const Bool = Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')]);
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+    description: 'development | production | test',
+  }),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface the HTTP server binds to' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'HTTP and Socket.IO port' }),
+  PUBLIC_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'Base URL people open (default http://localhost:PORT)' }),
+  ),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'pino log level' },
+  ),
+  DATA_DIR: Type.String({ default: './.data', minLength: 1, description: 'Where embedded servers keep data' }),
+  MONGODB_URI: Type.Optional(
+    Type.String({
+      pattern: '^mongodb(\\+srv)?://',
+      description: 'MongoDB (or FerretDB) URI; unset = embedded server under DATA_DIR',
+    }),
+  ),
+  MONGODB_DB: Type.String({
+    default: 'parley',
+    pattern: '^[A-Za-z0-9_-]{1,60}$',
+    description: 'Database name used when MONGODB_URI names none',
+  }),
+  EMBEDDED_MONGODB: Type.Union(
+    [Type.Literal('auto'), Type.Literal('mongodb-memory-server'), Type.Literal('ferretdb')],
+    {
+      default: 'auto',
+      description: 'Embedded MongoDB when MONGODB_URI is unset: auto tries mongodb-memory-server, then FerretDB',
+    },
+  ),
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'Redis URL; unset = redis-server from PATH as a child' }),
+  ),
+  SESSION_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description: 'Signs widget visitor tokens; unset = generated once and kept in DATA_DIR/secret',
+    }),
+  ),
+  SESSION_TTL_SECONDS: Type.Integer({ default: 43200, minimum: 60, description: 'Staff session lifetime' }),
+  ADMIN_EMAIL: Type.String({ default: 'admin@parley.local', pattern: '^[^@\\s]+@[^@\\s]+$', description: 'First admin account' }),
+  ADMIN_PASSWORD: Type.Optional(
+    Type.String({
+      minLength: 8,
+      description: 'First admin password; unset = a random one is printed once at first start',
+    }),
+  ),
+  INTEGRATION_API_KEY: Type.Optional(
+    Type.String({ minLength: 16, description: 'x-api-key for POST /api/v1/messages from integrations' }),
+  ),
+  RUN_WORKERS: Type.Union([Bool], {
+    default: 'true',
+    description: 'Run the BullMQ workers inside the app process (false when they run apart)',
+  }),
+  SLA_FIRST_RESPONSE_MINUTES: Type.Integer({
+    default: 60,
+    minimum: 1,
+    description: 'First-response SLA for consultations',
+  }),
+  SLA_COMPLAINT_FIRST_RESPONSE_MINUTES: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description: 'First-response SLA for complaints',
+  }),
+  SLA_SCAN_INTERVAL_SECONDS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description: 'How often the SLA worker looks for breaches',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, description: 'Grace period on SIGTERM' }),
+});
+
+export type Env = Static<typeof EnvSchema>;

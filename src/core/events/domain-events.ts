@@ -1,0 +1,35 @@
+import type { MessageView, TicketView } from '../views/views.js';
+
+/** Everything the domain announces. Gateways, the Slack mirror and workers subscribe. */
+export interface DomainEventMap {
+  /** A message was persisted (customer, agent, bot or system). */
+  'message.stored': { message: MessageView };
+  /** A ticket was opened for a conversation. */
+  'ticket.opened': { ticket: TicketView };
+  /** A ticket changed (kind, priority, status, assignee, SLA). */
+  'ticket.updated': { ticket: TicketView };
+  /** A staff reply was stored and must reach the customer on their channel. */
+  'reply.sent': { message: MessageView; ticket: TicketView | null };
+  /** A ticket missed its first-response deadline. */
+  'sla.breached': { ticket: TicketView };
+}
+
+export type DomainEventType = keyof DomainEventMap;
+
+export interface DomainEvent<T extends DomainEventType = DomainEventType> {
+  type: T;
+  payload: DomainEventMap[T];
+  at: string;
+}
+
+export type EventHandler<T extends DomainEventType> = (event: DomainEvent<T>) => void | Promise<void>;
+
+/**
+ * Publish/subscribe between parts (and, in the Redis implementation, between processes).
+ * Delivery is at-most-once and for live updates only: the source of truth is MongoDB, and
+ * clients catch up from it after a reconnect.
+ */
+export interface EventBus {
+  publish<T extends DomainEventType>(type: T, payload: DomainEventMap[T]): Promise<void>;
+  subscribe<T extends DomainEventType>(type: T, handler: EventHandler<T>): () => void;
+}

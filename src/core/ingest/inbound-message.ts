@@ -1,0 +1,19 @@
+import type { Channel } from '../views/views.js';
+
+/** One customer message from any channel, after its adapter translated the platform's event. */
+export interface InboundMessage {
+  channel: Channel;
+  /** The sender on that channel: widget visitor id, Slack/Discord user id, integration's user id. */
+  externalUserId: string;
+  text: string;
+  /** The platform's id for this message (Slack ts, Discord snowflake): a platform retry is stored once. */
+  externalMessageId?: string;
+  /** The client's id for this message (widget, API): a resend after a reconnect is stored once. */
+  clientMessageId?: string;
+  displayName?: string;
+  email?: string;
+  /** Where to answer on the platform (channel / thread ids). */
+  channelRef?: Record<string, string>;
+}
+
+export const MAX_MESSAGE_LENGTH = 10000;

@@ -1,0 +1,44 @@
+import type { Connection } from 'mongoose';
+import { agentSchema } from './models/agent.js';
+import { auditLogSchema } from './models/audit-log.js';
+import { campaignSchema, deliverySchema } from './models/campaign.js';
+import { conversationSchema } from './models/conversation.js';
+import { counterSchema } from './models/counter.js';
+import { customerSchema } from './models/customer.js';
+import { faqArticleSchema } from './models/faq-article.js';
+import { identitySchema } from './models/identity.js';
+import { interactionSchema } from './models/interaction.js';
+import { messageSchema } from './models/message.js';
+import { needSchema } from './models/need.js';
+import { orderSchema } from './models/order.js';
+import { segmentationRunSchema, segmentSchema } from './models/segment.js';
+import { ticketSchema } from './models/ticket.js';
+
+/** Registers every model on one connection; each test database gets its own set. */
+export function createModels(conn: Connection) {
+  return {
+    Customer: conn.model('Customer', customerSchema, 'customers'),
+    Identity: conn.model('Identity', identitySchema, 'identities'),
+    Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
+    Message: conn.model('Message', messageSchema, 'messages'),
+    Ticket: conn.model('Ticket', ticketSchema, 'tickets'),
+    Agent: conn.model('Agent', agentSchema, 'agents'),
+    Interaction: conn.model('Interaction', interactionSchema, 'interactions'),
+    Need: conn.model('Need', needSchema, 'needs'),
+    Order: conn.model('Order', orderSchema, 'orders'),
+    FaqArticle: conn.model('FaqArticle', faqArticleSchema, 'faq_articles'),
+    Segment: conn.model('Segment', segmentSchema, 'segments'),
+    SegmentationRun: conn.model('SegmentationRun', segmentationRunSchema, 'segmentation_runs'),
+    Campaign: conn.model('Campaign', campaignSchema, 'campaigns'),
+    Delivery: conn.model('Delivery', deliverySchema, 'deliveries'),
+    AuditLog: conn.model('AuditLog', auditLogSchema, 'audit_logs'),
+    Counter: conn.model('Counter', counterSchema, 'counters'),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Builds every index before traffic, so uniqueness (idempotency) holds from the first message. */
+export async function syncIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.createIndexes();
+}

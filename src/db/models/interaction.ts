@@ -1,0 +1,18 @@
+import { type InferSchemaType, Schema } from 'mongoose';
+
+/** A touchpoint logged by staff or a channel: call, visit, email, chat, note. */
+export const interactionSchema = new Schema(
+  {
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    kind: { type: String, enum: ['call', 'visit', 'email', 'chat', 'note'], required: true },
+    summary: { type: String, required: true, maxlength: 5000 },
+    agentId: { type: Schema.Types.ObjectId },
+    ticketId: { type: Schema.Types.ObjectId },
+    occurredAt: { type: Date, default: () => new Date() },
+    dayKey: { type: String, required: true }, // 'YYYY-MM-DD' for daily counts
+  },
+  { timestamps: true },
+);
+interactionSchema.index({ customerId: 1, occurredAt: -1 });
+
+export type InteractionDoc = InferSchemaType<typeof interactionSchema>;

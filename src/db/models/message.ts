@@ -1,0 +1,52 @@
+import { type InferSchemaType, Schema } from 'mongoose';
+import { CHANNELS } from './channel.js';
+
+/** One message in a conversation, from the customer, an agent, the bot or the system. */
+export const messageSchema = new Schema(
+  {
+    conversationId: { type: Schema.Types.ObjectId, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    author: {
+      kind: { type: String, enum: ['customer', 'agent', 'bot', 'system'], required: true },
+      id: { type: String }, // agent id for agents, customer id for customers
+    },
+    text: { type: String, required: true, maxlength: 10000 },
+    // `${channel}:${platform message id}`: a platform retry (Slack resend) is stored once.
+    sourceKey: { type: String },
+    // `${author kind}:${author id}:${client message id}`: a widget/console resend is stored once.
+    clientKey: { type: String },
+    clientMessageId: { type: String, maxlength: 100 }, // the sender's own id, echoed back to it
+    // For bot answers: `bot:${inbound message id}`, so re-running the pipeline answers once.
+    replyKey: { type: String },
+    inReplyTo: { type: Schema.Types.ObjectId }, // the inbound message a bot answer responds to
+    ticketId: { type: Schema.Types.ObjectId },
+    classification: {
+      language: { type: String },
+      intent: { type: String },
+      confidence: { type: Number },
+      sentiment: { type: Number },
+      urgency: { type: Number },
+      kind: { type: String },
+      modelVersion: { type: String },
+    },
+    // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
+    processedAt: { type: Date },
+    // Outbound delivery to the customer's platform (Slack/Discord); widget delivery is live + history.
+    delivery: {
+      status: { type: String, enum: ['pending', 'sent', 'failed'] },
+      externalId: { type: String },
+      attempts: { type: Number, default: 0 },
+      error: { type: String },
+    },
+  },
+  { timestamps: true },
+);
+messageSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
+messageSchema.index({ clientKey: 1 }, { unique: true, sparse: true });
+messageSchema.index({ replyKey: 1 }, { unique: true, sparse: true });
+messageSchema.index({ conversationId: 1, createdAt: 1 });
+messageSchema.index({ customerId: 1, createdAt: 1 });
+
+export type MessageDoc = InferSchemaType<typeof messageSchema>;

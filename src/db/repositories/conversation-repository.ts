@@ -1,0 +1,42 @@
+import { Types } from 'mongoose';
+import type { ConversationStore } from '../../core/ports/store.js';
+import { retryOnDuplicate } from '../duplicate-key.js';
+import type { Models } from '../models.js';
+import { isObjectId } from './object-id.js';
+import { type LeanConversation, toConversationView } from './to-view.js';
+
+export function createConversationRepository(m: Models): ConversationStore {
+  return {
+    async openFor({ customerId, channel, channelRef, at }) {
+      const openKey = `${customerId}:${channel}`;
+      const fresh = new Types.ObjectId();
+      const doc = await retryOnDuplicate(() =>
+        m.Conversation.findOneAndUpdate(
+          { openKey },
+          {
+            $setOnInsert: { _id: fresh, customerId, channel, status: 'open', lastMessageAt: at },
+            ...(channelRef ? { $set: { channelRef } } : {}),
+          },
+          { upsert: true, new: true, lean: true },
+        ),
+      );
+      if (!doc) throw new Error('conversation upsert returned nothing');
+      const created = doc._id.equals(fresh);
+      if (created) await m.Customer.updateOne({ _id: customerId }, { $inc: { 'stats.conversations': 1 } });
+      return { conversation: toConversationView(doc as LeanConversation), created };
+    },
+
+    async get(id) {
+      if (!isObjectId(id)) return null;
+      const doc = await m.Conversation.findById(id).lean();
+      return doc ? toConversationView(doc as LeanConversation) : null;
+    },
+
+    async touch(id, at, language) {
+      await m.Conversation.updateOne(
+        { _id: id },
+        { $max: { lastMessageAt: at }, ...(language ? { $set: { language } } : {}) },
+      );
+    },
+  };
+}

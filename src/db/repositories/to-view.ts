@@ -1,0 +1,110 @@
+import type { Types } from 'mongoose';
+import type { Intent, Language } from '../../core/ports/classifier.js';
+import type {
+  Channel,
+  ConversationView,
+  MessageView,
+  StoredClassification,
+  TicketKind,
+  TicketPriority,
+  TicketStatus,
+  TicketView,
+} from '../../core/views/views.js';
+
+/** Lean documents as read from MongoDB; mapped here to the domain's plain views. */
+type Id = Types.ObjectId;
+
+export interface LeanMessage {
+  _id: Id;
+  conversationId: Id;
+  customerId: Id;
+  ticketId?: Id | null;
+  channel: string;
+  direction: string;
+  author: { kind: string; id?: string | null };
+  text: string;
+  clientMessageId?: string | null;
+  classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
+  processedAt?: Date | null;
+  createdAt: Date;
+}
+
+export function toMessageView(d: LeanMessage): MessageView {
+  const c = d.classification;
+  return {
+    id: String(d._id),
+    conversationId: String(d.conversationId),
+    customerId: String(d.customerId),
+    ...(d.ticketId ? { ticketId: String(d.ticketId) } : {}),
+    channel: d.channel as Channel,
+    direction: d.direction as 'in' | 'out',
+    author: { kind: d.author.kind as MessageView['author']['kind'], ...(d.author.id ? { id: d.author.id } : {}) },
+    text: d.text,
+    ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
+    ...(c?.intent ? { classification: c as StoredClassification } : {}),
+    processed: Boolean(d.processedAt),
+    createdAt: d.createdAt.toISOString(),
+  };
+}
+
+export interface LeanTicket {
+  _id: Id;
+  number: number;
+  kind: string;
+  status: string;
+  priority: string;
+  customerId: Id;
+  conversationId: Id;
+  channel: string;
+  subject?: string | null;
+  language?: string | null;
+  intent?: string | null;
+  assigneeId?: Id | null;
+  sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
+  messageCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toTicketView(d: LeanTicket): TicketView {
+  return {
+    id: String(d._id),
+    number: d.number,
+    kind: d.kind as TicketKind,
+    status: d.status as TicketStatus,
+    priority: d.priority as TicketPriority,
+    customerId: String(d.customerId),
+    conversationId: String(d.conversationId),
+    channel: d.channel as Channel,
+    ...(d.subject ? { subject: d.subject } : {}),
+    ...(d.language ? { language: d.language as Language } : {}),
+    ...(d.intent ? { intent: d.intent as Intent } : {}),
+    ...(d.assigneeId ? { assigneeId: String(d.assigneeId) } : {}),
+    sla: {
+      firstResponseDueAt: d.sla.firstResponseDueAt.toISOString(),
+      ...(d.sla.firstRespondedAt ? { firstRespondedAt: d.sla.firstRespondedAt.toISOString() } : {}),
+      ...(d.sla.breachedAt ? { breachedAt: d.sla.breachedAt.toISOString() } : {}),
+    },
+    messageCount: d.messageCount,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+export interface LeanConversation {
+  _id: Id;
+  customerId: Id;
+  channel: string;
+  status: string;
+  channelRef?: Record<string, string> | null;
+}
+
+export function toConversationView(d: LeanConversation): ConversationView {
+  return {
+    id: String(d._id),
+    customerId: String(d.customerId),
+    channel: d.channel as Channel,
+    status: d.status as 'open' | 'resolved',
+    ...(d.channelRef ? { channelRef: d.channelRef } : {}),
+  };
+}

@@ -1,0 +1,37 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type DomainErrorCode } from '../core/errors.js';
+
+export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+};
+
+/**
+ * One translation from errors to responses: domain errors keep their message, request
+ * validation errors say what was wrong, and anything unexpected is logged and answered with a
+ * generic 500 that reveals nothing.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
+    if (err instanceof DomainError) {
+      return reply.status(STATUS_BY_CODE[err.code]).send({ error: err.code, message: err.message });
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      return reply.status(400).send({ error: 'validation_failed', message: fe.message });
+    }
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, body too large, unsupported media type…
+      return reply.status(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: 'internal', message: 'Something went wrong on our side.' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url}` }),
+  );
+}

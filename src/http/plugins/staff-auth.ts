@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { StaffSession, StaffSessions } from '../../auth/staff-session.js';
+import type { Role } from '../../db/models/agent.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff?: StaffSession;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+}
+
+/** A preHandler that admits signed-in staff, optionally only some roles. */
+export function requireStaff(sessions: StaffSessions, roles?: readonly Role[]): preHandlerHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const session = await sessions.get(bearerToken(request));
+    if (!session) {
+      return reply.status(401).send({ error: 'unauthorized', message: 'Sign in first (Authorization: Bearer <token>).' });
+    }
+    if (roles && !roles.includes(session.role)) {
+      return reply.status(403).send({ error: 'forbidden', message: `This needs the role ${roles.join(' or ')}.` });
+    }
+    request.staff = session;
+  };
+}
+
+/** The signed-in staff member; only valid behind requireStaff. */
+export function staffOf(request: FastifyRequest): StaffSession {
+  if (!request.staff) throw new Error('staffOf used on a route without requireStaff');
+  return request.staff;
+}

@@ -1,0 +1,21 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from './logger.js';
+
+/** Opens a dedicated mongoose connection (not the global one), so tests can hold several. */
+export async function connectMongo(uri: string, dbName: string, log: Logger): Promise<Connection> {
+  // A database named in the URI path wins over MONGODB_DB.
+  const named = new URL(uri.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.replace(/^\//, '');
+  const conn = mongoose.createConnection(uri, {
+    dbName: named || dbName,
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: false, // indexes are built explicitly at start (syncIndexes), before traffic
+  });
+  await conn.asPromise();
+  log.info({ db: conn.name }, 'connected to MongoDB');
+  return conn;
+}
+
+export async function pingMongo(conn: Connection): Promise<void> {
+  if (!conn.db) throw new Error('MongoDB connection not open');
+  await conn.db.admin().ping();
+}

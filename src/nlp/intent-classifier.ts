@@ -1,0 +1,74 @@
+import {
+  type Classification,
+  INTENTS,
+  type Intent,
+  type MessageClassifier,
+  type TicketKindOrNone,
+} from '../core/ports/classifier.js';
+import { detectLanguage } from './language.js';
+import { sentimentScore } from './sentiment.js';
+import type { TextClassifier } from './text-classifier.js';
+import { urgencyScore } from './urgency.js';
+
+/**
+ * Who must act on an intent:
+ * - complaint                -> complaint (a person always handles complaints);
+ * - consultation, ask_human  -> consultation (a question or request for a person);
+ * - order_status, greeting, thanks_bye, out_of_scope -> none (the bot answers; the hand-off
+ *   policy may still escalate later, e.g. low confidence twice or "that did not help").
+ */
+export function kindOfIntent(intent: Intent): TicketKindOrNone {
+  switch (intent) {
+    case 'complaint':
+      return 'complaint';
+    case 'consultation':
+    case 'ask_human':
+      return 'consultation';
+    default:
+      return 'none';
+  }
+}
+
+export interface IntentClassifierOptions {
+  /**
+   * Below this calibrated confidence the intent becomes out_of_scope (0 = never). The hand-off
+   * policy has its own thresholds; this one only guards against confident-looking noise.
+   */
+  minConfidence?: number;
+}
+
+const INTENT_SET: ReadonlySet<string> = new Set(INTENTS);
+
+function isIntent(label: string): label is Intent {
+  return INTENT_SET.has(label);
+}
+
+/** Wraps a trained intent model (labels must be port intents) as the MessageClassifier port. */
+export function createIntentClassifier(
+  model: TextClassifier,
+  options: IntentClassifierOptions = {},
+): MessageClassifier {
+  const unknown = model.labels.filter((l) => !isIntent(l));
+  if (unknown.length > 0) throw new Error(`model has labels that are not intents: ${unknown.join(', ')}`);
+  const minConfidence = options.minConfidence ?? 0;
+  return {
+    version: model.version,
+    classify(text: string): Classification {
+      const p = model.predict(text);
+      let intent = p.label as Intent;
+      let confidence = p.confidence;
+      if (intent !== 'out_of_scope' && confidence < minConfidence) {
+        confidence = 1 - confidence;
+        intent = 'out_of_scope';
+      }
+      return {
+        language: detectLanguage(text),
+        intent,
+        confidence: Math.round(confidence * 10_000) / 10_000,
+        sentiment: Math.round(sentimentScore(text) * 1000) / 1000,
+        urgency: urgencyScore(text),
+        kind: kindOfIntent(intent),
+      };
+    },
+  };
+}

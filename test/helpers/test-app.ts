@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { buildApp, type ParleyApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { MessageClassifier } from '../../src/core/ports/classifier.js';
+import { createLogger } from '../../src/infra/logger.js';
+
+export const ADMIN = { email: 'admin@test.local', password: 'correct horse battery' };
+export const API_KEY = 'test-integration-key-0123456789';
+
+export interface TestApp {
+  app: ParleyApp;
+  url: string;
+  dbName: string;
+  close(): Promise<void>;
+}
+
+/** The run's MongoDB URI without a database path, so MONGODB_DB picks the database. */
+export function serverUri(): string {
+  return inject('mongoUri').replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, '$1/');
+}
+
+/** Unique per test file (and per call), so files running in parallel never share data. */
+export function uniqueName(tag: string): string {
+  return `t_${tag.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The real app on the run's real MongoDB-protocol and Redis servers, in its own database and
+ * Redis key prefix, listening on a free port.
+ */
+export async function startTestApp(
+  tag: string,
+  opts: { env?: Record<string, string>; classifier?: MessageClassifier; listen?: boolean } = {},
+): Promise<TestApp> {
+  const dbName = uniqueName(tag);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MONGODB_DB: dbName,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    INTEGRATION_API_KEY: API_KEY,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    RUN_WORKERS: 'false',
+    DATA_DIR: '.data/test',
+    ...opts.env,
+  });
+  const log = createLogger(config.logLevel, { test: tag });
+  const app = await buildApp({
+    config,
+    log,
+    mongoUri: serverUri(),
+    redisUrl: inject('redisUrl'),
+    redisPrefix: `${dbName}:`,
+    classifier: opts.classifier,
+  });
+  const url = opts.listen === false ? '' : await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    url,
+    dbName,
+    async close() {
+      await app.ctx.mongo.dropDatabase().catch(() => {});
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** Queue names, one per kind of background work. */
+export const QUEUES = {
+  slaEscalation: 'sla-escalation',
+  messageRecovery: 'message-recovery',
+} as const;
