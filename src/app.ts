@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
-import { startWorkers, type RunningWorkers } from '../workers/start-workers.js';
+import { type RunningWorkers, startWorkers } from '../workers/start-workers.js';
 import type { AppContext } from './app-context.js';
 import { loadOrCreateSecret } from './auth/secret-file.js';
 import { createStaffDirectory } from './auth/staff-directory.js';
@@ -40,11 +40,14 @@ export interface ParleyApp {
   close(): Promise<void>;
 }
 
-/**
- * The composition root: builds every part from configuration and nothing else does.
- * It does not listen or trap signals; src/main.ts does that.
- */
-export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
+export interface Context {
+  ctx: AppContext;
+  /** Closes what buildContext opened (connections, event bus), after the parts using them stopped. */
+  close(): Promise<void>;
+}
+
+/** Everything but the edges: connections, stores, event bus, pipeline, staff. The workers process uses it alone. */
+export async function buildContext(opts: AppOptions): Promise<Context> {
   const { config, log } = opts;
   const redisPrefix = opts.redisPrefix ?? 'parley:';
   const mongo = await connectMongo(opts.mongoUri, config.mongo.dbName, log);
@@ -54,7 +57,12 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const redis = createRedis(opts.redisUrl, 'command');
   const pub = createRedis(opts.redisUrl, 'command');
   const sub = createRedis(opts.redisUrl, 'subscriber');
-  const events = await RedisEventBus.create(pub, sub, `${redisPrefix}events`, log.child({ component: 'events' }));
+  const events = await RedisEventBus.create(
+    pub,
+    sub,
+    `${redisPrefix}events`,
+    log.child({ component: 'events' }),
+  );
   const stores = createStores(models);
 
   const classifier: MessageClassifier = opts.classifier ?? (await loadDefaultClassifier(log));
@@ -82,6 +90,27 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     sessions: new StaffSessions(redis, redisPrefix, config.auth.sessionTtlSeconds),
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),
   };
+  return {
+    ctx,
+    async close() {
+      await pipeline.drain();
+      await events.close();
+      redis.disconnect();
+      pub.disconnect();
+      sub.disconnect();
+      await mongo.close();
+    },
+  };
+}
+
+/**
+ * The composition root: builds every part from configuration and nothing else does.
+ * It does not listen or trap signals; src/main.ts does that.
+ */
+export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
+  const { config } = opts;
+  const { ctx, close: closeContext } = await buildContext(opts);
+  const { mongo, redis } = ctx;
 
   let shuttingDown = false;
   const http = buildHttpApp(ctx, {
@@ -101,7 +130,9 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   attachWidgetNamespace(io, ctx);
   attachAgentsNamespace(io, ctx);
 
-  const workers: RunningWorkers | null = config.workers.runInApp ? await startWorkers(ctx, opts.redisUrl) : null;
+  const workers: RunningWorkers | null = config.workers.runInApp
+    ? await startWorkers(ctx, opts.redisUrl)
+    : null;
 
   return {
     ctx,
@@ -119,13 +150,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       io.disconnectSockets(true);
       io.engine.close();
       await http.close();
-      await pipeline.drain();
       await workers?.close();
-      await events.close();
-      redis.disconnect();
-      pub.disconnect();
-      sub.disconnect();
-      await mongo.close();
+      await closeContext();
     },
   };
 }

@@ -2,7 +2,11 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { startEmbeddedMongo } from './infra/embedded/mongodb.js';
-import { type EmbeddedServer, MissingServerError, startEmbeddedRedis } from './infra/embedded/redis-server.js';
+import {
+  type EmbeddedServer,
+  MissingServerError,
+  startEmbeddedRedis,
+} from './infra/embedded/redis-server.js';
 import { createLogger } from './infra/logger.js';
 
 /** Process entry: read config, start what is missing, listen, and stop cleanly on signals. */
@@ -20,7 +24,8 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const embedded: EmbeddedServer[] = [];
   const stopEmbedded = async () => {
-    for (const server of embedded.reverse()) await server.stop().catch((err) => log.error({ err }, 'stop failed'));
+    for (const server of embedded.reverse())
+      await server.stop().catch((err) => log.error({ err }, 'stop failed'));
   };
 
   try {

@@ -23,10 +23,14 @@ export async function startWorkers(ctx: AppContext, redisUrl: string): Promise<R
   const add = async (name: string, processor: Processor, everyMs: number) => {
     const queue = new Queue(name, { connection, prefix });
     queue.on('error', (err) => log.error({ err, queue: name }, 'queue error'));
-    await queue.upsertJobScheduler(`${name}-tick`, { every: everyMs }, {
-      name: 'tick',
-      opts: { removeOnComplete: 100, removeOnFail: 500 },
-    });
+    await queue.upsertJobScheduler(
+      `${name}-tick`,
+      { every: everyMs },
+      {
+        name: 'tick',
+        opts: { removeOnComplete: 100, removeOnFail: 500 },
+      },
+    );
     const worker = new Worker(name, processor, { connection, prefix, concurrency: 1 });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
@@ -34,7 +38,11 @@ export async function startWorkers(ctx: AppContext, redisUrl: string): Promise<R
     workers.push(worker);
   };
 
-  await add(QUEUES.slaEscalation, slaEscalationProcessor(ctx), ctx.config.workers.slaScanIntervalSeconds * 1000);
+  await add(
+    QUEUES.slaEscalation,
+    slaEscalationProcessor(ctx),
+    ctx.config.workers.slaScanIntervalSeconds * 1000,
+  );
   await add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx), 60_000);
   log.info({ queues: queues.map((q) => q.name) }, 'workers started');
 

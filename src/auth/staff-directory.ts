@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../infra/logger.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { Role } from '../db/models/agent.js';
 import type { Models } from '../db/models.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
+import type { Logger } from '../infra/logger.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { StaffSession } from './staff-session.js';
 
@@ -15,7 +15,7 @@ export function createStaffDirectory(m: Models) {
   return {
     async authenticate(email: string, password: string): Promise<StaffSession | null> {
       const agent = await m.Agent.findOne({ email: email.trim().toLowerCase() }).lean();
-      if (!agent || !agent.active) {
+      if (!agent?.active) {
         decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
         await verifyPassword(password, await decoyHash);
         return null;
@@ -43,7 +43,12 @@ export function createStaffDirectory(m: Models) {
       if (await m.Agent.exists({ role: 'admin' })) return;
       const chosen = password ?? randomBytes(12).toString('base64url');
       try {
-        await m.Agent.create({ email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(chosen) });
+        await m.Agent.create({
+          email,
+          name: 'Admin',
+          role: 'admin',
+          passwordHash: await hashPassword(chosen),
+        });
       } catch (err) {
         if (isDuplicateKey(err)) return; // another process created it at the same moment
         throw err;

@@ -11,16 +11,27 @@ export const EnvSchema = Type.Object({
     default: 'development',
     description: 'development | production | test',
   }),
-  HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface the HTTP server binds to' }),
+  HOST: Type.String({
+    default: '127.0.0.1',
+    minLength: 1,
+    description: 'Interface the HTTP server binds to',
+  }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'HTTP and Socket.IO port' }),
   PUBLIC_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'Base URL people open (default http://localhost:PORT)' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'Base URL people open (default http://localhost:PORT)',
+    }),
   ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'pino log level' },
   ),
-  DATA_DIR: Type.String({ default: './.data', minLength: 1, description: 'Where embedded servers keep data' }),
+  DATA_DIR: Type.String({
+    default: './.data',
+    minLength: 1,
+    description: 'Where embedded servers keep data',
+  }),
   MONGODB_URI: Type.Optional(
     Type.String({
       pattern: '^mongodb(\\+srv)?://',
@@ -36,11 +47,15 @@ export const EnvSchema = Type.Object({
     [Type.Literal('auto'), Type.Literal('mongodb-memory-server'), Type.Literal('ferretdb')],
     {
       default: 'auto',
-      description: 'Embedded MongoDB when MONGODB_URI is unset: auto tries mongodb-memory-server, then FerretDB',
+      description:
+        'Embedded MongoDB when MONGODB_URI is unset: auto tries mongodb-memory-server, then FerretDB',
     },
   ),
   REDIS_URL: Type.Optional(
-    Type.String({ pattern: '^rediss?://', description: 'Redis URL; unset = redis-server from PATH as a child' }),
+    Type.String({
+      pattern: '^rediss?://',
+      description: 'Redis URL; unset = redis-server from PATH as a child',
+    }),
   ),
   SESSION_SECRET: Type.Optional(
     Type.String({
@@ -49,7 +64,11 @@ export const EnvSchema = Type.Object({
     }),
   ),
   SESSION_TTL_SECONDS: Type.Integer({ default: 43200, minimum: 60, description: 'Staff session lifetime' }),
-  ADMIN_EMAIL: Type.String({ default: 'admin@parley.local', pattern: '^[^@\\s]+@[^@\\s]+$', description: 'First admin account' }),
+  ADMIN_EMAIL: Type.String({
+    default: 'admin@parley.local',
+    pattern: '^[^@\\s]+@[^@\\s]+$',
+    description: 'First admin account',
+  }),
   ADMIN_PASSWORD: Type.Optional(
     Type.String({
       minLength: 8,

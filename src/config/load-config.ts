@@ -43,7 +43,20 @@ function pickKnown(source: NodeJS.ProcessEnv): Record<string, unknown> {
 }
 
 function describeExpected(key: string): string {
-  const schema = (EnvSchema.properties as Record<string, { description?: string; anyOf?: { const?: unknown }[]; type?: string; pattern?: string; minimum?: number; maximum?: number; minLength?: number }>)[key];
+  const schema = (
+    EnvSchema.properties as Record<
+      string,
+      {
+        description?: string;
+        anyOf?: { const?: unknown }[];
+        type?: string;
+        pattern?: string;
+        minimum?: number;
+        maximum?: number;
+        minLength?: number;
+      }
+    >
+  )[key];
   if (!schema) return 'a valid value';
   if (schema.anyOf) return `one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}`;
   const parts: string[] = [];

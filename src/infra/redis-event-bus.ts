@@ -23,7 +23,9 @@ export class RedisEventBus implements EventBus {
     private readonly channel: string,
     log: Logger,
   ) {
-    this.local = new LocalEventBus((err, event) => log.error({ err, event: event.type }, 'event handler failed'));
+    this.local = new LocalEventBus((err, event) =>
+      log.error({ err, event: event.type }, 'event handler failed'),
+    );
     sub.on('message', (ch: string, raw: string) => {
       if (ch !== this.channel) return;
       let event: DomainEvent;

@@ -47,9 +47,21 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): Namespace {
     );
   });
 
-  ctx.events.subscribe('ticket.opened', ({ payload }) => void ns.to('staff').emit('ticket:opened', payload.ticket));
-  ctx.events.subscribe('ticket.updated', ({ payload }) => void ns.to('staff').emit('ticket:updated', payload.ticket));
-  ctx.events.subscribe('sla.breached', ({ payload }) => void ns.to('staff').emit('sla:breached', payload.ticket));
-  ctx.events.subscribe('message.stored', ({ payload }) => void ns.to('staff').emit('message:new', payload.message));
+  ctx.events.subscribe(
+    'ticket.opened',
+    ({ payload }) => void ns.to('staff').emit('ticket:opened', payload.ticket),
+  );
+  ctx.events.subscribe(
+    'ticket.updated',
+    ({ payload }) => void ns.to('staff').emit('ticket:updated', payload.ticket),
+  );
+  ctx.events.subscribe(
+    'sla.breached',
+    ({ payload }) => void ns.to('staff').emit('sla:breached', payload.ticket),
+  );
+  ctx.events.subscribe(
+    'message.stored',
+    ({ payload }) => void ns.to('staff').emit('message:new', payload.message),
+  );
   return ns;
 }

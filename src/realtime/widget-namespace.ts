@@ -47,7 +47,12 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): Namespace {
       answer(ack, log, async () => {
         const { clientMessageId, text } = parsePayload(WidgetSend, payload);
         await known;
-        const result = await ctx.pipeline.receive({ channel: 'widget', externalUserId: visitorId, clientMessageId, text });
+        const result = await ctx.pipeline.receive({
+          channel: 'widget',
+          externalUserId: visitorId,
+          clientMessageId,
+          text,
+        });
         if (socket.data.customerId !== result.message.customerId) {
           socket.data.customerId = result.message.customerId;
           await socket.join(room(result.message.customerId));

@@ -8,10 +8,15 @@ export function connect(
   namespace: string,
   auth: Record<string, unknown> = {},
   /** Listeners attached before connecting, for events the server sends right at connection. */
-  early: Record<string, (payload: never) => void> = {},
+  early: Record<string, (payload: unknown) => void> = {},
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = io(`${url}${namespace}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(`${url}${namespace}`, {
+      auth,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     for (const [event, listener] of Object.entries(early)) socket.once(event, listener);
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
@@ -26,7 +31,12 @@ export async function emitAck<T>(socket: Socket, event: string, payload: unknown
 }
 
 /** Waits for the next event matching `filter`. */
-export function nextEvent<T>(socket: Socket, event: string, filter: (p: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+export function nextEvent<T>(
+  socket: Socket,
+  event: string,
+  filter: (p: T) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler);

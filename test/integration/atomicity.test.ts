@@ -9,13 +9,11 @@ import { serverUri, uniqueName } from '../helpers/test-app.js';
  */
 describe('single-document atomicity under concurrency', () => {
   let conn: mongoose.Connection;
-  let Doc: mongoose.Model<{ key: string; n: number; status: string; v: number }>;
+  const docSchema = new Schema({ key: { type: String, unique: true }, n: Number, status: String, v: Number });
+  let Doc: mongoose.Model<mongoose.InferSchemaType<typeof docSchema>>;
   beforeAll(async () => {
     conn = await mongoose.createConnection(serverUri(), { dbName: uniqueName('atomic') }).asPromise();
-    Doc = conn.model(
-      'Doc',
-      new Schema({ key: { type: String, unique: true }, n: Number, status: String, v: Number }),
-    );
+    Doc = conn.model('Doc', docSchema);
     await Doc.createIndexes();
   });
   afterAll(async () => {
@@ -49,7 +47,9 @@ describe('single-document atomicity under concurrency', () => {
   it('gives a claim exactly one winner', async () => {
     await Doc.create({ key: 'claim', status: 'free' });
     const results = await Promise.all(
-      Array.from({ length: N }, () => Doc.findOneAndUpdate({ key: 'claim', status: 'free' }, { $set: { status: 'taken' } })),
+      Array.from({ length: N }, () =>
+        Doc.findOneAndUpdate({ key: 'claim', status: 'free' }, { $set: { status: 'taken' } }),
+      ),
     );
     expect(results.filter((r) => r !== null)).toHaveLength(1);
   });
@@ -63,8 +63,11 @@ describe('single-document atomicity under concurrency', () => {
   });
 
   it('lets one of 32 concurrent inserts of a unique key win', async () => {
-    const results = await Promise.allSettled(Array.from({ length: N }, () => Doc.create({ key: 'unique-1' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: N }, () => Doc.create({ key: 'unique-1' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: number }).code).toBe(11000);
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code?: number }).code).toBe(11000);
   });
 });

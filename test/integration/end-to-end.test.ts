@@ -20,7 +20,7 @@ describe('a widget message end to end, over real sockets', () => {
     const sessionEvent = new Promise<Session>((resolve) => {
       gotSession = resolve;
     });
-    widget = await connect(t.url, '/widget', {}, { session: gotSession });
+    widget = await connect(t.url, '/widget', {}, { session: (p) => gotSession(p as Session) });
     session = await sessionEvent;
   });
 
@@ -33,7 +33,11 @@ describe('a widget message end to end, over real sockets', () => {
   it('stores the customer message, opens a ticket, pushes it to the agent, and delivers the reply', async () => {
     expect(session.visitorId).toMatch(/^[0-9a-f-]{36}$/);
     const ticketOpened = nextEvent<TicketView>(agent, 'ticket:opened');
-    const agentSeesMessage = nextEvent<MessageView>(agent, 'message:new', (m) => m.author.kind === 'customer');
+    const agentSeesMessage = nextEvent<MessageView>(
+      agent,
+      'message:new',
+      (m) => m.author.kind === 'customer',
+    );
 
     const ack = await emitAck<{ message: MessageView; duplicate: boolean }>(widget, 'message:send', {
       clientMessageId: 'c-1',
@@ -66,14 +70,22 @@ describe('a widget message end to end, over real sockets', () => {
     expect(delivered.text).toBe('So sorry! A replacement is on its way.');
 
     const after = await t.app.ctx.models.Ticket.findById(ticket.id).lean();
-    expect(after?.sla.firstRespondedAt).toBeInstanceOf(Date);
+    expect(after?.sla?.firstRespondedAt).toBeInstanceOf(Date);
     expect(after?.status).toBe('pending');
   });
 
   it('acknowledges a resend with the same client message id again and stores it once', async () => {
     const payload = { clientMessageId: 'c-dup', text: 'Do you ship to Canada?' };
-    const first = await emitAck<{ message: MessageView; duplicate: boolean }>(widget, 'message:send', payload);
-    const second = await emitAck<{ message: MessageView; duplicate: boolean }>(widget, 'message:send', payload);
+    const first = await emitAck<{ message: MessageView; duplicate: boolean }>(
+      widget,
+      'message:send',
+      payload,
+    );
+    const second = await emitAck<{ message: MessageView; duplicate: boolean }>(
+      widget,
+      'message:send',
+      payload,
+    );
     expect(first.ok && second.ok).toBe(true);
     if (!first.ok || !second.ok) return;
     expect(second.data.duplicate).toBe(true);
@@ -96,7 +108,7 @@ describe('a widget message end to end, over real sockets', () => {
       t.url,
       '/widget',
       { visitorId: session.visitorId, token: 'not-the-token' },
-      { session: gotFresh },
+      { session: (p) => gotFresh(p as Session) },
     );
     const fresh = await freshEvent;
     expect(fresh.visitorId).not.toBe(session.visitorId);
@@ -110,7 +122,11 @@ describe('a widget message end to end, over real sockets', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     const worse = await emitAck(widget, 'message:send', 'just a string');
     expect(worse).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
-    const badReply = await emitAck(agent, 'reply:send', { ticketId: 'nope', clientMessageId: 'a', text: 'hi' });
+    const badReply = await emitAck(agent, 'reply:send', {
+      ticketId: 'nope',
+      clientMessageId: 'a',
+      text: 'hi',
+    });
     expect(badReply).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
   });
 });

@@ -43,9 +43,14 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     const token = await login(t.url);
     const me = await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(await me.json()).toMatchObject({ email: 'admin@test.local', role: 'admin' });
-    const out = await fetch(`${t.url}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const out = await fetch(`${t.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(out.status).toBe(204);
-    expect((await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(401);
   });
 
   it('takes integration messages with an API key, once per client message id', async () => {
@@ -81,21 +86,30 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     const token = await login(t.url);
     const auth = { authorization: `Bearer ${token}` };
     expect((await fetch(`${t.url}/api/v1/tickets/not-an-id`, { headers: auth })).status).toBe(400);
-    expect((await fetch(`${t.url}/api/v1/tickets/0123456789abcdef01234567`, { headers: auth })).status).toBe(404);
+    expect((await fetch(`${t.url}/api/v1/tickets/0123456789abcdef01234567`, { headers: auth })).status).toBe(
+      404,
+    );
     expect((await fetch(`${t.url}/api/v1/tickets?limit=9999`, { headers: auth })).status).toBe(400);
     expect((await fetch(`${t.url}/api/v1/nowhere`)).status).toBe(404);
   });
 
-  it('lets an agent answer unassigned tickets but not another agent\'s', async () => {
+  it("lets an agent answer unassigned tickets but not another agent's", async () => {
     const { staff } = t.app.ctx;
     await staff.create({ email: 'ann@test.local', name: 'Ann', role: 'agent', password: 'ann-password' });
     await staff.create({ email: 'bob@test.local', name: 'Bob', role: 'agent', password: 'bob-password' });
-    const res = await post('/api/v1/messages', { userId: 'crm-8', clientMessageId: 'q-1', text: 'Can I pay by invoice?' }, { 'x-api-key': API_KEY });
+    const res = await post(
+      '/api/v1/messages',
+      { userId: 'crm-8', clientMessageId: 'q-1', text: 'Can I pay by invoice?' },
+      { 'x-api-key': API_KEY },
+    );
     const { ticket } = (await res.json()) as { ticket: { id: string } };
     const reply = async (email: string, password: string, id: string) =>
       fetch(`${t.url}/api/v1/tickets/${ticket.id}/replies`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await login(t.url, email, password)}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await login(t.url, email, password)}`,
+        },
         body: JSON.stringify({ text: 'Yes, you can.', clientMessageId: id }),
       });
     const ann = await reply('ann@test.local', 'ann-password', 'a-1');
@@ -105,6 +119,8 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     const bob = await reply('bob@test.local', 'bob-password', 'b-1');
     expect(bob.status).toBe(403);
     expect(await bob.json()).toMatchObject({ error: 'forbidden' });
-    expect(await t.app.ctx.models.Message.countDocuments({ ticketId: ticket.id, 'author.kind': 'agent' })).toBe(1);
+    expect(
+      await t.app.ctx.models.Message.countDocuments({ ticketId: ticket.id, 'author.kind': 'agent' }),
+    ).toBe(1);
   });
 });

@@ -33,7 +33,12 @@ describe('ingest is idempotent on real MongoDB', () => {
 
   it('stores a platform retry (same external message id) once', async () => {
     const { pipeline, models } = t.app.ctx;
-    const event = { channel: 'slack' as const, externalUserId: 'U1', externalMessageId: '1700000000.0001', text: 'hello' };
+    const event = {
+      channel: 'slack' as const,
+      externalUserId: 'U1',
+      externalMessageId: '1700000000.0001',
+      text: 'hello',
+    };
     const first = await pipeline.receiveAndProcess(event);
     const retry = await pipeline.receiveAndProcess(event);
     expect(first.duplicate).toBe(false);

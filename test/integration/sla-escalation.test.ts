@@ -26,19 +26,25 @@ describe('SLA escalation', () => {
       clientMessageId: 'x2',
       text: 'Can I pay by invoice?',
     });
-    await models.Ticket.updateOne({ _id: answered.ticket?.id }, { $set: { 'sla.firstRespondedAt': new Date() } });
+    await models.Ticket.updateOne(
+      { _id: answered.ticket?.id },
+      { $set: { 'sla.firstRespondedAt': new Date() } },
+    );
 
     const announced: TicketView[] = [];
     const off = events.subscribe('sla.breached', (e) => void announced.push(e.payload.ticket));
     const later = new Date(Date.now() + 2 * 3600_000);
     // Two workers at once: each ticket is escalated by exactly one of them.
-    const [a, b] = await Promise.all([escalateBreaches(t.app.ctx, later), escalateBreaches(t.app.ctx, later)]);
+    const [a, b] = await Promise.all([
+      escalateBreaches(t.app.ctx, later),
+      escalateBreaches(t.app.ctx, later),
+    ]);
     expect(a + b).toBe(1);
     await new Promise((r) => setTimeout(r, 200)); // events travel through Redis
     off();
     expect(announced.map((x) => x.id)).toEqual([ticket?.id]);
     const stored = await models.Ticket.findById(ticket?.id).lean();
-    expect(stored?.sla.breachedAt).toBeInstanceOf(Date);
+    expect(stored?.sla?.breachedAt).toBeInstanceOf(Date);
     expect(stored?.priority).toBe('high');
     expect(await escalateBreaches(t.app.ctx, later)).toBe(0);
   });

@@ -16,7 +16,10 @@ const c = (over: Partial<Classification>): Classification => ({
 
 describe('hand-off decision and priority', () => {
   it('answers small talk itself unless a person is already on it', () => {
-    expect(decide(c({ intent: 'greeting', kind: 'none' }), false)).toEqual({ action: 'bot_answer', text: 'greeting' });
+    expect(decide(c({ intent: 'greeting', kind: 'none' }), false)).toEqual({
+      action: 'bot_answer',
+      text: 'greeting',
+    });
     expect(decide(c({ intent: 'greeting', kind: 'none' }), true).action).toBe('handoff');
   });
 
@@ -40,7 +43,9 @@ describe('hand-off decision and priority', () => {
   it('shortens the first-response deadline for higher priority', () => {
     const from = new Date('2026-01-01T00:00:00Z');
     const sla = { firstResponseMinutes: { consultation: 60, complaint: 30 } };
-    expect(firstResponseDue(sla, 'consultation', 'normal', from).toISOString()).toBe('2026-01-01T01:00:00.000Z');
+    expect(firstResponseDue(sla, 'consultation', 'normal', from).toISOString()).toBe(
+      '2026-01-01T01:00:00.000Z',
+    );
     expect(firstResponseDue(sla, 'complaint', 'high', from).toISOString()).toBe('2026-01-01T00:15:00.000Z');
     expect(firstResponseDue(sla, 'complaint', 'urgent', from).toISOString()).toBe('2026-01-01T00:08:00.000Z');
   });

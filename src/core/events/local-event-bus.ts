@@ -1,4 +1,10 @@
-import type { DomainEvent, DomainEventMap, DomainEventType, EventBus, EventHandler } from './domain-events.js';
+import type {
+  DomainEvent,
+  DomainEventMap,
+  DomainEventType,
+  EventBus,
+  EventHandler,
+} from './domain-events.js';
 
 type AnyHandler = (event: DomainEvent) => void | Promise<void>;
 

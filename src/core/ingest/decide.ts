@@ -16,6 +16,10 @@ export function decide(c: Classification, hasLiveTicket: boolean): Decision {
   if (c.intent === 'greeting' && !hasLiveTicket) return { action: 'bot_answer', text: 'greeting' };
   if (c.intent === 'thanks_bye' && !hasLiveTicket) return { action: 'bot_answer', text: 'thanks_bye' };
   const kind: TicketKind = c.kind === 'complaint' || c.intent === 'complaint' ? 'complaint' : 'consultation';
-  const notice: BotTextKey | null = hasLiveTicket ? null : kind === 'complaint' ? 'handoff_complaint' : 'handoff';
+  const notice: BotTextKey | null = hasLiveTicket
+    ? null
+    : kind === 'complaint'
+      ? 'handoff_complaint'
+      : 'handoff';
   return { action: 'handoff', kind, notice };
 }

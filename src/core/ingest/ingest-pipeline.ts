@@ -58,7 +58,10 @@ export class IngestPipeline {
   async receiveAndProcess(input: InboundMessage): Promise<IngestAck & ProcessOutcome> {
     const ack = await this.accept(input);
     const outcome = ack.message.processed
-      ? { ticket: ack.message.ticketId ? await this.deps.stores.tickets.get(ack.message.ticketId) : null, botReplies: [] }
+      ? {
+          ticket: ack.message.ticketId ? await this.deps.stores.tickets.get(ack.message.ticketId) : null,
+          botReplies: [],
+        }
       : await this.track(this.process(ack.message));
     return { ...ack, ...outcome };
   }
@@ -66,7 +69,8 @@ export class IngestPipeline {
   async accept(input: InboundMessage): Promise<IngestAck> {
     const text = input.text.trim();
     if (!text) throw invalid('text must not be empty');
-    if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text must be at most ${MAX_MESSAGE_LENGTH} characters`);
+    if (text.length > MAX_MESSAGE_LENGTH)
+      throw invalid(`text must be at most ${MAX_MESSAGE_LENGTH} characters`);
     if (!input.externalMessageId && !input.clientMessageId) {
       throw invalid('a message needs a clientMessageId or an externalMessageId, so a resend is stored once');
     }
@@ -151,7 +155,9 @@ export class IngestPipeline {
       ticket = result.ticket;
       await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
       if (result.opened && decision.notice) {
-        botReplies.push(await this.botSay(message, botText(decision.notice, c.language), 'handoff', ticket.id));
+        botReplies.push(
+          await this.botSay(message, botText(decision.notice, c.language), 'handoff', ticket.id),
+        );
       }
     }
     await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
@@ -160,7 +166,10 @@ export class IngestPipeline {
 
   /** Re-runs messages whose processing was cut short; returns how many it resumed. */
   async recoverUnprocessed(olderThanMs: number, limit = 100): Promise<number> {
-    const stale = await this.deps.stores.messages.listUnprocessed(new Date(this.now().getTime() - olderThanMs), limit);
+    const stale = await this.deps.stores.messages.listUnprocessed(
+      new Date(this.now().getTime() - olderThanMs),
+      limit,
+    );
     for (const m of stale) {
       try {
         await this.process(m);
@@ -176,7 +185,12 @@ export class IngestPipeline {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async botSay(to: MessageView, text: string, purpose: string, ticketId?: string): Promise<MessageView> {
+  private async botSay(
+    to: MessageView,
+    text: string,
+    purpose: string,
+    ticketId?: string,
+  ): Promise<MessageView> {
     const { message, duplicate } = await this.deps.stores.messages.insertOnce({
       conversationId: to.conversationId,
       customerId: to.customerId,

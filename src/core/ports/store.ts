@@ -1,4 +1,3 @@
-import type { Language } from './classifier.js';
 import type {
   AuthorKind,
   Channel,
@@ -9,6 +8,7 @@ import type {
   TicketPriority,
   TicketView,
 } from '../views/views.js';
+import type { Language } from './classifier.js';
 
 /**
  * What the domain needs from storage. The MongoDB implementation lives in src/db/repositories;
@@ -63,7 +63,10 @@ export interface MessageStore {
   /** Inserts once; a second call with the same key returns the stored message and `duplicate: true`. */
   insertOnce(message: NewMessage): Promise<{ message: MessageView; duplicate: boolean }>;
   findByKey(key: { sourceKey?: string; clientKey?: string }): Promise<MessageView | null>;
-  markProcessed(id: string, result: { classification?: StoredClassification; ticketId?: string }): Promise<void>;
+  markProcessed(
+    id: string,
+    result: { classification?: StoredClassification; ticketId?: string },
+  ): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   listForCustomer(customerId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   /** Inbound messages stored but never processed (a crash between ack and processing). */
@@ -92,7 +95,12 @@ export interface TicketStore {
   findLive(conversationId: string): Promise<TicketView | null>;
   /** Records a staff reply: first response time once, status pending, assignee if none. */
   recordAgentReply(id: string, agentId: string, at: Date): Promise<TicketView | null>;
-  list(filter: { status?: string[]; kind?: TicketKind; assigneeId?: string; limit: number }): Promise<TicketView[]>;
+  list(filter: {
+    status?: string[];
+    kind?: TicketKind;
+    assigneeId?: string;
+    limit: number;
+  }): Promise<TicketView[]>;
   /** Marks tickets past their first-response deadline as breached (each once) and returns them. */
   markBreached(now: Date, limit: number): Promise<TicketView[]>;
 }

@@ -6,7 +6,10 @@ import type { Stores } from '../ports/store.js';
  * and announces each once. Safe to run concurrently and repeatedly: the store marks each ticket
  * with a conditional update, so only one run announces it.
  */
-export async function escalateBreaches(deps: { stores: Stores; events: EventBus }, now: Date): Promise<number> {
+export async function escalateBreaches(
+  deps: { stores: Stores; events: EventBus },
+  now: Date,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const batch = await deps.stores.tickets.markBreached(now, 100);

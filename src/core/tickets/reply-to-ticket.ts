@@ -28,7 +28,8 @@ export async function replyToTicket(
 ): Promise<{ message: MessageView; ticket: TicketView; duplicate: boolean }> {
   const text = cmd.text.trim();
   if (!text) throw invalid('text must not be empty');
-  if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text must be at most ${MAX_MESSAGE_LENGTH} characters`);
+  if (text.length > MAX_MESSAGE_LENGTH)
+    throw invalid(`text must be at most ${MAX_MESSAGE_LENGTH} characters`);
   const at = deps.now?.() ?? new Date();
   const ticket = await deps.stores.tickets.get(cmd.ticketId);
   if (!ticket) throw notFound('ticket');

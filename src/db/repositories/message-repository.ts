@@ -7,8 +7,18 @@ import { isObjectId } from './object-id.js';
 import { type LeanMessage, toMessageView } from './to-view.js';
 
 export function createMessageRepository(m: Models): MessageStore {
-  const byKey = (k: { sourceKey?: string; clientKey?: string; replyKey?: string }): FilterQuery<MessageDoc> | null =>
-    k.sourceKey ? { sourceKey: k.sourceKey } : k.clientKey ? { clientKey: k.clientKey } : k.replyKey ? { replyKey: k.replyKey } : null;
+  const byKey = (k: {
+    sourceKey?: string;
+    clientKey?: string;
+    replyKey?: string;
+  }): FilterQuery<MessageDoc> | null =>
+    k.sourceKey
+      ? { sourceKey: k.sourceKey }
+      : k.clientKey
+        ? { clientKey: k.clientKey }
+        : k.replyKey
+          ? { replyKey: k.replyKey }
+          : null;
 
   return {
     async insertOnce(msg) {
@@ -50,7 +60,13 @@ export function createMessageRepository(m: Models): MessageStore {
     async markProcessed(id, { classification, ticketId }) {
       await m.Message.updateOne(
         { _id: id },
-        { $set: { processedAt: new Date(), ...(classification ? { classification } : {}), ...(ticketId ? { ticketId } : {}) } },
+        {
+          $set: {
+            processedAt: new Date(),
+            ...(classification ? { classification } : {}),
+            ...(ticketId ? { ticketId } : {}),
+          },
+        },
       );
     },
 
@@ -73,7 +89,11 @@ export function createMessageRepository(m: Models): MessageStore {
     },
 
     async listUnprocessed(olderThan, limit) {
-      const docs = await m.Message.find({ direction: 'in', processedAt: { $exists: false }, createdAt: { $lt: olderThan } })
+      const docs = await m.Message.find({
+        direction: 'in',
+        processedAt: { $exists: false },
+        createdAt: { $lt: olderThan },
+      })
         .sort({ createdAt: 1 })
         .limit(limit)
         .lean();

@@ -30,7 +30,11 @@ export function createTicketRepository(m: Models): TicketStore {
     if (PRIORITY_RANK[input.priority] > PRIORITY_RANK[current.priority as keyof typeof PRIORITY_RANK]) {
       set.priority = input.priority;
       // A raised priority tightens a deadline that has not been met yet, never loosens it.
-      if (current.sla && !current.sla.firstRespondedAt && input.firstResponseDueAt < current.sla.firstResponseDueAt) {
+      if (
+        current.sla &&
+        !current.sla.firstRespondedAt &&
+        input.firstResponseDueAt < current.sla.firstResponseDueAt
+      ) {
         set['sla.firstResponseDueAt'] = input.firstResponseDueAt;
       }
     }
@@ -95,7 +99,8 @@ export function createTicketRepository(m: Models): TicketStore {
         { _id: id, assigneeId: { $exists: false } },
         { $set: { assigneeId: agentId } },
       );
-      if (claimed.modifiedCount === 1) await m.Agent.updateOne({ _id: agentId }, { $inc: { openTickets: 1 } });
+      if (claimed.modifiedCount === 1)
+        await m.Agent.updateOne({ _id: agentId }, { $inc: { openTickets: 1 } });
       const doc = await m.Ticket.findOneAndUpdate(
         { _id: id, status: { $in: LIVE } },
         { $set: { status: 'pending' } },

@@ -38,7 +38,10 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.ticketId ? { ticketId: String(d.ticketId) } : {}),
     channel: d.channel as Channel,
     direction: d.direction as 'in' | 'out',
-    author: { kind: d.author.kind as MessageView['author']['kind'], ...(d.author.id ? { id: d.author.id } : {}) },
+    author: {
+      kind: d.author.kind as MessageView['author']['kind'],
+      ...(d.author.id ? { id: d.author.id } : {}),
+    },
     text: d.text,
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),

@@ -20,10 +20,14 @@ export function requireStaff(sessions: StaffSessions, roles?: readonly Role[]): 
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await sessions.get(bearerToken(request));
     if (!session) {
-      return reply.status(401).send({ error: 'unauthorized', message: 'Sign in first (Authorization: Bearer <token>).' });
+      return reply
+        .status(401)
+        .send({ error: 'unauthorized', message: 'Sign in first (Authorization: Bearer <token>).' });
     }
     if (roles && !roles.includes(session.role)) {
-      return reply.status(403).send({ error: 'forbidden', message: `This needs the role ${roles.join(' or ')}.` });
+      return reply
+        .status(403)
+        .send({ error: 'forbidden', message: `This needs the role ${roles.join(' or ')}.` });
     }
     request.staff = session;
   };

@@ -6,10 +6,10 @@ export interface HealthCheck {
 }
 
 /** Liveness says the process answers; readiness says its dependencies answer too. */
-export const healthRoutes: FastifyPluginAsync<{ checks: HealthCheck[]; isShuttingDown: () => boolean }> = async (
-  app,
-  { checks, isShuttingDown },
-) => {
+export const healthRoutes: FastifyPluginAsync<{
+  checks: HealthCheck[];
+  isShuttingDown: () => boolean;
+}> = async (app, { checks, isShuttingDown }) => {
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) => {
     const results: Record<string, string> = {};
@@ -19,7 +19,9 @@ export const healthRoutes: FastifyPluginAsync<{ checks: HealthCheck[]; isShuttin
         try {
           await Promise.race([
             c.check(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref(),
+            ),
           ]);
           results[c.name] = 'ok';
         } catch (err) {

@@ -11,7 +11,7 @@ export const ClientMessageId = Type.String({
   minLength: 1,
   maxLength: 100,
   pattern: '^[A-Za-z0-9._:-]+$',
-  description: 'The sender\'s own id for this message; a resend with the same id is stored once',
+  description: "The sender's own id for this message; a resend with the same id is stored once",
 });
 export const MessageText = Type.String({ minLength: 1, maxLength: 10000 });
 

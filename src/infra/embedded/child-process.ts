@@ -60,7 +60,9 @@ export function startSupervised(
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`${command} did not get ready within ${timeoutMs} ms. Its last output:\n${output}`));
+          reject(
+            new Error(`${command} did not get ready within ${timeoutMs} ms. Its last output:\n${output}`),
+          );
         }, timeoutMs);
         const listener = (line: string) => {
           if (match.test(line)) {
@@ -70,7 +72,9 @@ export function startSupervised(
         };
         const onExit = (code: number | null) => {
           cleanup();
-          reject(new Error(`${command} exited (code ${code}) before it was ready. Its last output:\n${output}`));
+          reject(
+            new Error(`${command} exited (code ${code}) before it was ready. Its last output:\n${output}`),
+          );
         };
         const cleanup = () => {
           clearTimeout(timer);

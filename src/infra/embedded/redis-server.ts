@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
-import { startSupervised, type SupervisedProcess } from './child-process.js';
+import { type SupervisedProcess, startSupervised } from './child-process.js';
 import { freePort } from './free-port.js';
 
 export interface EmbeddedServer {
@@ -40,15 +40,23 @@ export async function startEmbeddedRedis(dataDir: string, log: Logger): Promise<
   const proc: SupervisedProcess = startSupervised(
     bin,
     [
-      '--bind', '127.0.0.1',
-      '--port', String(port),
-      '--dir', dir,
-      '--appendonly', 'yes',
-      '--save', '',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
       // BullMQ requires that Redis never evicts keys.
-      '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
     ],
     log.child({ component: 'redis-server' }),
   );

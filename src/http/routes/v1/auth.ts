@@ -4,7 +4,12 @@ import type { AppContext } from '../../../app-context.js';
 import { bearerToken, requireStaff, staffOf } from '../../plugins/staff-auth.js';
 import { ErrorResponse } from '../../schemas/common.js';
 
-const Staff = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: Type.String() });
+const Staff = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+});
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
@@ -35,7 +40,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         action: 'auth.login',
         ip: request.ip,
       });
-      return { token, staff: { id: session.agentId, email: session.email, name: session.name, role: session.role } };
+      return {
+        token,
+        staff: { id: session.agentId, email: session.email, name: session.name, role: session.role },
+      };
     },
   );
 

@@ -25,7 +25,11 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         headers: Type.Object({ 'x-api-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
-            userId: Type.String({ minLength: 1, maxLength: 200, description: "The integration's id for the customer" }),
+            userId: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: "The integration's id for the customer",
+            }),
             clientMessageId: ClientMessageId,
             text: MessageText,
             name: Type.Optional(Type.String({ maxLength: 200 })),

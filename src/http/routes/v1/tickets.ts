@@ -4,7 +4,13 @@ import type { AppContext } from '../../../app-context.js';
 import { notFound } from '../../../core/errors.js';
 import { replyToTicket } from '../../../core/tickets/reply-to-ticket.js';
 import { requireStaff, staffOf } from '../../plugins/staff-auth.js';
-import { ClientMessageId, ErrorResponse, literalUnion, MessageText, ObjectIdString } from '../../schemas/common.js';
+import {
+  ClientMessageId,
+  ErrorResponse,
+  literalUnion,
+  MessageText,
+  ObjectIdString,
+} from '../../schemas/common.js';
 import { MessageSchema, TicketSchema } from '../../schemas/views.js';
 
 const TicketParams = Type.Object({ id: ObjectIdString });
@@ -17,9 +23,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         querystring: Type.Object({
-          status: Type.Optional(
-            Type.Array(literalUnion(['open', 'pending', 'resolved', 'closed'])),
-          ),
+          status: Type.Optional(Type.Array(literalUnion(['open', 'pending', 'resolved', 'closed']))),
           kind: Type.Optional(Type.Union([Type.Literal('consultation'), Type.Literal('complaint')])),
           mine: Type.Optional(Type.Boolean()),
           limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
@@ -44,7 +48,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         params: TicketParams,
-        response: { 200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema) }), 404: ErrorResponse },
+        response: {
+          200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema) }),
+          404: ErrorResponse,
+        },
       },
     },
     async (request) => {
@@ -60,7 +67,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: {
         params: TicketParams,
-        body: Type.Object({ text: MessageText, clientMessageId: ClientMessageId }, { additionalProperties: false }),
+        body: Type.Object(
+          { text: MessageText, clientMessageId: ClientMessageId },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({ duplicate: Type.Boolean(), message: MessageSchema, ticket: TicketSchema }),
           201: Type.Object({ duplicate: Type.Boolean(), message: MessageSchema, ticket: TicketSchema }),

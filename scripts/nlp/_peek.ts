@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { DEFAULT_MODEL_OPTIONS, readCorpus } from './corpus.js';
+import { readComplaints } from './formats.js';
+const m = trainTextClassifier(readCorpus(), DEFAULT_MODEL_OPTIONS);
+const d = readComplaints(join('/work/shared/datasets/complaints-en/train.csv'));
+const fp = d.filter((e) => e.label !== 'complaint' && m.predict(e.text).label === 'complaint');
+const byDom: Record<string, number> = {};
+for (const e of fp) byDom[e.domain] = (byDom[e.domain] ?? 0) + 1;
+console.log(fp.length, byDom);
+for (const e of fp.slice(0, 25)) console.log('FP', e.text.slice(0, 140).replace(/\n/g, ' '));
+const fn = d.filter((e) => e.label === 'complaint' && m.predict(e.text).label !== 'complaint');
+for (const e of fn.slice(0, 15)) console.log('FN', m.predict(e.text).label, e.text.slice(0, 140).replace(/\n/g, ' '));

@@ -1,0 +1,134 @@
+/**
+ * The shipped corpus (src/nlp/corpus) and the "unseen real messages" estimate of the shipped
+ * model's complaint-vs-rest quality. Shared by train-default.ts, eval-shipped.ts and the bench.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INTENTS } from '../../src/core/ports/classifier.js';
+import { macroF1, perLabelScores } from '../../src/nlp/metrics.js';
+import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
+import type { TextClassifier } from '../../src/nlp/text-classifier.js';
+import type { LabelledText, TrainOptions } from '../../src/nlp/trainer.js';
+import { COMPLAINT, NOT_COMPLAINT, readComplaints } from './formats.js';
+import { datasetsDir, REPO_ROOT } from './paths.js';
+
+export interface CorpusLine extends LabelledText {
+  lang: 'en' | 'zh';
+}
+
+export const CORPUS_DIR = join(REPO_ROOT, 'src/nlp/corpus');
+export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'src/nlp/model/default-model.json');
+
+/** Options of the shipped model (also used by eval-shipped.ts to retrain it the same way). */
+export const DEFAULT_MODEL_OPTIONS: TrainOptions = { name: 'parley-intent', classWeights: 'balanced' };
+
+/** reviews-zh sample size and seed for the unseen-messages estimate. */
+export const ZH_UNSEEN_SAMPLE = 5000;
+const ZH_UNSEEN_SEED = 7;
+
+function readJsonl(file: string, lang: 'en' | 'zh' | null): CorpusLine[] {
+  const intents: ReadonlySet<string> = new Set(INTENTS);
+  const out: CorpusLine[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      const row = JSON.parse(line) as { text?: unknown; intent?: unknown; lang?: unknown };
+      const l = lang ?? row.lang;
+      if (
+        typeof row.text !== 'string' ||
+        typeof row.intent !== 'string' ||
+        !intents.has(row.intent) ||
+        (l !== 'en' && l !== 'zh')
+      ) {
+        throw new Error(`${file}:${i + 1}: expected {"text": string, "intent": one of ${INTENTS.join('|')}}`);
+      }
+      out.push({ text: row.text, label: row.intent, lang: l });
+    });
+  return out;
+}
+
+/** Training corpus: src/nlp/corpus/{en,zh}.jsonl. */
+export function readCorpus(): CorpusLine[] {
+  const out: CorpusLine[] = [];
+  for (const lang of ['en', 'zh'] as const) {
+    const file = join(CORPUS_DIR, `${lang}.jsonl`);
+    if (!existsSync(file)) throw new Error(`corpus file missing: ${file}`);
+    out.push(...readJsonl(file, lang));
+  }
+  return out;
+}
+
+/** holdout.jsonl: written separately, never trained on (empty when absent). */
+export function readHoldout(): CorpusLine[] {
+  const file = join(CORPUS_DIR, 'holdout.jsonl');
+  return existsSync(file) ? readJsonl(file, null) : [];
+}
+
+export interface UnseenRow {
+  name: string;
+  examples: number;
+  /** Macro-F1 of complaint vs rest (intent complaint = kind complaint). */
+  macro_f1: number;
+  complaint_precision: number;
+  complaint_recall: number;
+  /** Mean calibrated confidence of the predicted intent. */
+  mean_confidence: number;
+}
+
+function score(name: string, model: TextClassifier, data: readonly LabelledText[], isComplaint: (l: string) => boolean): UnseenRow {
+  const gold: string[] = [];
+  const pred: string[] = [];
+  let conf = 0;
+  for (const e of data) {
+    const p = model.predict(e.text);
+    conf += p.confidence;
+    gold.push(isComplaint(e.label) ? COMPLAINT : NOT_COMPLAINT);
+    pred.push(p.label === 'complaint' ? COMPLAINT : NOT_COMPLAINT);
+  }
+  const c = perLabelScores(gold, pred).get(COMPLAINT);
+  const r = (x: number) => Math.round(x * 10_000) / 10_000;
+  return {
+    name,
+    examples: data.length,
+    macro_f1: r(macroF1(gold, pred)),
+    complaint_precision: r(c?.precision ?? 0),
+    complaint_recall: r(c?.recall ?? 0),
+    mean_confidence: r(data.length ? conf / data.length : 0),
+  };
+}
+
+/**
+ * Complaint vs rest of a model trained on the shipped corpus, on messages it never saw:
+ * - complaints-en: every tweet of the shared train.csv (label complaint vs our intent complaint);
+ * - reviews-zh: a fixed random sample of 5,000 reviews (negative review vs intent complaint);
+ * - holdout.jsonl (en, zh): written separately from the corpus.
+ * The shared sets are evaluation only: never used to train or tune the shipped model.
+ */
+export function unseenComplaintRows(model: TextClassifier): UnseenRow[] {
+  const rows: UnseenRow[] = [];
+  const shared = datasetsDir();
+  const enFile = join(shared, 'complaints-en/train.csv');
+  if (existsSync(enFile)) rows.push(score('complaints-en (all)', model, readComplaints(enFile), (l) => l === COMPLAINT));
+  const zhFile = join(shared, 'reviews-zh/train.csv');
+  if (existsSync(zhFile)) {
+    const sample = shuffleInPlace(readComplaints(zhFile), mulberry32(ZH_UNSEEN_SEED)).slice(0, ZH_UNSEEN_SAMPLE);
+    rows.push(score(`reviews-zh (${sample.length} sampled)`, model, sample, (l) => l === COMPLAINT));
+  }
+  const holdout = readHoldout();
+  for (const lang of ['en', 'zh'] as const) {
+    const part = holdout.filter((h) => h.lang === lang);
+    if (part.length) rows.push(score(`holdout.jsonl ${lang}`, model, part, (l) => l === 'complaint'));
+  }
+  return rows;
+}
+
+export function printUnseen(rows: readonly UnseenRow[]): void {
+  const pct = (x: number) => (x * 100).toFixed(1);
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(28)} n=${String(r.examples).padStart(5)} complaint-vs-rest macro-F1 ${pct(r.macro_f1)}` +
+        ` (complaint P ${pct(r.complaint_precision)} R ${pct(r.complaint_recall)}) mean conf ${r.mean_confidence.toFixed(3)}`,
+    );
+  }
+}

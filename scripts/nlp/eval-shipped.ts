@@ -1,0 +1,14 @@
+/**
+ * Complaint-vs-rest quality of the shipped model on messages it never saw (see corpus.ts).
+ *   npx tsx scripts/nlp/eval-shipped.ts            # the model file as shipped
+ *   npx tsx scripts/nlp/eval-shipped.ts --retrain  # retrain from the corpus first (not saved)
+ */
+import { loadModel } from '../../src/nlp/default-model.js';
+import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { DEFAULT_MODEL_OPTIONS, DEFAULT_MODEL_PATH, printUnseen, readCorpus, unseenComplaintRows } from './corpus.js';
+
+const retrain = process.argv.includes('--retrain');
+const t0 = performance.now();
+const model = retrain ? trainTextClassifier(readCorpus(), DEFAULT_MODEL_OPTIONS) : loadModel(DEFAULT_MODEL_PATH);
+console.log(`${retrain ? 'trained' : 'loaded'} ${model.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s, T=${model.temperature.toFixed(3)}`);
+printUnseen(unseenComplaintRows(model));
