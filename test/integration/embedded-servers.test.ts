@@ -35,8 +35,11 @@ async function startParent() {
 describe('embedded servers never outlive the app', () => {
   it('stops redis-server when the app is killed with SIGKILL', async () => {
     const { parent, info } = await startParent();
-    expect(alive(info.pid)).toBe(true);
-    parent.kill('SIGKILL');
+    try {
+      expect(alive(info.pid)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
     expect(await waitUntil(() => !alive(info.pid), 10_000)).toBe(true);
   });
 

@@ -114,7 +114,7 @@ export class IngestPipeline {
       at,
     });
     if (!duplicate) {
-      await stores.conversations.touch(conversation.id, at);
+      await stores.conversations.recordMessage(conversation.id, at);
       await this.deps.events.publish('message.stored', { message });
     }
     return { message, duplicate };
@@ -127,9 +127,13 @@ export class IngestPipeline {
     const c = classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
     const at = this.now();
-    if (c.language !== 'other') {
-      await stores.customers.setLanguage(message.customerId, c.language);
-      await stores.conversations.touch(message.conversationId, at, c.language);
+    const language = c.language === 'other' ? undefined : c.language;
+    await stores.customers.recordActivity(message.customerId, at, language);
+    if (language) {
+      const conversation = await stores.conversations.get(message.conversationId);
+      if (conversation && conversation.language !== language) {
+        await stores.conversations.setLanguage(message.conversationId, language);
+      }
     }
     const live = await stores.tickets.findLive(message.conversationId);
     const decision = decide(c, live !== null);
@@ -204,7 +208,10 @@ export class IngestPipeline {
       processed: true,
       at: this.now(),
     });
-    if (!duplicate) await this.deps.events.publish('message.stored', { message });
+    if (!duplicate) {
+      await this.deps.stores.conversations.recordMessage(to.conversationId, new Date(message.createdAt));
+      await this.deps.events.publish('message.stored', { message });
+    }
     return message;
   }
 

@@ -24,7 +24,8 @@ export interface CustomerStore {
     email?: string;
     at: Date;
   }): Promise<{ customerId: string; created: boolean }>;
-  setLanguage(customerId: string, language: Language): Promise<void>;
+  /** Notes that the customer was active (and in which language); cheap when nothing changed. */
+  recordActivity(customerId: string, at: Date, language?: Language): Promise<void>;
   /** The customer behind a channel identity, without creating one. */
   findByIdentity(channel: Channel, externalId: string): Promise<string | null>;
 }
@@ -38,7 +39,9 @@ export interface ConversationStore {
     at: Date;
   }): Promise<{ conversation: ConversationView; created: boolean }>;
   get(id: string): Promise<ConversationView | null>;
-  touch(id: string, at: Date, language?: Language): Promise<void>;
+  /** A message was added: counts it and moves lastMessageAt (one atomic update). */
+  recordMessage(id: string, at: Date): Promise<void>;
+  setLanguage(id: string, language: Language): Promise<void>;
 }
 
 export interface NewMessage {

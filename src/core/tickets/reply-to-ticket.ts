@@ -53,7 +53,7 @@ export async function replyToTicket(
   });
   if (duplicate) return { message, ticket, duplicate };
   const updated = (await deps.stores.tickets.recordAgentReply(ticket.id, cmd.staff.id, at)) ?? ticket;
-  await deps.stores.conversations.touch(ticket.conversationId, at);
+  await deps.stores.conversations.recordMessage(ticket.conversationId, at);
   await deps.events.publish('message.stored', { message });
   await deps.events.publish('reply.sent', { message, ticket: updated });
   await deps.events.publish('ticket.updated', { ticket: updated });

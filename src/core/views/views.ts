@@ -53,5 +53,6 @@ export interface ConversationView {
   customerId: string;
   channel: Channel;
   status: 'open' | 'resolved';
+  language?: Language;
   channelRef?: Record<string, string>;
 }

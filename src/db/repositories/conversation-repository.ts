@@ -9,6 +9,11 @@ export function createConversationRepository(m: Models): ConversationStore {
   return {
     async openFor({ customerId, channel, channelRef, at }) {
       const openKey = `${customerId}:${channel}`;
+      // Usually the conversation exists: one read, no write lock.
+      const open = await m.Conversation.findOne({ openKey }).lean();
+      if (open && (!channelRef || JSON.stringify(open.channelRef) === JSON.stringify(channelRef))) {
+        return { conversation: toConversationView(open as LeanConversation), created: false };
+      }
       const fresh = new Types.ObjectId();
       const doc = await retryOnDuplicate(() =>
         m.Conversation.findOneAndUpdate(
@@ -32,11 +37,12 @@ export function createConversationRepository(m: Models): ConversationStore {
       return doc ? toConversationView(doc as LeanConversation) : null;
     },
 
-    async touch(id, at, language) {
-      await m.Conversation.updateOne(
-        { _id: id },
-        { $max: { lastMessageAt: at }, ...(language ? { $set: { language } } : {}) },
-      );
+    async recordMessage(id, at) {
+      await m.Conversation.updateOne({ _id: id }, { $inc: { messageCount: 1 }, $max: { lastMessageAt: at } });
+    },
+
+    async setLanguage(id, language) {
+      await m.Conversation.updateOne({ _id: id }, { $set: { language } });
     },
   };
 }

@@ -7,33 +7,27 @@ import type { Models } from '../models.js';
 export function createCustomerRepository(m: Models): CustomerStore {
   return {
     async resolveIdentity({ channel, externalId, displayName, email, at }) {
-      // The identity decides which customer this is; a concurrent first message from the same
-      // sender loses the unique-index race, retries and finds the winner's identity.
+      // The common case, a known sender, is one read: no write, so no write lock taken.
+      const known = await m.Identity.findOne({ channel, externalId }, { customerId: 1 }).lean();
+      if (known) return { customerId: String(known.customerId), created: false };
+      // A new sender: the customer first, then the identity claims it. If a concurrent first
+      // message claimed the identity already, this spare customer is removed again. (Customer
+      // before identity, so an identity never points at a missing customer after a crash.)
       const fresh = new Types.ObjectId();
+      await m.Customer.create({ _id: fresh, name: displayName, email, firstSeenAt: at, lastSeenAt: at });
       const identity = await retryOnDuplicate(() =>
         m.Identity.findOneAndUpdate(
           { channel, externalId },
-          {
-            $setOnInsert: { customerId: fresh },
-            $set: { lastSeenAt: at, ...(displayName ? { displayName } : {}) },
-          },
+          { $setOnInsert: { customerId: fresh, lastSeenAt: at, ...(displayName ? { displayName } : {}) } },
           { upsert: true, new: true, lean: true },
         ),
       );
       if (!identity) throw new Error('identity upsert returned nothing');
-      const created = identity.customerId.equals(fresh);
-      // Upserted by _id, so a crash between the two writes heals on the next message.
-      await retryOnDuplicate(() =>
-        m.Customer.updateOne(
-          { _id: identity.customerId },
-          {
-            $setOnInsert: { firstSeenAt: at, name: displayName, ...(email ? { email } : {}) },
-            $set: { lastSeenAt: at },
-          },
-          { upsert: true },
-        ),
-      );
-      return { customerId: String(identity.customerId), created };
+      if (!identity.customerId.equals(fresh)) {
+        await m.Customer.deleteOne({ _id: fresh });
+        return { customerId: String(identity.customerId), created: false };
+      }
+      return { customerId: String(fresh), created: true };
     },
 
     async findByIdentity(channel, externalId) {
@@ -41,8 +35,17 @@ export function createCustomerRepository(m: Models): CustomerStore {
       return identity ? String(identity.customerId) : null;
     },
 
-    async setLanguage(customerId: string, language: Language) {
-      await m.Customer.updateOne({ _id: customerId, language: { $ne: language } }, { $set: { language } });
+    async recordActivity(customerId: string, at: Date, language?: Language) {
+      // One conditional write, which matches nothing most of the time: lastSeenAt is kept to
+      // the minute, the language only changes when the customer switches.
+      const stale = new Date(at.getTime() - 60_000);
+      await m.Customer.updateOne(
+        {
+          _id: customerId,
+          $or: [{ lastSeenAt: { $lt: stale } }, ...(language ? [{ language: { $ne: language } }] : [])],
+        },
+        { $set: { lastSeenAt: at, ...(language ? { language } : {}) } },
+      );
     },
   };
 }

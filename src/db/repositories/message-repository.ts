@@ -39,7 +39,6 @@ export function createMessageRepository(m: Models): MessageStore {
           processedAt: msg.processed ? msg.at : undefined,
           createdAt: msg.at,
         });
-        await m.Conversation.updateOne({ _id: msg.conversationId }, { $inc: { messageCount: 1 } });
         return { message: toMessageView(doc.toObject() as LeanMessage), duplicate: false };
       } catch (err) {
         const filter = byKey(msg);

@@ -99,6 +99,7 @@ export interface LeanConversation {
   customerId: Id;
   channel: string;
   status: string;
+  language?: string | null;
   channelRef?: Record<string, string> | null;
 }
 
@@ -108,6 +109,7 @@ export function toConversationView(d: LeanConversation): ConversationView {
     customerId: String(d.customerId),
     channel: d.channel as Channel,
     status: d.status as 'open' | 'resolved',
+    ...(d.language ? { language: d.language as Language } : {}),
     ...(d.channelRef ? { channelRef: d.channelRef } : {}),
   };
 }
