@@ -1,0 +1,13 @@
+# Production image: the app and the workers run from the same image with different commands.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY src ./src
+COPY workers ./workers
+COPY widget ./widget
+COPY tsconfig.json ./
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "src/main.ts"]
