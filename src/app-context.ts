@@ -4,6 +4,7 @@ import type { StaffDirectory } from './auth/staff-directory.js';
 import type { StaffSessions } from './auth/staff-session.js';
 import type { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config/load-config.js';
+import type { ClassifierHolder } from './core/ports/classifier-holder.js';
 import type { EventBus } from './core/events/domain-events.js';
 import type { IngestPipeline } from './core/ingest/ingest-pipeline.js';
 import type { Stores } from './core/ports/store.js';
@@ -21,6 +22,7 @@ export interface AppContext {
   stores: Stores;
   events: EventBus;
   pipeline: IngestPipeline;
+  classifier: ClassifierHolder;
   staff: StaffDirectory;
   sessions: StaffSessions;
   visitors: VisitorTokens;

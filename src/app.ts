@@ -9,6 +9,7 @@ import { VisitorTokens } from './auth/visitor-token.js';
 import type { Config } from './config/load-config.js';
 import { IngestPipeline } from './core/ingest/ingest-pipeline.js';
 import type { MessageClassifier } from './core/ports/classifier.js';
+import { ClassifierHolder } from './core/ports/classifier-holder.js';
 import { createModels, syncIndexes } from './db/models.js';
 import { createStores } from './db/repositories/stores.js';
 import { buildHttpApp } from './http/build-http-app.js';
@@ -65,10 +66,10 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
   );
   const stores = createStores(models);
 
-  const classifier: MessageClassifier = opts.classifier ?? (await loadDefaultClassifier(log));
+  const classifier = new ClassifierHolder(opts.classifier ?? (await loadDefaultClassifier(log)));
   const pipeline = new IngestPipeline({
     stores,
-    classifier: () => classifier,
+    classifier: () => classifier.current(),
     events,
     sla: config.sla,
     log: log.child({ component: 'ingest' }),
@@ -86,6 +87,7 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     stores,
     events,
     pipeline,
+    classifier,
     staff,
     sessions: new StaffSessions(redis, redisPrefix, config.auth.sessionTtlSeconds),
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),
