@@ -18,6 +18,7 @@ import { connectMongo, pingMongo } from './infra/mongo.js';
 import { createRedis } from './infra/redis.js';
 import { RedisEventBus } from './infra/redis-event-bus.js';
 import { loadDefaultClassifier } from './nlp/default-classifier.js';
+import { createFaqRetriever } from './nlp/faq-retriever.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
@@ -65,6 +66,9 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     log.child({ component: 'events' }),
   );
   const stores = createStores(models);
+  const faq = createFaqRetriever(stores.faq);
+  // An article edited in any process reaches every process's index.
+  events.subscribe('faq.changed', () => faq.invalidate());
 
   const classifier = new ClassifierHolder(opts.classifier ?? (await loadDefaultClassifier(log)));
   const pipeline = new IngestPipeline({
@@ -72,6 +76,13 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     classifier: () => classifier.current(),
     events,
     sla: config.sla,
+    faq,
+    policy: {
+      minConfidence: config.bot.minConfidence,
+      faqMinScore: config.bot.faqMinScore,
+      handoffAfterMisunderstandings: config.bot.handoffAfterMisunderstandings,
+    },
+    minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
     log: log.child({ component: 'ingest' }),
   });
   const staff = createStaffDirectory(models);

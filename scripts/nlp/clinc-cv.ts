@@ -15,23 +15,27 @@ interface Scored {
   gold: string;
   top: string;
   p: number;
+  /** Raw top score and top-1 minus top-2 raw score. */
+  raw: number;
+  gap: number;
 }
 
 function scoreAll(model: TextClassifier, data: readonly LabelledText[]): Scored[] {
   const bare = model.withReject(null);
   return data.map((e) => {
     const r = bare.predict(e.text);
-    return { gold: e.label, top: r.label, p: r.confidence };
+    const sc = [...bare.scores(e.text)].sort((a, b) => b - a);
+    return { gold: e.label, top: r.label, p: r.confidence, raw: sc[0]!, gap: sc[0]! - sc[1]! };
   });
 }
 
-function sweep(s: readonly Scored[], t: number): { inAcc: number; oosR: number } {
+function sweep(s: readonly Scored[], t: number, key: 'p' | 'raw' | 'gap' = 'p'): { inAcc: number; oosR: number } {
   let inN = 0;
   let inOk = 0;
   let oN = 0;
   let oOk = 0;
   for (const x of s) {
-    const pred = x.top !== OOS_LABEL && x.p < t ? OOS_LABEL : x.top;
+    const pred = x.top !== OOS_LABEL && x[key] < t ? OOS_LABEL : x.top;
     if (x.gold === OOS_LABEL) {
       oN++;
       if (pred === OOS_LABEL) oOk++;
@@ -77,4 +81,14 @@ for (const t of THRESHOLDS) {
   console.log(
     `t=${t.toFixed(2)}  cv in ${(a.inAcc * 100).toFixed(2)} oos ${(a.oosR * 100).toFixed(1)}   val in ${(b.inAcc * 100).toFixed(2)} oos ${(b.oosR * 100).toFixed(1)}`,
   );
+}
+
+for (const key of ['raw', 'gap'] as const) {
+  for (const t of [-0.3, -0.2, -0.1, 0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]) {
+    const a = folds > 1 ? sweep(cv, t, key) : { inAcc: 0, oosR: 0 };
+    const b = sweep(val, t, key);
+    console.log(
+      `${key}<${t.toFixed(2)}  cv in ${(a.inAcc * 100).toFixed(2)} oos ${(a.oosR * 100).toFixed(1)}   val in ${(b.inAcc * 100).toFixed(2)} oos ${(b.oosR * 100).toFixed(1)}`,
+    );
+  }
 }

@@ -97,6 +97,28 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     description: 'How often the SLA worker looks for breaches',
   }),
+  BOT_MIN_CONFIDENCE: Type.Number({
+    default: 0.5,
+    minimum: 0,
+    maximum: 1,
+    description: 'Below this intent confidence the bot treats a message as not understood',
+  }),
+  BOT_HANDOFF_AFTER_MISUNDERSTANDINGS: Type.Integer({
+    default: 2,
+    minimum: 1,
+    description: 'Messages not understood in a row before a person takes over',
+  }),
+  FAQ_MIN_SCORE: Type.Number({
+    default: 0.5,
+    minimum: 0,
+    maximum: 1,
+    description: 'Similarity (0..1) a FAQ article needs for the bot to answer with it',
+  }),
+  HANDOFF_MINUTES_PER_WAITING_TICKET: Type.Number({
+    default: 4,
+    minimum: 0.1,
+    description: 'For the wait the bot announces: minutes each waiting ticket adds, per agent',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, description: 'Grace period on SIGTERM' }),
 });
 

@@ -21,6 +21,12 @@ export interface Config {
   };
   workers: { runInApp: boolean; slaScanIntervalSeconds: number };
   sla: { firstResponseMinutes: { consultation: number; complaint: number } };
+  bot: {
+    minConfidence: number;
+    handoffAfterMisunderstandings: number;
+    faqMinScore: number;
+    minutesPerWaitingTicket: number;
+  };
   shutdownTimeoutMs: number;
 }
 
@@ -61,6 +67,7 @@ function describeExpected(key: string): string {
   if (schema.anyOf) return `one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}`;
   const parts: string[] = [];
   if (schema.type === 'integer') parts.push('an integer');
+  if (schema.type === 'number') parts.push('a number');
   if (schema.minimum !== undefined) parts.push(`>= ${schema.minimum}`);
   if (schema.maximum !== undefined) parts.push(`<= ${schema.maximum}`);
   if (schema.minLength !== undefined) parts.push(`at least ${schema.minLength} characters`);
@@ -102,6 +109,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
         consultation: env.SLA_FIRST_RESPONSE_MINUTES,
         complaint: env.SLA_COMPLAINT_FIRST_RESPONSE_MINUTES,
       },
+    },
+    bot: {
+      minConfidence: env.BOT_MIN_CONFIDENCE,
+      handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
+      faqMinScore: env.FAQ_MIN_SCORE,
+      minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

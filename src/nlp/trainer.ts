@@ -1,6 +1,5 @@
 import { fitTemperature } from './calibration.js';
 import { DEFAULT_FEATURES, type FeatureConfig, FeatureHasher } from './features.js';
-import { trainSoftmax } from './softmax.js';
 import { stratifiedSplit } from './split.js';
 import { type CsrMatrix, trainOneVsRest } from './svm.js';
 import { type RejectRule, TextClassifier } from './text-classifier.js';
@@ -29,11 +28,6 @@ export interface TrainOptions {
   /** Share of feature weights kept (largest magnitude); the rest are pruned for speed and size. */
   keepWeights?: number;
   reject?: RejectRule | null;
-  /**
-   * Softmax (multinomial logistic regression) head averaged into the SVM weights: the model
-   * scores are svm + weight * softmax logits. Same classify cost; off when weight is 0.
-   */
-  softmax?: { weight: number; epochs?: number; l2?: number; lr?: number };
   /** Extra metadata stored in the model (corpus name, dates...). */
   meta?: Record<string, string | number | boolean>;
 }
@@ -84,23 +78,13 @@ export function trainTextClassifier(
     seed,
   };
   const keep = options.keepWeights ?? DEFAULT_TRAIN_OPTIONS.keepWeights;
-  const softmax = options.softmax;
-  const trainWeights = (rows: readonly SparseVector[], labelsOf: Int32Array) => {
-    const csr = toCsr(rows, vocab.size);
-    const dense = trainOneVsRest(csr, labelsOf, labels.length, svmOpts);
-    if (softmax && softmax.weight > 0) {
-      const lr = trainSoftmax(csr, labelsOf, labels.length, {
-        l2: softmax.l2 ?? 1e-5,
-        epochs: softmax.epochs ?? 8,
-        lr: softmax.lr ?? 0.5,
-        bias: BIAS,
-        seed,
-        classWeights,
-      });
-      for (let j = 0; j < dense.length; j++) dense[j] = dense[j]! + softmax.weight * lr[j]!;
-    }
-    return sparsify(dense, vocab.size, labels.length, keep);
-  };
+  const trainWeights = (rows: readonly SparseVector[], labelsOf: Int32Array) =>
+    sparsify(
+      trainOneVsRest(toCsr(rows, vocab.size), labelsOf, labels.length, svmOpts),
+      vocab.size,
+      labels.length,
+      keep,
+    );
   const meta: Record<string, string | number | boolean> = {
     name: options.name ?? 'model',
     examples: examples.length,

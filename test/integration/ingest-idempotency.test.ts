@@ -16,7 +16,7 @@ describe('ingest is idempotent on real MongoDB', () => {
         channel: 'widget',
         externalUserId: 'visitor-1',
         clientMessageId: 'm-1',
-        text: 'How do I change my delivery address?',
+        text: 'Can I pay with PayPal?',
       });
     const results = await Promise.all(Array.from({ length: 8 }, send));
     const ids = new Set(results.map((r) => r.message.id));

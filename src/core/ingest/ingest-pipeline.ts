@@ -5,9 +5,11 @@ import type { DomainLogger } from '../ports/logger.js';
 import type { Stores } from '../ports/store.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
-import type { MessageView, TicketView } from '../views/views.js';
-import { botText } from './bot-texts.js';
-import { decide } from './decide.js';
+import type { FaqRetriever } from '../ports/faq-retriever.js';
+import type { BotState, MessageView, TicketKind, TicketView } from '../views/views.js';
+import { botText, faqAnswerText, handoffText, orderNotFoundText, orderStatusText } from './bot-texts.js';
+import { type BotPolicy, decide } from './decide.js';
+import { extractOrderNumber } from './order-number.js';
 import { type InboundMessage, MAX_MESSAGE_LENGTH } from './inbound-message.js';
 
 export interface IngestDeps {
@@ -15,6 +17,10 @@ export interface IngestDeps {
   classifier: () => MessageClassifier; // a getter: a retrained model is picked up without restart
   events: EventBus;
   sla: SlaSettings;
+  faq: FaqRetriever;
+  policy: BotPolicy;
+  /** Minutes one waiting ticket adds to a customer's expected wait, per agent. */
+  minutesPerWaitingTicket: number;
   log: DomainLogger;
   now?: () => Date;
 }
@@ -129,43 +135,100 @@ export class IngestPipeline {
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
     await stores.customers.recordActivity(message.customerId, at, language);
-    if (language) {
-      const conversation = await stores.conversations.get(message.conversationId);
-      if (conversation && conversation.language !== language) {
-        await stores.conversations.setLanguage(message.conversationId, language);
+    const conversation = await stores.conversations.get(message.conversationId);
+    if (!conversation) throw new Error(`conversation ${message.conversationId} of message ${message.id} is missing`);
+    if (language && conversation.language !== language) {
+      await stores.conversations.setLanguage(conversation.id, language);
+    }
+    // Answer in the conversation's language when this message alone does not tell (e.g. "10023").
+    const replyLanguage = language ?? conversation.language ?? 'en';
+    const live = await stores.tickets.findLive(message.conversationId);
+    const state = conversation.botState;
+    const decision = decide(c, message.text, state, live !== null, this.deps.policy);
+
+    const botReplies: MessageView[] = [];
+    const say = async (text: string, purpose: string, ticketId?: string) =>
+      botReplies.push(await this.botSay(message, text, purpose, ticketId));
+    let ticket: TicketView | null = null;
+    let handoff: { kind: TicketKind; reason: string } | null = null;
+    let nextState: BotState = { lowConfidenceStreak: 0 };
+
+    switch (decision.action) {
+      case 'handoff':
+        handoff = decision;
+        break;
+      case 'greet':
+        await say(botText('greeting', replyLanguage), 'greeting');
+        break;
+      case 'farewell':
+        await say(botText('thanks_bye', replyLanguage), 'farewell');
+        break;
+      case 'clarify':
+        nextState = { lowConfidenceStreak: state.lowConfidenceStreak + 1 };
+        await say(botText('clarify', replyLanguage), 'clarify');
+        break;
+      case 'faq_helped':
+        if (state.awaitingFeedbackOn) await stores.faq.recordHelped(state.awaitingFeedbackOn);
+        await say(botText('faq_helped', replyLanguage), 'faq-helped');
+        break;
+      case 'order_status': {
+        const number = extractOrderNumber(message.text);
+        if (number) {
+          const order = await stores.orders.findForCustomer(message.customerId, number);
+          await say(order ? orderStatusText(order, replyLanguage) : orderNotFoundText(number, replyLanguage), 'order');
+        } else {
+          const recent = await stores.orders.recentForCustomer(message.customerId, 2);
+          const [only] = recent;
+          if (only && recent.length === 1) await say(orderStatusText(only, replyLanguage), 'order');
+          else await say(botText('ask_order_number', replyLanguage), 'order');
+        }
+        break;
+      }
+      case 'answer_from_faq': {
+        const found = await this.deps.faq.search(message.text, replyLanguage === 'zh' ? 'zh' : 'en');
+        if (found && found.score >= this.deps.policy.faqMinScore) {
+          await stores.faq.recordShown(found.article.id);
+          await say(faqAnswerText(found.article.answer, replyLanguage), 'faq');
+          nextState = { lowConfidenceStreak: 0, awaitingFeedbackOn: found.article.id };
+        } else {
+          handoff = { kind: 'consultation', reason: 'no_answer' };
+        }
+        break;
       }
     }
-    const live = await stores.tickets.findLive(message.conversationId);
-    const decision = decide(c, live !== null);
-    const botReplies: MessageView[] = [];
-    let ticket: TicketView | null = null;
 
-    if (decision.action === 'bot_answer') {
-      botReplies.push(await this.botSay(message, botText(decision.text, c.language), 'answer'));
-    } else {
+    if (handoff) {
       const priority = priorityFor(c);
       const result = await stores.tickets.openOrUpdate({
         conversationId: message.conversationId,
         customerId: message.customerId,
         channel: message.channel,
-        kind: decision.kind,
+        kind: handoff.kind,
         priority,
         subject: message.text.slice(0, 200),
         language: c.language,
         intent: c.intent,
-        firstResponseDueAt: firstResponseDue(this.deps.sla, decision.kind, priority, at),
+        firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
         at,
       });
       ticket = result.ticket;
       await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
-      if (result.opened && decision.notice) {
-        botReplies.push(
-          await this.botSay(message, botText(decision.notice, c.language), 'handoff', ticket.id),
-        );
+      if (result.opened) {
+        const minutes = await this.estimateWaitMinutes();
+        await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }
+    }
+    if (state.lowConfidenceStreak !== nextState.lowConfidenceStreak || state.awaitingFeedbackOn !== nextState.awaitingFeedbackOn) {
+      await stores.conversations.setBotState(conversation.id, nextState);
     }
     await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
     return { ticket, botReplies };
+  }
+
+  /** Roughly when a person answers: the waiting tickets shared among the agents, at a set pace. */
+  private async estimateWaitMinutes(): Promise<number> {
+    const { waiting, agents } = await this.deps.stores.tickets.queueSnapshot();
+    return Math.max(1, Math.ceil(waiting / Math.max(1, agents)) * this.deps.minutesPerWaitingTicket);
   }
 
   /** Re-runs messages whose processing was cut short; returns how many it resumed. */

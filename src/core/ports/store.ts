@@ -1,5 +1,6 @@
 import type {
   AuthorKind,
+  BotState,
   Channel,
   ConversationView,
   MessageView,
@@ -42,6 +43,7 @@ export interface ConversationStore {
   /** A message was added: counts it and moves lastMessageAt (one atomic update). */
   recordMessage(id: string, at: Date): Promise<void>;
   setLanguage(id: string, language: Language): Promise<void>;
+  setBotState(id: string, state: BotState): Promise<void>;
 }
 
 export interface NewMessage {
@@ -104,8 +106,49 @@ export interface TicketStore {
     assigneeId?: string;
     limit: number;
   }): Promise<TicketView[]>;
+  /** The live queue, for telling a customer roughly when a person will answer. */
+  queueSnapshot(): Promise<{ waiting: number; agents: number }>;
   /** Marks tickets past their first-response deadline as breached (each once) and returns them. */
   markBreached(now: Date, limit: number): Promise<TicketView[]>;
+}
+
+export interface FaqArticleView {
+  id: string;
+  language: 'en' | 'zh';
+  title: string;
+  variants: string[];
+  answer: string;
+  tags: string[];
+  active: boolean;
+  stats: { shown: number; helped: number };
+  updatedAt: string;
+}
+
+export interface FaqStore {
+  listActive(): Promise<FaqArticleView[]>;
+  get(id: string): Promise<FaqArticleView | null>;
+  /** Counts an answer shown, and later whether the customer said it helped. */
+  recordShown(id: string): Promise<void>;
+  recordHelped(id: string): Promise<void>;
+}
+
+export interface OrderView {
+  id: string;
+  number: string;
+  customerId: string;
+  status: string;
+  total: number;
+  currency: string;
+  carrier?: string;
+  trackingNumber?: string;
+  history: { status: string; at: string; note?: string }[];
+  placedAt: string;
+}
+
+export interface OrderStore {
+  /** The order with this number only if it is this customer's: another's order is never returned. */
+  findForCustomer(customerId: string, number: string): Promise<OrderView | null>;
+  recentForCustomer(customerId: string, limit: number): Promise<OrderView[]>;
 }
 
 export interface Stores {
@@ -113,4 +156,6 @@ export interface Stores {
   conversations: ConversationStore;
   messages: MessageStore;
   tickets: TicketStore;
+  faq: FaqStore;
+  orders: OrderStore;
 }

@@ -48,6 +48,14 @@ export interface TicketView {
   updatedAt: string;
 }
 
+/** The bot's memory within a conversation, for its hand-off rules. */
+export interface BotState {
+  /** Messages in a row it did not understand (out of scope or low confidence). */
+  lowConfidenceStreak: number;
+  /** The FAQ article it answered with and asked "did this help?" about, if it awaits the answer. */
+  awaitingFeedbackOn?: string;
+}
+
 export interface ConversationView {
   id: string;
   customerId: string;
@@ -55,4 +63,5 @@ export interface ConversationView {
   status: 'open' | 'resolved';
   language?: Language;
   channelRef?: Record<string, string>;
+  botState: BotState;
 }

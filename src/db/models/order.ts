@@ -5,7 +5,7 @@ export const ORDER_STATUSES = ['created', 'paid', 'shipped', 'delivered', 'refun
 /** A customer's order, so the bot can answer "where is my order" and agents see purchases. */
 export const orderSchema = new Schema(
   {
-    number: { type: String, required: true, trim: true, maxlength: 64 }, // what the customer quotes, e.g. "10023"
+    number: { type: String, required: true, trim: true, uppercase: true, maxlength: 64 }, // what the customer quotes, e.g. "10023"
     customerId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, enum: ORDER_STATUSES, default: 'created' },
     items: [

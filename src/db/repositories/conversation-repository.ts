@@ -41,6 +41,15 @@ export function createConversationRepository(m: Models): ConversationStore {
       await m.Conversation.updateOne({ _id: id }, { $inc: { messageCount: 1 }, $max: { lastMessageAt: at } });
     },
 
+    async setBotState(id, state) {
+      await m.Conversation.updateOne(
+        { _id: id },
+        state.awaitingFeedbackOn
+          ? { $set: { 'botState.lowConfidenceStreak': state.lowConfidenceStreak, 'botState.awaitingFeedbackOn': state.awaitingFeedbackOn } }
+          : { $set: { 'botState.lowConfidenceStreak': state.lowConfidenceStreak }, $unset: { 'botState.awaitingFeedbackOn': 1 } },
+      );
+    },
+
     async setLanguage(id, language) {
       await m.Conversation.updateOne({ _id: id }, { $set: { language } });
     },

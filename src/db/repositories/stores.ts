@@ -2,7 +2,9 @@ import type { Stores } from '../../core/ports/store.js';
 import type { Models } from '../models.js';
 import { createConversationRepository } from './conversation-repository.js';
 import { createCustomerRepository } from './customer-repository.js';
+import { createFaqRepository } from './faq-repository.js';
 import { createMessageRepository } from './message-repository.js';
+import { createOrderRepository } from './order-repository.js';
 import { createTicketRepository } from './ticket-repository.js';
 
 export function createStores(models: Models): Stores {
@@ -11,5 +13,7 @@ export function createStores(models: Models): Stores {
     conversations: createConversationRepository(models),
     messages: createMessageRepository(models),
     tickets: createTicketRepository(models),
+    faq: createFaqRepository(models),
+    orders: createOrderRepository(models),
   };
 }

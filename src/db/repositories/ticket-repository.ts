@@ -119,6 +119,14 @@ export function createTicketRepository(m: Models): TicketStore {
       return docs.map((d) => toTicketView(d as LeanTicket));
     },
 
+    async queueSnapshot() {
+      const [waiting, agents] = await Promise.all([
+        m.Ticket.countDocuments({ status: 'open', 'sla.firstRespondedAt': { $exists: false } }),
+        m.Agent.countDocuments({ active: true, role: { $in: ['agent', 'supervisor'] } }),
+      ]);
+      return { waiting, agents };
+    },
+
     async markBreached(now, limit) {
       const due = await m.Ticket.find({
         status: { $in: LIVE },

@@ -101,6 +101,7 @@ export interface LeanConversation {
   status: string;
   language?: string | null;
   channelRef?: Record<string, string> | null;
+  botState?: { lowConfidenceStreak?: number | null; awaitingFeedbackOn?: Types.ObjectId | string | null } | null;
 }
 
 export function toConversationView(d: LeanConversation): ConversationView {
@@ -111,5 +112,9 @@ export function toConversationView(d: LeanConversation): ConversationView {
     status: d.status as 'open' | 'resolved',
     ...(d.language ? { language: d.language as Language } : {}),
     ...(d.channelRef ? { channelRef: d.channelRef } : {}),
+    botState: {
+      lowConfidenceStreak: d.botState?.lowConfidenceStreak ?? 0,
+      ...(d.botState?.awaitingFeedbackOn ? { awaitingFeedbackOn: String(d.botState.awaitingFeedbackOn) } : {}),
+    },
   };
 }
