@@ -99,6 +99,7 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     events,
     pipeline,
     classifier,
+    faq,
     staff,
     sessions: new StaffSessions(redis, redisPrefix, config.auth.sessionTtlSeconds),
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),

@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { installErrorHandling } from './error-handler.js';
 import { type HealthCheck, healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/v1/auth.js';
+import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
@@ -28,6 +29,7 @@ export function buildHttpApp(
       v1.register(authRoutes, { ctx });
       v1.register(messageRoutes, { ctx });
       v1.register(ticketRoutes, { ctx });
+      v1.register(faqRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -9,7 +9,10 @@ export async function loadDefaultClassifier(log: Logger): Promise<MessageClassif
   const started = performance.now();
   try {
     const classifier = createIntentClassifier(loadDefaultModel());
-    log.info({ version: classifier.version, ms: Math.round(performance.now() - started) }, 'intent model loaded');
+    log.info(
+      { version: classifier.version, ms: Math.round(performance.now() - started) },
+      'intent model loaded',
+    );
     return classifier;
   } catch (err) {
     log.error({ err }, 'shipped intent model could not be loaded; using the keyword classifier');

@@ -23,7 +23,8 @@ const STOP_EN = new Set(
     ' ',
   ),
 );
-const STOP_ZH = /[吗呢吧啊呀的了是我你您们他她它这那个有在能要想还就都也和跟与请问一下么什怎样可以以吧哦嗯亲]/gu;
+const STOP_ZH =
+  /[吗呢吧啊呀的了是我你您们他她它这那个有在能要想还就都也和跟与请问一下么什怎样可以以吧哦嗯亲]/gu;
 
 /** Terms for retrieval: stemmed English content words; Chinese content words and character bigrams. */
 function terms(text: string): string[] {
@@ -34,7 +35,10 @@ function terms(text: string): string[] {
   for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
     const words = segmentZhWords(run).filter((w) => w.replace(STOP_ZH, '').length > 0);
     const content = run.replace(STOP_ZH, ' ');
-    zh.push(...words, ...content.split(' ').flatMap((part) => (part.length === 1 ? [part] : charNgrams(part, 2, 2))));
+    zh.push(
+      ...words,
+      ...content.split(' ').flatMap((part) => (part.length === 1 ? [part] : charNgrams(part, 2, 2))),
+    );
   }
   return [...en, ...zh];
 }

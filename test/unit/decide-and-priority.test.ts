@@ -19,12 +19,20 @@ const fresh = { lowConfidenceStreak: 0 };
 
 describe('hand-off rules', () => {
   it('answers greetings and thanks, looks up orders, tries the FAQ for questions', () => {
-    expect(decide(c({ intent: 'greeting', kind: 'none' }), 'hi', fresh, false, policy)).toEqual({ action: 'greet' });
-    expect(decide(c({ intent: 'thanks_bye', kind: 'none' }), 'thx', fresh, false, policy)).toEqual({ action: 'farewell' });
-    expect(decide(c({ intent: 'order_status', kind: 'none' }), 'where is 10023', fresh, false, policy)).toEqual({
+    expect(decide(c({ intent: 'greeting', kind: 'none' }), 'hi', fresh, false, policy)).toEqual({
+      action: 'greet',
+    });
+    expect(decide(c({ intent: 'thanks_bye', kind: 'none' }), 'thx', fresh, false, policy)).toEqual({
+      action: 'farewell',
+    });
+    expect(
+      decide(c({ intent: 'order_status', kind: 'none' }), 'where is 10023', fresh, false, policy),
+    ).toEqual({
       action: 'order_status',
     });
-    expect(decide(c({}), 'do you ship to Canada', fresh, false, policy)).toEqual({ action: 'answer_from_faq' });
+    expect(decide(c({}), 'do you ship to Canada', fresh, false, policy)).toEqual({
+      action: 'answer_from_faq',
+    });
   });
 
   it('hands off when asked for a person and on any complaint', () => {
@@ -33,7 +41,9 @@ describe('hand-off rules', () => {
       kind: 'consultation',
       reason: 'asked_for_human',
     });
-    expect(decide(c({ intent: 'complaint', kind: 'complaint', confidence: 0.3 }), 'meh', fresh, false, policy)).toEqual({
+    expect(
+      decide(c({ intent: 'complaint', kind: 'complaint', confidence: 0.3 }), 'meh', fresh, false, policy),
+    ).toEqual({
       action: 'handoff',
       kind: 'complaint',
       reason: 'complaint',
@@ -49,16 +59,22 @@ describe('hand-off rules', () => {
     });
     const oos = c({ intent: 'out_of_scope', kind: 'none', confidence: 0.99 });
     expect(decide(oos, 'weather?', fresh, false, policy)).toEqual({ action: 'clarify' });
-    expect(decide(oos, 'weather?', { lowConfidenceStreak: 1 }, false, policy)).toMatchObject({ action: 'handoff' });
+    expect(decide(oos, 'weather?', { lowConfidenceStreak: 1 }, false, policy)).toMatchObject({
+      action: 'handoff',
+    });
   });
 
   it('follows the threshold from configuration', () => {
     const mid = c({ confidence: 0.6 });
     expect(decide(mid, 'x', fresh, false, policy).action).toBe('answer_from_faq');
     expect(decide(mid, 'x', fresh, false, { ...policy, minConfidence: 0.7 }).action).toBe('clarify');
-    expect(decide(mid, 'x', { lowConfidenceStreak: 1 }, false, { ...policy, minConfidence: 0.7, handoffAfterMisunderstandings: 3 }).action).toBe(
-      'clarify',
-    );
+    expect(
+      decide(mid, 'x', { lowConfidenceStreak: 1 }, false, {
+        ...policy,
+        minConfidence: 0.7,
+        handoffAfterMisunderstandings: 3,
+      }).action,
+    ).toBe('clarify');
   });
 
   it('hands off on "no, that did not help" after a FAQ answer, and is glad on yes', () => {
@@ -68,10 +84,16 @@ describe('hand-off rules', () => {
       kind: 'consultation',
       reason: 'faq_did_not_help',
     });
-    expect(decide(c({ intent: 'thanks_bye' }), '没有用', waiting, false, policy)).toMatchObject({ reason: 'faq_did_not_help' });
-    expect(decide(c({ intent: 'thanks_bye' }), 'yes thanks!', waiting, false, policy)).toEqual({ action: 'faq_helped' });
+    expect(decide(c({ intent: 'thanks_bye' }), '没有用', waiting, false, policy)).toMatchObject({
+      reason: 'faq_did_not_help',
+    });
+    expect(decide(c({ intent: 'thanks_bye' }), 'yes thanks!', waiting, false, policy)).toEqual({
+      action: 'faq_helped',
+    });
     // Without a pending question, "no" is just a message.
-    expect(decide(c({ intent: 'out_of_scope', confidence: 0.9 }), 'no', fresh, false, policy)).toEqual({ action: 'clarify' });
+    expect(decide(c({ intent: 'out_of_scope', confidence: 0.9 }), 'no', fresh, false, policy)).toEqual({
+      action: 'clarify',
+    });
     expect(isNegativeFeedback('nope')).toBe(true);
     expect(isPositiveFeedback('有帮助，谢谢')).toBe(true);
   });
@@ -110,7 +132,9 @@ describe('priority and SLA', () => {
   it('shortens the first-response deadline for higher priority', () => {
     const from = new Date('2026-01-01T00:00:00Z');
     const sla = { firstResponseMinutes: { consultation: 60, complaint: 30 } };
-    expect(firstResponseDue(sla, 'consultation', 'normal', from).toISOString()).toBe('2026-01-01T01:00:00.000Z');
+    expect(firstResponseDue(sla, 'consultation', 'normal', from).toISOString()).toBe(
+      '2026-01-01T01:00:00.000Z',
+    );
     expect(firstResponseDue(sla, 'complaint', 'high', from).toISOString()).toBe('2026-01-01T00:15:00.000Z');
     expect(firstResponseDue(sla, 'complaint', 'urgent', from).toISOString()).toBe('2026-01-01T00:08:00.000Z');
   });

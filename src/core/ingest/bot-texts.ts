@@ -15,7 +15,7 @@ const FIXED = {
     zh: '不客气！如有其他问题，随时在这里留言。',
   },
   faq_helped: {
-    en: "Great, glad that helped! Anything else I can do for you?",
+    en: 'Great, glad that helped! Anything else I can do for you?',
     zh: '太好了，很高兴能帮到您！还有其他可以帮您的吗？',
   },
   clarify: {
@@ -35,11 +35,17 @@ export function botText(key: FixedText, language: Language): string {
 }
 
 export function faqAnswerText(answer: string, language: Language): string {
-  return pick(language) === 'zh' ? `${answer}\n\n这个回答有帮助吗？（是/否）` : `${answer}\n\nDid this answer your question? (yes/no)`;
+  return pick(language) === 'zh'
+    ? `${answer}\n\n这个回答有帮助吗？（是/否）`
+    : `${answer}\n\nDid this answer your question? (yes/no)`;
 }
 
 /** "A person will reply", with a rough wait from the live queue. */
-export function handoffText(kind: 'consultation' | 'complaint', waitMinutes: number, language: Language): string {
+export function handoffText(
+  kind: 'consultation' | 'complaint',
+  waitMinutes: number,
+  language: Language,
+): string {
   const zh = pick(language) === 'zh';
   const wait = zh
     ? waitMinutes <= 5
@@ -72,8 +78,12 @@ const day = (iso: string) => iso.slice(0, 10);
 export function orderStatusText(order: OrderView, language: Language): string {
   const lang = pick(language);
   const status = STATUS[order.status]?.[lang] ?? order.status;
-  const history = order.history.map((h) => `${day(h.at)} ${STATUS[h.status]?.[lang] ?? h.status}${h.note ? ` (${h.note})` : ''}`);
-  const tracking = order.trackingNumber ? `${order.carrier ? `${order.carrier} ` : ''}${order.trackingNumber}` : '';
+  const history = order.history.map(
+    (h) => `${day(h.at)} ${STATUS[h.status]?.[lang] ?? h.status}${h.note ? ` (${h.note})` : ''}`,
+  );
+  const tracking = order.trackingNumber
+    ? `${order.carrier ? `${order.carrier} ` : ''}${order.trackingNumber}`
+    : '';
   if (lang === 'zh') {
     return [
       `订单 ${order.number} 当前状态：${status}。`,

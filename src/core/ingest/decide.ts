@@ -11,7 +11,13 @@ export interface BotPolicy {
   handoffAfterMisunderstandings: number;
 }
 
-export type HandoffReason = 'asked_for_human' | 'complaint' | 'not_understood' | 'faq_did_not_help' | 'no_answer' | 'live_ticket';
+export type HandoffReason =
+  | 'asked_for_human'
+  | 'complaint'
+  | 'not_understood'
+  | 'faq_did_not_help'
+  | 'no_answer'
+  | 'live_ticket';
 
 /** What to do with a classified customer message; FAQ and order lookups happen after this. */
 export type Decision =
@@ -23,8 +29,10 @@ export type Decision =
   | { action: 'answer_from_faq' }
   | { action: 'clarify' };
 
-const NO = /^\s*(no+|nope|nah|not really|not at all|it did(n'?t| not)|does(n'?t| not) help|that did(n'?t| not)|没有|没用|不行|不是|不对|没帮助|沒有|沒用)/i;
-const YES = /^\s*(yes|yeah|yep|yup|it did|that helped|helpful|perfect|great|thanks|thank you|有用|有帮助|好的|是的|解决了|谢谢|可以了|對|对)/i;
+const NO =
+  /^\s*(no+|nope|nah|not really|not at all|it did(n'?t| not)|does(n'?t| not) help|that did(n'?t| not)|没有|没用|不行|不是|不对|没帮助|沒有|沒用)/i;
+const YES =
+  /^\s*(yes|yeah|yep|yup|it did|that helped|helpful|perfect|great|thanks|thank you|有用|有帮助|好的|是的|解决了|谢谢|可以了|對|对)/i;
 
 export const isNegativeFeedback = (text: string) => text.length <= 80 && NO.test(text);
 export const isPositiveFeedback = (text: string) => text.length <= 80 && YES.test(text);
@@ -41,14 +49,22 @@ const ticketKind = (c: Classification): TicketKind =>
  * - greetings and thanks are answered; order status is looked up; other questions are tried
  *   against the FAQ (and go to a person when no article answers well enough).
  */
-export function decide(c: Classification, text: string, state: BotState, hasLiveTicket: boolean, policy: BotPolicy): Decision {
+export function decide(
+  c: Classification,
+  text: string,
+  state: BotState,
+  hasLiveTicket: boolean,
+  policy: BotPolicy,
+): Decision {
   if (hasLiveTicket) return { action: 'handoff', kind: ticketKind(c), reason: 'live_ticket' };
   if (state.awaitingFeedbackOn) {
-    if (isNegativeFeedback(text)) return { action: 'handoff', kind: 'consultation', reason: 'faq_did_not_help' };
+    if (isNegativeFeedback(text))
+      return { action: 'handoff', kind: 'consultation', reason: 'faq_did_not_help' };
     if (isPositiveFeedback(text) && c.intent !== 'complaint') return { action: 'faq_helped' };
   }
   if (c.intent === 'ask_human') return { action: 'handoff', kind: 'consultation', reason: 'asked_for_human' };
-  if (c.intent === 'complaint' || c.kind === 'complaint') return { action: 'handoff', kind: 'complaint', reason: 'complaint' };
+  if (c.intent === 'complaint' || c.kind === 'complaint')
+    return { action: 'handoff', kind: 'complaint', reason: 'complaint' };
   const understood = c.intent !== 'out_of_scope' && c.confidence >= policy.minConfidence;
   if (!understood) {
     return state.lowConfidenceStreak + 1 >= policy.handoffAfterMisunderstandings

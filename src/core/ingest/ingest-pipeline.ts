@@ -1,16 +1,16 @@
 import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
 import type { MessageClassifier } from '../ports/classifier.js';
+import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Stores } from '../ports/store.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
-import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { BotState, MessageView, TicketKind, TicketView } from '../views/views.js';
 import { botText, faqAnswerText, handoffText, orderNotFoundText, orderStatusText } from './bot-texts.js';
 import { type BotPolicy, decide } from './decide.js';
-import { extractOrderNumber } from './order-number.js';
 import { type InboundMessage, MAX_MESSAGE_LENGTH } from './inbound-message.js';
+import { extractOrderNumber } from './order-number.js';
 
 export interface IngestDeps {
   stores: Stores;
@@ -136,7 +136,8 @@ export class IngestPipeline {
     const language = c.language === 'other' ? undefined : c.language;
     await stores.customers.recordActivity(message.customerId, at, language);
     const conversation = await stores.conversations.get(message.conversationId);
-    if (!conversation) throw new Error(`conversation ${message.conversationId} of message ${message.id} is missing`);
+    if (!conversation)
+      throw new Error(`conversation ${message.conversationId} of message ${message.id} is missing`);
     if (language && conversation.language !== language) {
       await stores.conversations.setLanguage(conversation.id, language);
     }
@@ -175,7 +176,10 @@ export class IngestPipeline {
         const number = extractOrderNumber(message.text);
         if (number) {
           const order = await stores.orders.findForCustomer(message.customerId, number);
-          await say(order ? orderStatusText(order, replyLanguage) : orderNotFoundText(number, replyLanguage), 'order');
+          await say(
+            order ? orderStatusText(order, replyLanguage) : orderNotFoundText(number, replyLanguage),
+            'order',
+          );
         } else {
           const recent = await stores.orders.recentForCustomer(message.customerId, 2);
           const [only] = recent;
@@ -218,7 +222,10 @@ export class IngestPipeline {
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }
     }
-    if (state.lowConfidenceStreak !== nextState.lowConfidenceStreak || state.awaitingFeedbackOn !== nextState.awaitingFeedbackOn) {
+    if (
+      state.lowConfidenceStreak !== nextState.lowConfidenceStreak ||
+      state.awaitingFeedbackOn !== nextState.awaitingFeedbackOn
+    ) {
       await stores.conversations.setBotState(conversation.id, nextState);
     }
     await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });

@@ -45,8 +45,16 @@ export function createConversationRepository(m: Models): ConversationStore {
       await m.Conversation.updateOne(
         { _id: id },
         state.awaitingFeedbackOn
-          ? { $set: { 'botState.lowConfidenceStreak': state.lowConfidenceStreak, 'botState.awaitingFeedbackOn': state.awaitingFeedbackOn } }
-          : { $set: { 'botState.lowConfidenceStreak': state.lowConfidenceStreak }, $unset: { 'botState.awaitingFeedbackOn': 1 } },
+          ? {
+              $set: {
+                'botState.lowConfidenceStreak': state.lowConfidenceStreak,
+                'botState.awaitingFeedbackOn': state.awaitingFeedbackOn,
+              },
+            }
+          : {
+              $set: { 'botState.lowConfidenceStreak': state.lowConfidenceStreak },
+              $unset: { 'botState.awaitingFeedbackOn': 1 },
+            },
       );
     },
 

@@ -25,7 +25,11 @@ function toOrderView(d: LeanOrder): OrderView {
     currency: d.currency ?? 'USD',
     ...(d.carrier ? { carrier: d.carrier } : {}),
     ...(d.trackingNumber ? { trackingNumber: d.trackingNumber } : {}),
-    history: (d.history ?? []).map((h) => ({ status: h.status, at: h.at.toISOString(), ...(h.note ? { note: h.note } : {}) })),
+    history: (d.history ?? []).map((h) => ({
+      status: h.status,
+      at: h.at.toISOString(),
+      ...(h.note ? { note: h.note } : {}),
+    })),
     placedAt: (d.placedAt ?? new Date(0)).toISOString(),
   };
 }

@@ -101,7 +101,10 @@ export interface LeanConversation {
   status: string;
   language?: string | null;
   channelRef?: Record<string, string> | null;
-  botState?: { lowConfidenceStreak?: number | null; awaitingFeedbackOn?: Types.ObjectId | string | null } | null;
+  botState?: {
+    lowConfidenceStreak?: number | null;
+    awaitingFeedbackOn?: Types.ObjectId | string | null;
+  } | null;
 }
 
 export function toConversationView(d: LeanConversation): ConversationView {
@@ -114,7 +117,9 @@ export function toConversationView(d: LeanConversation): ConversationView {
     ...(d.channelRef ? { channelRef: d.channelRef } : {}),
     botState: {
       lowConfidenceStreak: d.botState?.lowConfidenceStreak ?? 0,
-      ...(d.botState?.awaitingFeedbackOn ? { awaitingFeedbackOn: String(d.botState.awaitingFeedbackOn) } : {}),
+      ...(d.botState?.awaitingFeedbackOn
+        ? { awaitingFeedbackOn: String(d.botState.awaitingFeedbackOn) }
+        : {}),
     },
   };
 }
