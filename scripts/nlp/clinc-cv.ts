@@ -29,7 +29,11 @@ function scoreAll(model: TextClassifier, data: readonly LabelledText[]): Scored[
   });
 }
 
-function sweep(s: readonly Scored[], t: number, key: 'p' | 'raw' | 'gap' = 'p'): { inAcc: number; oosR: number } {
+function sweep(
+  s: readonly Scored[],
+  t: number,
+  key: 'p' | 'raw' | 'gap' = 'p',
+): { inAcc: number; oosR: number } {
   let inN = 0;
   let inOk = 0;
   let oN = 0;
@@ -58,7 +62,9 @@ if (folds > 1) {
   const rand = mulberry32(42);
   const fold = new Int32Array(all.length);
   const byLabel = new Map<string, number[]>();
-  all.forEach((e, i) => byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), i]));
+  all.forEach((e, i) => {
+    byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), i]);
+  });
   for (const label of [...byLabel.keys()].sort()) {
     shuffleInPlace(byLabel.get(label)!, rand).forEach((i, n) => {
       fold[i] = n % folds;

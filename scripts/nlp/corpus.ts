@@ -76,7 +76,12 @@ export interface UnseenRow {
   mean_confidence: number;
 }
 
-function score(name: string, model: TextClassifier, data: readonly LabelledText[], isComplaint: (l: string) => boolean): UnseenRow {
+function score(
+  name: string,
+  model: TextClassifier,
+  data: readonly LabelledText[],
+  isComplaint: (l: string) => boolean,
+): UnseenRow {
   const gold: string[] = [];
   const pred: string[] = [];
   let conf = 0;
@@ -109,10 +114,14 @@ export function unseenComplaintRows(model: TextClassifier): UnseenRow[] {
   const rows: UnseenRow[] = [];
   const shared = datasetsDir();
   const enFile = join(shared, 'complaints-en/train.csv');
-  if (existsSync(enFile)) rows.push(score('complaints-en (all)', model, readComplaints(enFile), (l) => l === COMPLAINT));
+  if (existsSync(enFile))
+    rows.push(score('complaints-en (all)', model, readComplaints(enFile), (l) => l === COMPLAINT));
   const zhFile = join(shared, 'reviews-zh/train.csv');
   if (existsSync(zhFile)) {
-    const sample = shuffleInPlace(readComplaints(zhFile), mulberry32(ZH_UNSEEN_SEED)).slice(0, ZH_UNSEEN_SAMPLE);
+    const sample = shuffleInPlace(readComplaints(zhFile), mulberry32(ZH_UNSEEN_SEED)).slice(
+      0,
+      ZH_UNSEEN_SAMPLE,
+    );
     rows.push(score(`reviews-zh (${sample.length} sampled)`, model, sample, (l) => l === COMPLAINT));
   }
   const holdout = readHoldout();

@@ -5,10 +5,20 @@
  */
 import { loadModel } from '../../src/nlp/default-model.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { DEFAULT_MODEL_OPTIONS, DEFAULT_MODEL_PATH, printUnseen, readCorpus, unseenComplaintRows } from './corpus.js';
+import {
+  DEFAULT_MODEL_OPTIONS,
+  DEFAULT_MODEL_PATH,
+  printUnseen,
+  readCorpus,
+  unseenComplaintRows,
+} from './corpus.js';
 
 const retrain = process.argv.includes('--retrain');
 const t0 = performance.now();
-const model = retrain ? trainTextClassifier(readCorpus(), DEFAULT_MODEL_OPTIONS) : loadModel(DEFAULT_MODEL_PATH);
-console.log(`${retrain ? 'trained' : 'loaded'} ${model.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s, T=${model.temperature.toFixed(3)}`);
+const model = retrain
+  ? trainTextClassifier(readCorpus(), DEFAULT_MODEL_OPTIONS)
+  : loadModel(DEFAULT_MODEL_PATH);
+console.log(
+  `${retrain ? 'trained' : 'loaded'} ${model.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s, T=${model.temperature.toFixed(3)}`,
+);
 printUnseen(unseenComplaintRows(model));

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { stratifiedSplit } from '../../src/nlp/split.js';
-import { trainTextClassifier, type TrainOptions } from '../../src/nlp/trainer.js';
+import { type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
 import { readBanking77, readClinc, readComplaints } from './formats.js';
 import { evaluate } from './measure.js';
 import { datasetsDir } from './paths.js';
@@ -15,7 +15,12 @@ const [which = 'clinc', extra = '{}', mode = 'both'] = process.argv.slice(2);
 const opts = JSON.parse(extra) as TrainOptions;
 const dir = datasetsDir();
 
-function go(name: string, train: ReturnType<typeof readClinc>, test: ReturnType<typeof readClinc>, base: TrainOptions): void {
+function go(
+  name: string,
+  train: ReturnType<typeof readClinc>,
+  test: ReturnType<typeof readClinc>,
+  base: TrainOptions,
+): void {
   const t0 = performance.now();
   const m = trainTextClassifier(train, { ...base, ...opts });
   const s = (performance.now() - t0) / 1000;
