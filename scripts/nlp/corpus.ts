@@ -2,68 +2,29 @@
  * The shipped corpus (src/nlp/corpus) and the "unseen real messages" estimate of the shipped
  * model's complaint-vs-rest quality. Shared by train-default.ts, eval-shipped.ts and the bench.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { INTENTS } from '../../src/core/ports/classifier.js';
 import { macroF1, perLabelScores } from '../../src/nlp/metrics.js';
 import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
+import { readHoldout } from '../../src/nlp/shipped-corpus.js';
 import type { TextClassifier } from '../../src/nlp/text-classifier.js';
-import type { LabelledText, TrainOptions } from '../../src/nlp/trainer.js';
+import type { LabelledText } from '../../src/nlp/trainer.js';
 import { COMPLAINT, NOT_COMPLAINT, readComplaints } from './formats.js';
 import { datasetsDir, REPO_ROOT } from './paths.js';
 
-export interface CorpusLine extends LabelledText {
-  lang: 'en' | 'zh';
-}
+export {
+  CORPUS_DIR,
+  type CorpusLine,
+  DEFAULT_MODEL_OPTIONS,
+  readCorpus,
+  readHoldout,
+} from '../../src/nlp/shipped-corpus.js';
 
-export const CORPUS_DIR = join(REPO_ROOT, 'src/nlp/corpus');
 export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'src/nlp/model/default-model.json');
-
-/** Options of the shipped model (also used by eval-shipped.ts to retrain it the same way). */
-export const DEFAULT_MODEL_OPTIONS: TrainOptions = { name: 'parley-intent', classWeights: 'balanced' };
 
 /** reviews-zh sample size and seed for the unseen-messages estimate. */
 export const ZH_UNSEEN_SAMPLE = 5000;
 const ZH_UNSEEN_SEED = 7;
-
-function readJsonl(file: string, lang: 'en' | 'zh' | null): CorpusLine[] {
-  const intents: ReadonlySet<string> = new Set(INTENTS);
-  const out: CorpusLine[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      const row = JSON.parse(line) as { text?: unknown; intent?: unknown; lang?: unknown };
-      const l = lang ?? row.lang;
-      if (
-        typeof row.text !== 'string' ||
-        typeof row.intent !== 'string' ||
-        !intents.has(row.intent) ||
-        (l !== 'en' && l !== 'zh')
-      ) {
-        throw new Error(`${file}:${i + 1}: expected {"text": string, "intent": one of ${INTENTS.join('|')}}`);
-      }
-      out.push({ text: row.text, label: row.intent, lang: l });
-    });
-  return out;
-}
-
-/** Training corpus: src/nlp/corpus/{en,zh}.jsonl. */
-export function readCorpus(): CorpusLine[] {
-  const out: CorpusLine[] = [];
-  for (const lang of ['en', 'zh'] as const) {
-    const file = join(CORPUS_DIR, `${lang}.jsonl`);
-    if (!existsSync(file)) throw new Error(`corpus file missing: ${file}`);
-    out.push(...readJsonl(file, lang));
-  }
-  return out;
-}
-
-/** holdout.jsonl: written separately, never trained on (empty when absent). */
-export function readHoldout(): CorpusLine[] {
-  const file = join(CORPUS_DIR, 'holdout.jsonl');
-  return existsSync(file) ? readJsonl(file, null) : [];
-}
 
 export interface UnseenRow {
   name: string;
