@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { StaffDirectory } from './auth/staff-directory.js';
@@ -11,6 +12,7 @@ import type { FaqRetriever } from './core/ports/faq-retriever.js';
 import type { Stores } from './core/ports/store.js';
 import type { Models } from './db/models.js';
 import type { Logger } from './infra/logger.js';
+import type { ModelRegistry } from './nlp/learning-loop.js';
 
 /** What the edges (HTTP routes, socket namespaces, workers) are given; built once in app.ts. */
 export interface AppContext {
@@ -24,6 +26,9 @@ export interface AppContext {
   events: EventBus;
   pipeline: IngestPipeline;
   classifier: ClassifierHolder;
+  modelRegistry: ModelRegistry;
+  /** Producer for the classifier-retraining queue. */
+  retrainQueue: Queue;
   faq: FaqRetriever;
   staff: StaffDirectory;
   sessions: StaffSessions;

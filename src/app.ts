@@ -1,5 +1,7 @@
+import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
+import { QUEUES } from '../workers/queues.js';
 import { type RunningWorkers, startWorkers } from '../workers/start-workers.js';
 import type { AppContext } from './app-context.js';
 import { loadOrCreateSecret } from './auth/secret-file.js';
@@ -11,6 +13,7 @@ import { IngestPipeline } from './core/ingest/ingest-pipeline.js';
 import type { MessageClassifier } from './core/ports/classifier.js';
 import { ClassifierHolder } from './core/ports/classifier-holder.js';
 import { createModels, syncIndexes } from './db/models.js';
+import { createModelRegistry } from './db/repositories/model-registry.js';
 import { createStores } from './db/repositories/stores.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import type { Logger } from './infra/logger.js';
@@ -19,6 +22,7 @@ import { createRedis } from './infra/redis.js';
 import { RedisEventBus } from './infra/redis-event-bus.js';
 import { loadDefaultClassifier } from './nlp/default-classifier.js';
 import { createFaqRetriever } from './nlp/faq-retriever.js';
+import { activatePromoted } from './nlp/learning-loop.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
@@ -71,6 +75,26 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
   events.subscribe('faq.changed', () => faq.invalidate());
 
   const classifier = new ClassifierHolder(opts.classifier ?? (await loadDefaultClassifier(log)));
+  const modelRegistry = createModelRegistry(models);
+  const nlpLog = log.child({ component: 'nlp' });
+  if (!opts.classifier) {
+    // A model promoted by the retraining job wins over the shipped one, here and in every process.
+    await activatePromoted({ registry: modelRegistry, holder: classifier, log: nlpLog });
+    events.subscribe(
+      'model.promoted',
+      ({ payload }) =>
+        void activatePromoted(
+          { registry: modelRegistry, holder: classifier, log: nlpLog },
+          payload.version,
+        ).catch((err: unknown) => nlpLog.error({ err }, 'switching to the promoted model failed')),
+    );
+  }
+  // Producer side of the retraining queue: fails fast, the worker side blocks.
+  const retrainQueue = new Queue(QUEUES.classifierRetraining, {
+    connection: redis,
+    prefix: `${redisPrefix}bull`,
+  });
+  retrainQueue.on('error', (err) => log.error({ err }, 'retraining queue error'));
   const pipeline = new IngestPipeline({
     stores,
     classifier: () => classifier.current(),
@@ -99,6 +123,8 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     events,
     pipeline,
     classifier,
+    modelRegistry,
+    retrainQueue,
     faq,
     staff,
     sessions: new StaffSessions(redis, redisPrefix, config.auth.sessionTtlSeconds),
@@ -108,6 +134,7 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     ctx,
     async close() {
       await pipeline.drain();
+      await retrainQueue.close();
       await events.close();
       redis.disconnect();
       pub.disconnect();

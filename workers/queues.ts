@@ -2,4 +2,5 @@
 export const QUEUES = {
   slaEscalation: 'sla-escalation',
   messageRecovery: 'message-recovery',
+  classifierRetraining: 'classifier-retraining',
 } as const;

@@ -1,6 +1,7 @@
 import { type Processor, Queue, Worker } from 'bullmq';
 import type { AppContext } from '../src/app-context.js';
 import { createRedis } from '../src/infra/redis.js';
+import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { QUEUES } from './queues.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
@@ -20,17 +21,18 @@ export async function startWorkers(ctx: AppContext, redisUrl: string): Promise<R
   const queues: Queue[] = [];
   const workers: Worker[] = [];
 
-  const add = async (name: string, processor: Processor, everyMs: number) => {
+  const add = async (name: string, processor: Processor, everyMs: number | null) => {
     const queue = new Queue(name, { connection, prefix });
     queue.on('error', (err) => log.error({ err, queue: name }, 'queue error'));
-    await queue.upsertJobScheduler(
-      `${name}-tick`,
-      { every: everyMs },
-      {
-        name: 'tick',
-        opts: { removeOnComplete: 100, removeOnFail: 500 },
-      },
-    );
+    if (everyMs !== null)
+      await queue.upsertJobScheduler(
+        `${name}-tick`,
+        { every: everyMs },
+        {
+          name: 'tick',
+          opts: { removeOnComplete: 100, removeOnFail: 500 },
+        },
+      );
     const worker = new Worker(name, processor, { connection, prefix, concurrency: 1 });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
@@ -44,6 +46,8 @@ export async function startWorkers(ctx: AppContext, redisUrl: string): Promise<R
     ctx.config.workers.slaScanIntervalSeconds * 1000,
   );
   await add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx), 60_000);
+  // On demand (POST /api/v1/nlp/retrain), not on a schedule: a person decides when corrections warrant it.
+  await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx), null);
   log.info({ queues: queues.map((q) => q.name) }, 'workers started');
 
   return {

@@ -7,8 +7,10 @@ import { counterSchema } from './models/counter.js';
 import { customerSchema } from './models/customer.js';
 import { faqArticleSchema } from './models/faq-article.js';
 import { identitySchema } from './models/identity.js';
+import { intentCorrectionSchema } from './models/intent-correction.js';
 import { interactionSchema } from './models/interaction.js';
 import { messageSchema } from './models/message.js';
+import { modelVersionSchema, settingSchema } from './models/model-version.js';
 import { needSchema } from './models/need.js';
 import { orderSchema } from './models/order.js';
 import { segmentationRunSchema, segmentSchema } from './models/segment.js';
@@ -33,6 +35,9 @@ export function createModels(conn: Connection) {
     Delivery: conn.model('Delivery', deliverySchema, 'deliveries'),
     AuditLog: conn.model('AuditLog', auditLogSchema, 'audit_logs'),
     Counter: conn.model('Counter', counterSchema, 'counters'),
+    IntentCorrection: conn.model('IntentCorrection', intentCorrectionSchema, 'intent_corrections'),
+    ModelVersion: conn.model('ModelVersion', modelVersionSchema, 'model_versions'),
+    Setting: conn.model('Setting', settingSchema, 'settings'),
   };
 }
 

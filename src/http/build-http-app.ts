@@ -6,6 +6,7 @@ import { type HealthCheck, healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/v1/auth.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
+import { nlpRoutes } from './routes/v1/nlp.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
@@ -30,6 +31,7 @@ export function buildHttpApp(
       v1.register(messageRoutes, { ctx });
       v1.register(ticketRoutes, { ctx });
       v1.register(faqRoutes, { ctx });
+      v1.register(nlpRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -31,9 +31,15 @@ export function uniqueName(tag: string): string {
  */
 export async function startTestApp(
   tag: string,
-  opts: { env?: Record<string, string>; classifier?: MessageClassifier; listen?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    classifier?: MessageClassifier;
+    listen?: boolean;
+    /** Share another app's database and Redis prefix (several processes of one deployment). */
+    dbName?: string;
+  } = {},
 ): Promise<TestApp> {
-  const dbName = uniqueName(tag);
+  const dbName = opts.dbName ?? uniqueName(tag);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -10,6 +10,8 @@ export interface DomainEventMap {
   'ticket.updated': { ticket: TicketView };
   /** A staff reply was stored and must reach the customer on their channel. */
   'reply.sent': { message: MessageView; ticket: TicketView | null };
+  /** A retrained intent model was promoted: every process switches to it. */
+  'model.promoted': { version: string };
   /** A knowledge-base article was created, edited or removed. */
   'faq.changed': { articleId: string };
   /** A ticket missed its first-response deadline. */

@@ -30,6 +30,7 @@ export const messageSchema = new Schema(
       urgency: { type: Number },
       kind: { type: String },
       modelVersion: { type: String },
+      correctedIntent: { type: String }, // set when staff corrected the intent
     },
     // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
     processedAt: { type: Date },

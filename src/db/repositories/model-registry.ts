@@ -1,0 +1,39 @@
+import type { ModelRegistry } from '../../nlp/learning-loop.js';
+import { retryOnDuplicate } from '../duplicate-key.js';
+import type { Models } from '../models.js';
+
+const ACTIVE = 'active-intent-model';
+
+export function createModelRegistry(m: Models): ModelRegistry {
+  return {
+    async corrections() {
+      const docs = await m.IntentCorrection.find({}, { text: 1, intent: 1 }).sort({ createdAt: 1 }).lean();
+      return docs.map((d) => ({ text: d.text, label: d.intent }));
+    },
+    async activeVersion() {
+      const s = await m.Setting.findById(ACTIVE).lean();
+      return s?.value ?? null;
+    },
+    async modelJson(version) {
+      const doc = await m.ModelVersion.findOne({ version }, { model: 1 }).lean();
+      return doc?.model ?? null;
+    },
+    async saveVersion(v) {
+      // Stored once per content id: a re-run job that trained the same model changes nothing.
+      await retryOnDuplicate(() =>
+        m.ModelVersion.updateOne(
+          { version: v.version },
+          { $setOnInsert: { status: v.status, trainedOn: v.trainedOn, metrics: v.metrics, model: v.json } },
+          { upsert: true },
+        ),
+      );
+      if (v.status === 'promoted')
+        await m.ModelVersion.updateOne({ version: v.version }, { $set: { status: 'promoted' } });
+    },
+    async setActive(version) {
+      await retryOnDuplicate(() =>
+        m.Setting.updateOne({ _id: ACTIVE }, { $set: { value: version } }, { upsert: true }),
+      );
+    },
+  };
+}
