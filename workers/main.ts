@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildContext } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config/load-config.js';
+import { loadConfigOrExit } from '../src/config/load-config-or-exit.js';
 import { createLogger } from '../src/infra/logger.js';
 import { startWorkers } from './start-workers.js';
 
@@ -9,16 +9,7 @@ import { startWorkers } from './start-workers.js';
  * RUN_WORKERS=false). `npm start` runs the workers inside the app process instead.
  */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel, { process: 'workers' });
   if (!config.mongo.uri || !config.redis.url) {
     process.stderr.write(

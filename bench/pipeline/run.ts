@@ -223,7 +223,7 @@ async function main() {
 
   const fraction = round((saturated.msgPerSec / ceiling.msgPerSec) * 100, 1);
   console.log(
-    `\nParley pipeline benchmark — database: ${servers.label}; ${SOCKETS} widget sockets → 1 agent socket\n`,
+    `\nParley pipeline benchmark — database: ${servers.mongoLabel}; ${SOCKETS} widget sockets → 1 agent socket\n`,
   );
   printTable([fixed, saturated].map((r) => ({ ...r })));
   console.log('');
@@ -247,7 +247,7 @@ async function main() {
     benchmark: 'pipeline',
     at: new Date().toISOString(),
     node: process.version,
-    database: servers.label,
+    database: servers.mongoLabel,
     sockets: SOCKETS,
     phases: [fixed, saturated],
     databaseCeiling: ceiling,

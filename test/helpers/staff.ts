@@ -9,3 +9,28 @@ export async function login(url: string, email = ADMIN.email, password = ADMIN.p
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
+
+/** Creates a staff member with a role and signs them in; returns their bearer token. */
+export async function staffToken(
+  t: {
+    url: string;
+    app: {
+      ctx: {
+        staff: {
+          create(i: {
+            email: string;
+            name: string;
+            role: 'agent' | 'supervisor' | 'admin';
+            password: string;
+          }): Promise<unknown>;
+        };
+      };
+    };
+  },
+  email: string,
+  role: 'agent' | 'supervisor' | 'admin' = 'agent',
+): Promise<string> {
+  const password = `${email}-password`;
+  await t.app.ctx.staff.create({ email, name: email.split('@')[0] ?? email, role, password });
+  return login(t.url, email, password);
+}

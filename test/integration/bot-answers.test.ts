@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../helpers/staff.js';
+import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 type Reply = { text: string; author: { kind: string } };
@@ -82,13 +82,7 @@ describe('the bot answers what it can and hands off the rest', () => {
   });
 
   it('lets only supervisors and admins edit the knowledge base', async () => {
-    await t.app.ctx.staff.create({
-      email: 'agent@test.local',
-      name: 'A',
-      role: 'agent',
-      password: 'agent-password',
-    });
-    const agent = await login(t.url, 'agent@test.local', 'agent-password');
+    const agent = await staffToken(t, 'agent@test.local');
     const body = { language: 'en', title: 'x', variants: [], answer: 'y' };
     expect((await staffFetch('/faq', 'POST', body, agent)).status).toBe(403);
     const list = await fetch(`${t.url}/api/v1/faq`, { headers: { authorization: `Bearer ${agent}` } });

@@ -3,7 +3,7 @@ import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { activatePromoted, retrainAndMaybePromote } from '../../src/nlp/learning-loop.js';
 import { readCorpus } from '../../src/nlp/shipped-corpus.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { login } from '../helpers/staff.js';
+import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** A fixed slice of the corpus keeps training to a fraction of a second. */
@@ -56,13 +56,7 @@ describe('learning loop: corrections, retraining, promotion, hot reload', () => 
   };
 
   it('stores one correction per message and lets only staff make it', async () => {
-    await a.app.ctx.staff.create({
-      email: 'ag@test.local',
-      name: 'Ag',
-      role: 'agent',
-      password: 'agent-password',
-    });
-    const agent = await login(a.url, 'ag@test.local', 'agent-password');
+    const agent = await staffToken(a, 'ag@test.local');
     const { message, replies } = await customerMessage('Hello!');
     expect((await post(a, `/messages/${message.id}/intent`, { intent: 'greeting' }, 'nope')).status).toBe(
       401,

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedMongo } from '../../src/infra/embedded/mongodb.js';
-import { type EmbeddedServer, startEmbeddedRedis } from '../../src/infra/embedded/redis-server.js';
+import { ensureServers } from '../../src/infra/embedded/ensure-servers.js';
 import { createLogger } from '../../src/infra/logger.js';
 
 declare module 'vitest' {
@@ -17,23 +16,14 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', { component: 'test-servers' });
-  const dataDir = path.resolve('.data/test');
-  const started: EmbeddedServer[] = [];
-  let mongoUri = process.env.MONGODB_URI;
-  let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
-    const redis = await startEmbeddedRedis(dataDir, log);
-    started.push(redis);
-    redisUrl = redis.url;
-  }
-  if (!mongoUri) {
-    const mongo = await startEmbeddedMongo(dataDir, 'auto', log);
-    started.push(mongo);
-    mongoUri = mongo.url;
-  }
+  const { mongoUri, redisUrl, stop } = await ensureServers({
+    mongoUri: process.env.MONGODB_URI,
+    redisUrl: process.env.REDIS_URL,
+    dataDir: path.resolve('.data/test'),
+    embeddedMongo: 'auto',
+    log,
+  });
   project.provide('mongoUri', mongoUri);
   project.provide('redisUrl', redisUrl);
-  return async () => {
-    for (const s of started.reverse()) await s.stop();
-  };
+  return stop;
 }

@@ -20,6 +20,15 @@ export function createMessageRepository(m: Models): MessageStore {
           ? { replyKey: k.replyKey }
           : null;
 
+  /** Oldest first, optionally only those after a time (a client catching up). */
+  const listInOrder = async (filter: FilterQuery<MessageDoc>, after: Date | undefined, limit: number) => {
+    const docs = await m.Message.find({ ...filter, ...(after ? { createdAt: { $gt: after } } : {}) })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map((d) => toMessageView(d as LeanMessage));
+  };
+
   return {
     async insertOnce(msg) {
       try {
@@ -70,21 +79,11 @@ export function createMessageRepository(m: Models): MessageStore {
     },
 
     async listForConversation(conversationId, { after, limit }) {
-      if (!isObjectId(conversationId)) return [];
-      const docs = await m.Message.find({ conversationId, ...(after ? { createdAt: { $gt: after } } : {}) })
-        .sort({ createdAt: 1, _id: 1 })
-        .limit(limit)
-        .lean();
-      return docs.map((d) => toMessageView(d as LeanMessage));
+      return isObjectId(conversationId) ? listInOrder({ conversationId }, after, limit) : [];
     },
 
     async listForCustomer(customerId, { after, limit }) {
-      if (!isObjectId(customerId)) return [];
-      const docs = await m.Message.find({ customerId, ...(after ? { createdAt: { $gt: after } } : {}) })
-        .sort({ createdAt: 1, _id: 1 })
-        .limit(limit)
-        .lean();
-      return docs.map((d) => toMessageView(d as LeanMessage));
+      return isObjectId(customerId) ? listInOrder({ customerId }, after, limit) : [];
     },
 
     async listUnprocessed(olderThan, limit) {
