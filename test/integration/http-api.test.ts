@@ -34,6 +34,28 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('refuses further sign-ins for an email after 10 failures, even with the right password', async () => {
+    const { staff } = t.app.ctx;
+    await staff.create({ email: 'target@test.local', name: 'T', role: 'agent', password: 'right-password' });
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (await post('/api/v1/auth/login', { email: 'target@test.local', password: `guess-${i}` })).status,
+      ).toBe(401);
+    }
+    const blocked = await post('/api/v1/auth/login', {
+      email: 'target@test.local',
+      password: 'right-password',
+    });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await blocked.json()).toMatchObject({ error: 'too_many_attempts' });
+    // Other accounts are not affected.
+    expect(
+      (await post('/api/v1/auth/login', { email: 'admin@test.local', password: 'correct horse battery' }))
+        .status,
+    ).toBe(200);
+  });
+
   it('refuses an agents socket without a valid session', async () => {
     await expect(connect(t.url, '/agents')).rejects.toThrow(/unauthorized/);
     await expect(connect(t.url, '/agents', { token: 'made-up' })).rejects.toThrow(/unauthorized/);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../../app-context.js';
+import { LoginThrottle } from '../../../auth/login-throttle.js';
 import { bearerToken, requireStaff, staffOf } from '../../plugins/staff-auth.js';
 import { ErrorResponse } from '../../schemas/common.js';
 
@@ -12,6 +13,7 @@ const Staff = Type.Object({
 });
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const throttle = new LoginThrottle(ctx.redis, ctx.redisPrefix);
   app.post(
     '/auth/login',
     {
@@ -20,12 +22,27 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
           email: Type.String({ minLength: 3, maxLength: 320 }),
           password: Type.String({ minLength: 1, maxLength: 1000 }),
         }),
-        response: { 200: Type.Object({ token: Type.String(), staff: Staff }), 401: ErrorResponse },
+        response: {
+          200: Type.Object({ token: Type.String(), staff: Staff }),
+          401: ErrorResponse,
+          429: ErrorResponse,
+        },
       },
     },
     async (request, reply) => {
+      const wait = await throttle.blockedFor(request.body.email);
+      if (wait > 0) {
+        return reply
+          .status(429)
+          .header('retry-after', String(wait))
+          .send({
+            error: 'too_many_attempts',
+            message: `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`,
+          });
+      }
       const session = await ctx.staff.authenticate(request.body.email, request.body.password);
       if (!session) {
+        await throttle.recordFailure(request.body.email);
         await ctx.models.AuditLog.create({
           action: 'auth.login_failed',
           details: { email: request.body.email.toLowerCase() },
@@ -33,6 +50,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         });
         return reply.status(401).send({ error: 'unauthorized', message: 'Wrong email or password.' });
       }
+      await throttle.reset(request.body.email);
       const token = await ctx.sessions.create(session);
       await ctx.models.AuditLog.create({
         actorId: session.agentId,
