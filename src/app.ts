@@ -22,7 +22,7 @@ import { createRedis } from './infra/redis.js';
 import { RedisEventBus } from './infra/redis-event-bus.js';
 import { loadDefaultClassifier } from './nlp/default-classifier.js';
 import { createFaqRetriever } from './nlp/faq-retriever.js';
-import { activatePromoted } from './nlp/learning-loop.js';
+import { createModelActivator } from './nlp/learning/model-activator.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
@@ -79,15 +79,16 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
   const nlpLog = log.child({ component: 'nlp' });
   if (!opts.classifier) {
     // A model promoted by the retraining job wins over the shipped one, here and in every process.
-    await activatePromoted({ registry: modelRegistry, holder: classifier, log: nlpLog });
+    const activator = createModelActivator({ registry: modelRegistry, holder: classifier, log: nlpLog });
     events.subscribe(
       'model.promoted',
       ({ payload }) =>
-        void activatePromoted(
-          { registry: modelRegistry, holder: classifier, log: nlpLog },
-          payload.version,
-        ).catch((err: unknown) => nlpLog.error({ err }, 'switching to the promoted model failed')),
+        void activator
+          .sync('model.promoted', payload.version)
+          .catch((err: unknown) => nlpLog.error({ err }, 'switching to the promoted model failed')),
     );
+    // After subscribing: a promotion while starting is not missed (sync reads the stored pointer).
+    await activator.sync('start');
   }
   // Producer side of the retraining queue: fails fast, the worker side blocks.
   const retrainQueue = new Queue(QUEUES.classifierRetraining, {

@@ -1,9 +1,11 @@
 /**
- * Developer tool: chooses clinc150's out-of-scope reject threshold (and compares training options)
- * by k-fold cross-validation on train+oos_train only, then reports the official val split for
+ * Developer tool: chooses clinc150's out-of-scope reject rule (oos score boost and calibrated
+ * confidence threshold, see RejectRule) and compares training options by stratified k-fold
+ * cross-validation on train+oos_train only, then reports the official val split for
  * confirmation. Usage: npx tsx scripts/nlp/clinc-cv.ts '<TrainOptions JSON>' [folds]
  */
 import { join } from 'node:path';
+import { softmaxInto } from '../../src/nlp/calibration.js';
 import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
 import type { TextClassifier } from '../../src/nlp/text-classifier.js';
 import { type LabelledText, type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
@@ -12,37 +14,39 @@ import { datasetsDir } from './paths.js';
 import { trainOptionsFor } from './profiles.js';
 
 interface Scored {
-  gold: string;
-  top: string;
-  p: number;
-  /** Raw top score and top-1 minus top-2 raw score. */
-  raw: number;
-  gap: number;
+  gold: number;
+  /** Raw per-class scores of the model without a reject rule. */
+  raw: Float64Array;
+  temperature: number;
 }
 
 function scoreAll(model: TextClassifier, data: readonly LabelledText[]): Scored[] {
   const bare = model.withReject(null);
-  return data.map((e) => {
-    const r = bare.predict(e.text);
-    const sc = [...bare.scores(e.text)].sort((a, b) => b - a);
-    return { gold: e.label, top: r.label, p: r.confidence, raw: sc[0]!, gap: sc[0]! - sc[1]! };
-  });
+  return data.map((e) => ({
+    gold: bare.labels.indexOf(e.label),
+    raw: bare.scores(e.text),
+    temperature: bare.temperature,
+  }));
 }
 
-function sweep(
-  s: readonly Scored[],
-  t: number,
-  key: 'p' | 'raw' | 'gap' = 'p',
-): { inAcc: number; oosR: number } {
+/** In-scope accuracy and oos recall of the rule "boost the oos score, then reject below t". */
+function sweep(s: readonly Scored[], oos: number, boost: number, t: number): { inAcc: number; oosR: number } {
   let inN = 0;
   let inOk = 0;
   let oN = 0;
   let oOk = 0;
+  const p = new Float64Array(s[0]?.raw.length ?? 0);
+  const b = new Float64Array(p.length);
   for (const x of s) {
-    const pred = x.top !== OOS_LABEL && x[key] < t ? OOS_LABEL : x.top;
-    if (x.gold === OOS_LABEL) {
+    b.set(x.raw);
+    b[oos] = b[oos]! + boost;
+    softmaxInto(b, x.temperature, p);
+    let best = 0;
+    for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+    const pred = best !== oos && p[best]! < t ? oos : best;
+    if (x.gold === oos) {
       oN++;
-      if (pred === OOS_LABEL) oOk++;
+      if (pred === oos) oOk++;
     } else {
       inN++;
       if (pred === x.gold) inOk++;
@@ -51,11 +55,11 @@ function sweep(
   return { inAcc: inOk / inN, oosR: oOk / oN };
 }
 
-const opts = { ...trainOptionsFor('clinc150'), ...(JSON.parse(process.argv[2] ?? '{}') as TrainOptions) };
+const base = trainOptionsFor('clinc150');
+const opts: TrainOptions = { ...base, ...(JSON.parse(process.argv[2] ?? '{}') as TrainOptions) };
 const folds = Number(process.argv[3] ?? 5);
 const file = join(datasetsDir(), 'clinc150/train_val.json');
 const all = readClinc(file, 'train');
-const THRESHOLDS = [0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
 const cv: Scored[] = [];
 if (folds > 1) {
   // Stratified folds: shuffle within each label, deal round-robin.
@@ -80,21 +84,17 @@ const t0 = performance.now();
 const full = trainTextClassifier(all, opts);
 const secs = (performance.now() - t0) / 1000;
 const val = scoreAll(full, readClinc(file, 'val'));
-console.log(`options ${JSON.stringify(process.argv[2] ?? '{}')} train ${secs.toFixed(1)} s`);
-for (const t of THRESHOLDS) {
-  const a = folds > 1 ? sweep(cv, t) : { inAcc: 0, oosR: 0 };
-  const b = sweep(val, t);
-  console.log(
-    `t=${t.toFixed(2)}  cv in ${(a.inAcc * 100).toFixed(2)} oos ${(a.oosR * 100).toFixed(1)}   val in ${(b.inAcc * 100).toFixed(2)} oos ${(b.oosR * 100).toFixed(1)}`,
-  );
-}
-
-for (const key of ['raw', 'gap'] as const) {
-  for (const t of [-0.3, -0.2, -0.1, 0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]) {
-    const a = folds > 1 ? sweep(cv, t, key) : { inAcc: 0, oosR: 0 };
-    const b = sweep(val, t, key);
+const oos = full.labels.indexOf(OOS_LABEL);
+const pct = (x: number) => (x * 100).toFixed(2);
+console.log(
+  `options ${JSON.stringify(opts)} train ${secs.toFixed(1)} s, current rule ${JSON.stringify(opts.reject)}`,
+);
+for (const boost of [0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]) {
+  for (const t of [0, 0.1, 0.15, 0.2, 0.25, 0.3]) {
+    const a = folds > 1 ? sweep(cv, oos, boost, t) : { inAcc: 0, oosR: 0 };
+    const b = sweep(val, oos, boost, t);
     console.log(
-      `${key}<${t.toFixed(2)}  cv in ${(a.inAcc * 100).toFixed(2)} oos ${(a.oosR * 100).toFixed(1)}   val in ${(b.inAcc * 100).toFixed(2)} oos ${(b.oosR * 100).toFixed(1)}`,
+      `boost ${boost.toFixed(2)} t ${t.toFixed(2)}  cv in ${pct(a.inAcc)} oos ${pct(a.oosR)}   val in ${pct(b.inAcc)} oos ${pct(b.oosR)}`,
     );
   }
 }

@@ -14,10 +14,16 @@ import type { SparseWeights } from './weights.js';
 
 export const MODEL_FORMAT = 'parley-linear-text/2';
 
-/** Below `threshold` top probability, predict `label` instead (out-of-scope rejection). */
+/**
+ * Out-of-scope rejection. `boost` (optional, default 0) is added to `label`'s raw score before
+ * calibration: predicting `label` whenever the top score beats it by less than `boost`, a
+ * margin rule that uses the reject class's own score. Then, below `threshold` top probability,
+ * predict `label` instead.
+ */
 export interface RejectRule {
   label: string;
   threshold: number;
+  boost?: number;
 }
 
 export interface Prediction {
@@ -55,6 +61,7 @@ export class TextClassifier {
   private readonly hasher: FeatureHasher;
   private readonly scratch: Float64Array;
   private readonly rejectIndex: number;
+  private readonly rejectBoost: number;
   /** Weights expanded feature-major, (features + 1) x classes, bias row last: see scoresInto. */
   private readonly dense: Float32Array;
 
@@ -75,6 +82,7 @@ export class TextClassifier {
     this.hasher = new FeatureHasher(features);
     this.scratch = new Float64Array(labels.length);
     this.rejectIndex = reject ? labels.indexOf(reject.label) : -1;
+    this.rejectBoost = this.rejectIndex >= 0 ? (reject?.boost ?? 0) : 0;
     this.dense = toDense(weights, vocabulary.size);
     this.version = version ?? contentVersion(String(meta.name ?? 'model'), weights);
   }
@@ -82,9 +90,16 @@ export class TextClassifier {
   /** Content-derived id: the same weights always give the same version string. */
   readonly version: string;
 
-  /** Raw per-class scores (before calibration). */
+  /** Raw per-class scores (before calibration and the reject rule's boost). */
   scores(text: string): Float64Array {
     return this.scoresInto(text, new Float64Array(this.labels.length));
+  }
+
+  /** Scores with the reject rule's boost applied: what the probabilities are computed from. */
+  private decisionScoresInto(text: string, s: Float64Array): Float64Array {
+    this.scoresInto(text, s);
+    if (this.rejectBoost !== 0) s[this.rejectIndex] = s[this.rejectIndex]! + this.rejectBoost;
+    return s;
   }
 
   /** Hot path: no allocation; the feature buffers are reused between calls. */
@@ -140,7 +155,7 @@ export class TextClassifier {
   }
 
   probabilities(text: string): Float64Array {
-    const s = this.scoresInto(text, new Float64Array(this.labels.length));
+    const s = this.decisionScoresInto(text, new Float64Array(this.labels.length));
     return softmaxInto(s, this.temperature, s);
   }
 
@@ -159,7 +174,7 @@ export class TextClassifier {
 
   /** Label only, without allocating the probability vector (benchmark and bulk paths). */
   predictLabel(text: string): string {
-    const probs = softmaxInto(this.scoresInto(text, this.scratch), this.temperature, this.scratch);
+    const probs = softmaxInto(this.decisionScoresInto(text, this.scratch), this.temperature, this.scratch);
     let best = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
     if (this.reject && best !== this.rejectIndex && probs[best]! < this.reject.threshold)

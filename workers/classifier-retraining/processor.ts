@@ -1,14 +1,25 @@
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../../src/app-context.js';
-import { retrainAndMaybePromote } from '../../src/nlp/learning-loop.js';
+import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
+import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
 
-/** Thin: the job carries nothing; the use case reads corpus, corrections and the model in use. */
+/**
+ * Thin: the job carries nothing; the use case reads corpus, corrections and the active model.
+ * Bad data does not improve with retries (UnrecoverableError); a lost connection may.
+ */
 export function classifierRetrainingProcessor(ctx: AppContext) {
-  return async (_job: Job) =>
-    retrainAndMaybePromote({
-      registry: ctx.modelRegistry,
-      holder: ctx.classifier,
-      events: ctx.events,
-      log: ctx.log.child({ component: 'retraining' }),
-    });
+  const log = ctx.log.child({ component: 'retraining' });
+  return async (_job: Job) => {
+    try {
+      return await runRetraining({
+        registry: ctx.modelRegistry,
+        holder: ctx.classifier,
+        events: ctx.events,
+        log,
+      });
+    } catch (err) {
+      if (err instanceof PermanentRetrainError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
 }

@@ -1,0 +1,86 @@
+import { macroF1 } from '../metrics.js';
+import { DEFAULT_MODEL_OPTIONS } from '../shipped-corpus.js';
+import type { TextClassifier } from '../text-classifier.js';
+import { type LabelledText, type TrainOptions, trainTextClassifier } from '../trainer.js';
+import { splitForRetraining } from './evaluation-split.js';
+
+/** A retraining that cannot succeed by running again (bad data, nothing to judge on). */
+export class PermanentRetrainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentRetrainError';
+  }
+}
+
+export interface JudgeInput {
+  /** The shipped corpus (src/nlp/corpus/{en,zh}.jsonl): always trained on. */
+  corpus: readonly LabelledText[];
+  /** The written hold-out set (src/nlp/corpus/holdout.jsonl): never trained on. */
+  holdout: readonly LabelledText[];
+  /** Staff corrections, oldest first (a later one for the same text wins). */
+  corrections: readonly LabelledText[];
+  /** The model in use; null when none can be compared (then the candidate is promoted). */
+  active: TextClassifier | null;
+  /** Share of corrections kept for evaluation, by a stable hash of their text (default 0.2). */
+  correctionEvalFraction?: number;
+  /** Training corrections count this many times: they are few, deliberate and from real traffic. */
+  correctionWeight?: number;
+  /** Trainer options; default: those of the shipped model. */
+  options?: TrainOptions;
+}
+
+export interface Judgement {
+  candidate: TextClassifier;
+  candidateMacroF1: number;
+  activeMacroF1: number | null;
+  /** Evaluation examples, and how many of them are corrections. */
+  heldOut: number;
+  heldOutCorrections: number;
+  trainedOn: { corpus: number; corrections: number };
+  promote: boolean;
+}
+
+const scoreOn = (model: TextClassifier, data: readonly LabelledText[]) =>
+  macroF1(
+    data.map((e) => e.label),
+    data.map((e) => model.predict(e.text).label),
+  );
+
+/**
+ * Trains a candidate the way the shipped model is trained (corpus, plus the training side of the
+ * corrections) and scores it and the model in use, macro-F1 over intents, on examples neither
+ * has seen (see evaluation-split.ts). Promote only if the candidate is not worse.
+ */
+export function judgeCandidate(input: JudgeInput): Judgement {
+  const split = splitForRetraining(input);
+  if (split.evaluation.length === 0) {
+    throw new PermanentRetrainError(
+      'no evaluation examples: holdout.jsonl is missing and there are no corrections',
+    );
+  }
+  if (new Set(split.evaluation.map((e) => e.label)).size < 2) {
+    throw new PermanentRetrainError('evaluation examples cover fewer than two intents');
+  }
+  const weight = Math.max(1, Math.round(input.correctionWeight ?? 3));
+  const examples = [
+    ...split.train,
+    ...split.trainCorrections.flatMap((e) => Array.from({ length: weight }, () => e)),
+  ];
+  let candidate: TextClassifier;
+  try {
+    candidate = trainTextClassifier(examples, input.options ?? DEFAULT_MODEL_OPTIONS);
+  } catch (err) {
+    throw new PermanentRetrainError(`training failed: ${(err as Error).message}`);
+  }
+  const candidateMacroF1 = scoreOn(candidate, split.evaluation);
+  const activeMacroF1 = input.active ? scoreOn(input.active, split.evaluation) : null;
+  return {
+    candidate,
+    candidateMacroF1,
+    activeMacroF1,
+    heldOut: split.evaluation.length,
+    heldOutCorrections: split.evaluationCorrections,
+    trainedOn: { corpus: split.train.length, corrections: split.trainCorrections.length },
+    promote: activeMacroF1 === null || candidateMacroF1 >= activeMacroF1,
+  };
+}

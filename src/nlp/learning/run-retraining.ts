@@ -1,0 +1,113 @@
+import type { EventBus } from '../../core/events/domain-events.js';
+import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
+import type { DomainLogger } from '../../core/ports/logger.js';
+import { loadDefaultModel } from '../default-model.js';
+import { readCorpus, readHoldout } from '../shipped-corpus.js';
+import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
+import type { LabelledText } from '../trainer.js';
+import { type JudgeInput, judgeCandidate, PermanentRetrainError } from './judge-candidate.js';
+import type { ModelRegistry } from './model-registry.js';
+
+export interface RetrainingDeps {
+  registry: ModelRegistry;
+  holder: ClassifierHolder;
+  events: EventBus;
+  log: DomainLogger;
+}
+
+/** Tests (and tools) may train on less: a corpus subsample keeps a run well under a second. */
+export type RetrainingTuning = Pick<JudgeInput, 'options' | 'correctionEvalFraction' | 'correctionWeight'> & {
+  corpus?: readonly LabelledText[];
+  holdout?: readonly LabelledText[];
+};
+
+export interface RetrainingOutcome {
+  version: string;
+  promoted: boolean;
+  /** The model it was compared with (null: none comparable, the candidate won by default). */
+  comparedWith: string | null;
+  candidateMacroF1: number;
+  activeMacroF1: number | null;
+  heldOut: number;
+  heldOutCorrections: number;
+  trainedOn: { corpus: number; corrections: number };
+}
+
+/**
+ * The retraining job: corpus + corrections → candidate → judged against the deployment's active
+ * model on examples neither saw → stored as a version either way, and made active (announced to
+ * every process with `model.promoted`) only if not worse. Safe to re-run: versions are content
+ * ids, stored once.
+ */
+export async function runRetraining(
+  deps: RetrainingDeps,
+  tuning: RetrainingTuning = {},
+): Promise<RetrainingOutcome> {
+  let corpus: readonly LabelledText[];
+  let holdout: readonly LabelledText[];
+  try {
+    corpus = tuning.corpus ?? readCorpus();
+    holdout = tuning.holdout ?? readHoldout();
+  } catch (err) {
+    throw new PermanentRetrainError(`shipped corpus unreadable: ${(err as Error).message}`);
+  }
+  const corrections = await deps.registry.corrections();
+  // The deployment's pointer is the truth; this process's model is only a fallback before any promotion.
+  const activeVersion = (await deps.registry.activeVersion()) ?? deps.holder.current().version;
+  const active = await comparableModel(deps.registry, activeVersion);
+  if (!active) deps.log.warn({ activeVersion }, 'no comparable model in use: the candidate wins by default');
+
+  const judged = judgeCandidate({ ...tuning, corpus, holdout, corrections, active });
+  const version = judged.candidate.version;
+  const comparedWith = active?.version ?? null;
+  await deps.registry.saveVersion({
+    version,
+    status: judged.promote ? 'promoted' : 'rejected',
+    trainedOn: judged.trainedOn,
+    metrics: {
+      heldOut: judged.heldOut,
+      candidateMacroF1: judged.candidateMacroF1,
+      activeMacroF1: judged.activeMacroF1,
+      activeVersion: comparedWith,
+    },
+    json: JSON.stringify(judged.candidate.toJSON()),
+  });
+  if (judged.promote) {
+    await deps.registry.setActive(version);
+    await deps.events.publish('model.promoted', { version });
+  }
+  const outcome: RetrainingOutcome = {
+    version,
+    promoted: judged.promote,
+    comparedWith,
+    candidateMacroF1: judged.candidateMacroF1,
+    activeMacroF1: judged.activeMacroF1,
+    heldOut: judged.heldOut,
+    heldOutCorrections: judged.heldOutCorrections,
+    trainedOn: judged.trainedOn,
+  };
+  deps.log.info(
+    outcome,
+    judged.promote ? 'intent model retrained and promoted' : 'intent model retrained, rejected',
+  );
+  return outcome;
+}
+
+async function comparableModel(registry: ModelRegistry, version: string): Promise<TextClassifier | null> {
+  const json = await registry.modelJson(version);
+  if (json) return TextClassifier.fromJSON(JSON.parse(json) as TextClassifierJson);
+  return shippedIf(version);
+}
+
+let shipped: TextClassifier | null | undefined;
+/** The shipped model is not in the registry; compare against it when it is the one in use. */
+function shippedIf(version: string): TextClassifier | null {
+  if (shipped === undefined) {
+    try {
+      shipped = loadDefaultModel();
+    } catch {
+      shipped = null;
+    }
+  }
+  return shipped && shipped.version === version ? shipped : null;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageClassifier } from '../../src/core/ports/classifier.js';
+import { ClassifierHolder } from '../../src/core/ports/classifier-holder.js';
+import { bucketOf, splitForRetraining } from '../../src/nlp/learning/evaluation-split.js';
+import { judgeCandidate, PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
+import { createModelActivator } from '../../src/nlp/learning/model-activator.js';
+import type { ModelRegistry } from '../../src/nlp/learning/model-registry.js';
+import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
+import { trainTextClassifier } from '../../src/nlp/trainer.js';
+
+const corpus = readCorpus();
+const holdout = readHoldout();
+const corrections = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ text: `customer message number ${from + i}`, label: 'complaint' }));
+
+describe('retraining split: nothing judged on was ever trained on', () => {
+  it('keeps the written hold-out for evaluation and the corpus for training', () => {
+    const s = splitForRetraining({ corpus, holdout, corrections: [] });
+    expect(s.evaluation).toHaveLength(holdout.length);
+    expect(s.train).toHaveLength(corpus.length);
+    expect(s.evaluationCorrections).toBe(0);
+  });
+
+  it('gives each correction a side that never changes as corrections grow', () => {
+    const few = corrections(200);
+    const many = [...few, ...corrections(800, 200)];
+    const evalText = (cs: typeof few) =>
+      new Set(splitForRetraining({ corpus: [], holdout: [], corrections: cs }).evaluation.map((e) => e.text));
+    const before = evalText(few);
+    const after = evalText(many);
+    for (const c of few) expect(after.has(c.text)).toBe(before.has(c.text));
+    // About the asked share lands in evaluation.
+    expect(after.size / many.length).toBeGreaterThan(0.14);
+    expect(after.size / many.length).toBeLessThan(0.26);
+  });
+
+  it('puts case and spacing variants on one side, the latest label winning', () => {
+    const text = 'My parcel is LATE   again';
+    expect(bucketOf(text)).toBe(bucketOf('my parcel is late again'));
+    const s = splitForRetraining({
+      corpus: [],
+      holdout: [],
+      corrections: [
+        { text, label: 'order_status' },
+        { text: 'my parcel is late again', label: 'complaint' },
+      ],
+      correctionEvalFraction: 0,
+    });
+    expect(s.trainCorrections).toEqual([{ text: 'my parcel is late again', label: 'complaint' }]);
+  });
+
+  it('judges a correction of a hold-out text, and never trains on it or on a corpus twin', () => {
+    const h = holdout[0]!;
+    const s = splitForRetraining({
+      corpus: [...corpus, { text: h.text.toUpperCase(), label: h.label }],
+      holdout,
+      corrections: [{ text: h.text, label: 'complaint' }],
+      correctionEvalFraction: 0,
+    });
+    expect(s.trainCorrections).toHaveLength(0);
+    expect(s.evaluationCorrections).toBe(1);
+    expect(s.evaluation.find((e) => e.text === h.text)?.label).toBe('complaint');
+    expect(s.train).toHaveLength(corpus.length);
+  });
+
+  it('refuses, as a permanent problem, to judge on nothing', () => {
+    expect(() =>
+      judgeCandidate({ corpus: corpus.slice(0, 50), holdout: [], corrections: [], active: null }),
+    ).toThrow(PermanentRetrainError);
+  });
+});
+
+describe('model activator: every process ends on the stored active model', () => {
+  const small = (k: number, name: string) =>
+    trainTextClassifier(
+      corpus.filter((_, i) => i % k === 0),
+      { name, calibrationFraction: 0 },
+    );
+
+  it('follows the stored pointer, one switch at a time, even when announcements arrive out of order', async () => {
+    const first = small(16, 'first');
+    const second = small(17, 'second');
+    const stored = new Map([first, second].map((m) => [m.version, JSON.stringify(m.toJSON())]));
+    let pointer: string | null = null;
+    const registry = {
+      activeVersion: async () => pointer,
+      modelJson: async (v: string) => stored.get(v) ?? null,
+    } as unknown as ModelRegistry;
+    const shipped: MessageClassifier = {
+      version: 'shipped',
+      classify: () => {
+        throw new Error('unused');
+      },
+    };
+    const holder = new ClassifierHolder(shipped);
+    const logs: object[] = [];
+    const log = { info: (o: object) => logs.push(o), warn: () => {}, error: () => {} };
+    const activator = createModelActivator({ registry, holder, log });
+
+    expect(await activator.sync('start')).toBeNull();
+    expect(holder.current().version).toBe('shipped');
+
+    pointer = second.version; // first was promoted, then second, before any process heard of first
+    const [a, b] = await Promise.all([
+      activator.sync('model.promoted', first.version),
+      activator.sync('model.promoted', second.version),
+    ]);
+    expect([a, b]).toEqual([second.version, null]);
+    expect(holder.current().version).toBe(second.version);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ version: second.version, previous: 'shipped', announced: first.version }),
+    );
+
+    pointer = 'missing';
+    expect(await activator.sync('model.promoted', 'missing')).toBeNull();
+    expect(holder.current().version).toBe(second.version);
+  });
+});
