@@ -19,11 +19,15 @@ export function createModelRegistry(m: Models): ModelRegistry {
       return doc?.model ?? null;
     },
     async saveVersion(v) {
-      // Stored once per content id: a re-run job that trained the same model changes nothing.
+      // The model itself is stored once per content id; the latest judgement (metrics, what it
+      // trained on) is kept up to date. A version once promoted is never marked rejected again.
       await retryOnDuplicate(() =>
         m.ModelVersion.updateOne(
           { version: v.version },
-          { $setOnInsert: { status: v.status, trainedOn: v.trainedOn, metrics: v.metrics, model: v.json } },
+          {
+            $set: { trainedOn: v.trainedOn, metrics: v.metrics },
+            $setOnInsert: { model: v.json, status: v.status },
+          },
           { upsert: true },
         ),
       );
