@@ -30,5 +30,9 @@ export function parsePayload<S extends typeof WidgetSend | typeof WidgetHistory 
   }
   if (check.Check(value)) return value as Static<S>;
   const first = check.Errors(value).First();
-  throw invalid(first ? `${first.path || 'payload'}: ${first.message}` : 'invalid payload');
+  throw invalid(
+    first
+      ? `${first.path.replace(/^\//, '').replaceAll('/', '.') || 'payload'}: ${first.message}`
+      : 'invalid payload',
+  );
 }
