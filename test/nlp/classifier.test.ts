@@ -99,6 +99,24 @@ describe('trainTextClassifier', () => {
     expect(model.withReject({ label: 'out_of_scope', threshold: 0 }).predict('hello').label).toBe('greeting');
   });
 
+  it('boosts the reject label by a score margin: predicts it when the top score beats it by less', () => {
+    const text = 'hello';
+    const raw = model.scores(text);
+    const other = model.labels.indexOf('consultation');
+    const top = Math.max(...raw);
+    expect(model.predict(text).label).toBe('greeting');
+    const gap = top - raw[other]!;
+    const just = model.withReject({ label: 'consultation', threshold: 0, boost: gap + 1e-6 });
+    expect(just.predict(text).label).toBe('consultation');
+    expect(just.predictLabel(text)).toBe('consultation');
+    const short = model.withReject({ label: 'consultation', threshold: 0, boost: gap - 1e-6 });
+    expect(short.predict(text).label).toBe('greeting');
+    expect(short.predictLabel(text)).toBe('greeting');
+    // Raw scores are unchanged; the probabilities still sum to 1.
+    expect([...just.scores(text)]).toEqual([...raw]);
+    expect(just.predict(text).probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  });
+
   it('rejects an unknown model format', () => {
     const json = { ...model.toJSON(), format: 'nope' } as unknown as TextClassifierJson;
     expect(() => TextClassifier.fromJSON(json)).toThrow(/format/);
