@@ -40,7 +40,11 @@ describe('SLA escalation', () => {
       escalateBreaches(t.app.ctx, later),
     ]);
     expect(a + b).toBe(1);
-    await new Promise((r) => setTimeout(r, 200)); // events travel through Redis
+    // Events travel through Redis: wait for the announcement, then a little longer for any duplicate.
+    for (let waited = 0; announced.length === 0 && waited < 5000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 200));
     off();
     expect(announced.map((x) => x.id)).toEqual([ticket?.id]);
     const stored = await models.Ticket.findById(ticket?.id).lean();
