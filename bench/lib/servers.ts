@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ensureServers, type Servers } from '../../src/infra/embedded/ensure-servers.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { withoutDatabase } from '../../src/infra/mongo.js';
 
 /** MONGODB_URI / REDIS_URL when set (FerretDB on PostgreSQL in CI), else the embedded defaults. */
 export async function benchServers(): Promise<Servers> {
@@ -14,6 +15,6 @@ export async function benchServers(): Promise<Servers> {
   // Each benchmark names its own database; drop any database path from the URI.
   return {
     ...servers,
-    mongoUri: servers.mongoUri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, '$1/'),
+    mongoUri: withoutDatabase(servers.mongoUri),
   };
 }

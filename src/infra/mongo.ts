@@ -1,6 +1,13 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger.js';
 
+const URI_DATABASE = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/;
+
+/** The same server without a database path, for callers that name the database themselves. */
+export function withoutDatabase(uri: string): string {
+  return uri.replace(URI_DATABASE, '$1/');
+}
+
 /** Opens a dedicated mongoose connection (not the global one), so tests can hold several. */
 export async function connectMongo(uri: string, dbName: string, log: Logger): Promise<Connection> {
   // A database named in the URI path wins over MONGODB_DB.

@@ -1,4 +1,5 @@
-import type { Classification, Intent, Language, MessageClassifier } from '../core/ports/classifier.js';
+import type { Classification, Intent, MessageClassifier } from '../core/ports/classifier.js';
+import { detectLanguage } from './language.js';
 
 /**
  * A small rule-based classifier: the fallback when no trained model is available, and what
@@ -32,19 +33,11 @@ const URGENT = /\b(now|asap|immediately|urgent|lawyer|sue|chargeback)\b|马上|�
 const NEGATIVE =
   /\b(terrible|awful|worst|angry|hate|unacceptable|scam|useless|disgusting)\b|太差|垃圾|气死|骗子|恶心|失望/i;
 
-export function detectLanguageByScript(text: string): Language {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
-  if (han > 0 && han * 2 >= latin) return 'zh';
-  if (latin > 0) return 'en';
-  return 'other';
-}
-
 export class KeywordClassifier implements MessageClassifier {
   readonly version = 'keyword-1';
 
   classify(text: string): Classification {
-    const language = detectLanguageByScript(text);
+    const language = detectLanguage(text);
     const rule = RULES.find((r) => (language === 'zh' ? r.zh : r.en).test(text));
     const intent: Intent = rule?.intent ?? 'consultation';
     const sentiment = NEGATIVE.test(text) ? -0.8 : 0;

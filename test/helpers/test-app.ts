@@ -4,6 +4,7 @@ import { buildApp, type ParleyApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { withoutDatabase } from '../../src/infra/mongo.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'correct horse battery' };
 export const API_KEY = 'test-integration-key-0123456789';
@@ -17,7 +18,7 @@ export interface TestApp {
 
 /** The run's MongoDB URI without a database path, so MONGODB_DB picks the database. */
 export function serverUri(): string {
-  return inject('mongoUri').replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, '$1/');
+  return withoutDatabase(inject('mongoUri'));
 }
 
 /** Unique per test file (and per call), so files running in parallel never share data. */

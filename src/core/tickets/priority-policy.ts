@@ -16,6 +16,12 @@ export function priorityFor(c: Classification): TicketPriority {
   return urgent ? 'high' : 'normal';
 }
 
-const ORDER: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
-export const higherPriority = (a: TicketPriority, b: TicketPriority): TicketPriority =>
-  ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
+const ORDER: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+
+/** True when `a` outranks `b`. */
+export const isHigherPriority = (a: TicketPriority, b: TicketPriority): boolean =>
+  ORDER.indexOf(a) > ORDER.indexOf(b);
+
+/** One step up (an SLA breach escalates); urgent stays urgent. */
+export const escalatedPriority = (p: TicketPriority): TicketPriority =>
+  ORDER[Math.min(ORDER.length - 1, ORDER.indexOf(p) + 1)] ?? 'urgent';

@@ -1,5 +1,7 @@
 import type { FilterQuery } from 'mongoose';
 import type { TicketStore } from '../../core/ports/store.js';
+import { escalatedPriority, isHigherPriority } from '../../core/tickets/priority-policy.js';
+import type { TicketPriority } from '../../core/views/views.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import type { TicketDoc } from '../models/ticket.js';
 import type { Models } from '../models.js';
@@ -7,7 +9,6 @@ import { isObjectId } from './object-id.js';
 import { type LeanTicket, toTicketView } from './to-view.js';
 
 const LIVE = ['open', 'pending'];
-const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -27,7 +28,7 @@ export function createTicketRepository(m: Models): TicketStore {
     const set: Record<string, unknown> = { status: 'open' };
     // A complaint upgrades a consultation; never the other way round.
     if (input.kind === 'complaint' && current.kind !== 'complaint') set.kind = 'complaint';
-    if (PRIORITY_RANK[input.priority] > PRIORITY_RANK[current.priority as keyof typeof PRIORITY_RANK]) {
+    if (isHigherPriority(input.priority, current.priority as TicketPriority)) {
       set.priority = input.priority;
       // A raised priority tightens a deadline that has not been met yet, never loosens it.
       if (
@@ -140,8 +141,7 @@ export function createTicketRepository(m: Models): TicketStore {
       for (const t of due) {
         // Conditional update: with several workers each ticket is marked (and announced) once.
         // A breach escalates: the priority goes up one step.
-        const rank = Math.min(3, PRIORITY_RANK[t.priority as keyof typeof PRIORITY_RANK] + 1);
-        const priority = (Object.keys(PRIORITY_RANK) as (keyof typeof PRIORITY_RANK)[])[rank];
+        const priority = escalatedPriority(t.priority as TicketPriority);
         const doc = await m.Ticket.findOneAndUpdate(
           { _id: t._id, 'sla.breachedAt': { $exists: false }, 'sla.firstRespondedAt': { $exists: false } },
           { $set: { 'sla.breachedAt': now, priority } },
