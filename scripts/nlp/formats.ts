@@ -9,6 +9,8 @@ export type DatasetFormat = 'complaints' | 'banking77' | 'clinc150';
 
 export interface DomainText extends LabelledText {
   domain: string;
+  /** The row's id column ('' when the file has none). */
+  id: string;
 }
 
 export const OOS_LABEL = 'oos';
@@ -62,6 +64,7 @@ export function readComplaints(file: string): DomainText[] {
     text: r.text ?? '',
     label: r.complaint === '1' ? COMPLAINT : NOT_COMPLAINT,
     domain: r.domain ?? '',
+    id: r.id ?? '',
   }));
 }
 
