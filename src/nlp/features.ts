@@ -5,6 +5,7 @@ import { chineseHits, englishHits, type SentimentHit } from './sentiment.js';
 import { stem } from './stem.js';
 import { segmentZhWords } from './tokenize-zh.js';
 import { matchCues, URGENCY_CUES } from './urgency.js';
+import type { ZhDictionary } from './zh-dictionary.js';
 
 /**
  * Which features a message is turned into. Every feature is a 32-bit hash (namespaced by seed),
@@ -18,7 +19,10 @@ export interface FeatureConfig {
   charNgrams: readonly [number, number] | null;
   /** Character n-grams inside each Han run; null = off. */
   zhCharNgrams: readonly [number, number] | null;
-  /** Segment Han runs into words with Intl.Segmenter and add them to the word stream. */
+  /**
+   * Segment Han runs into words and add them to the word stream: by maximum matching against
+   * the model's ZhDictionary (ICU words of its training messages), or with Intl.Segmenter.
+   */
   zhWords: boolean;
   /**
    * Lexicon cue features: sentiment polarity of AFINN / Chinese-lexicon hits and urgency cue
@@ -46,7 +50,8 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   blockWeights: [1, 1, 0.5],
 };
 
-const WORD_SEED = hashString('w');
+/** Seed of word features; a ZhDictionary for this hasher must hash its words with it. */
+export const WORD_SEED = hashString('w');
 const CHAR_SEED = hashString('c');
 const HAN_SEED = hashString('h');
 const LEX_SEED = hashString('x');
@@ -63,7 +68,14 @@ export class FeatureHasher {
   private words: number[] = [];
   private codes = new Uint16Array(64);
 
-  constructor(readonly config: FeatureConfig) {}
+  /**
+   * With a dictionary (see zh-dictionary.ts) Han runs are cut by maximum matching against it;
+   * without one (models saved before it) by Intl.Segmenter.
+   */
+  constructor(
+    readonly config: FeatureConfig,
+    readonly zhDictionary: ZhDictionary | null = null,
+  ) {}
 
   /**
    * Sorted feature hashes of a message, duplicates kept (their count is the term frequency).
@@ -82,7 +94,10 @@ export class FeatureHasher {
         words.push(hashString(stem(seg.text), WORD_SEED));
         if (cfg.charNgrams) this.charGrams(seg.text, cfg.charNgrams[0], cfg.charNgrams[1], true, CHAR_SEED);
       } else if (seg.kind === 'han') {
-        if (cfg.zhWords) for (const w of segmentZhWords(seg.text)) words.push(hashString(w, WORD_SEED));
+        if (cfg.zhWords) {
+          if (this.zhDictionary) this.zhDictionary.segmentInto(seg.text, words);
+          else for (const w of segmentZhWords(seg.text)) words.push(hashString(w, WORD_SEED));
+        }
         if (cfg.lexicon) this.lexiconHits(chineseHits(seg.text));
         if (cfg.zhCharNgrams) {
           this.charGrams(seg.text, cfg.zhCharNgrams[0], cfg.zhCharNgrams[1], false, HAN_SEED);

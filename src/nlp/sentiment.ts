@@ -93,6 +93,10 @@ export function englishHits(words: readonly string[]): SentimentHit[] {
 }
 
 const ZH_MAX_WORD = Math.max(...[...ZH_SENTIMENT.keys(), ...ZH_INTENSIFIERS.keys()].map((w) => w.length));
+/** First characters of every lexicon entry: most positions of a review start none of them. */
+const ZH_FIRST_CHARS: ReadonlySet<number> = new Set(
+  [...ZH_SENTIMENT.keys(), ...ZH_INTENSIFIERS.keys(), ...ZH_NEGATORS].map((w) => w.charCodeAt(0)),
+);
 
 /** Chinese sentiment words in a Han run: greedy longest match, negator/intensifier lookbehind. */
 export function chineseHits(run: string): SentimentHit[] {
@@ -101,6 +105,10 @@ export function chineseHits(run: string): SentimentHit[] {
   let boost = 1;
   let boostAt = -10;
   for (let i = 0; i < run.length; ) {
+    if (!ZH_FIRST_CHARS.has(run.charCodeAt(i))) {
+      i++;
+      continue;
+    }
     let matched = 0;
     for (let len = Math.min(ZH_MAX_WORD, run.length - i); len >= 1; len--) {
       const w = run.slice(i, i + len);

@@ -7,10 +7,11 @@ import {
   uint16ToBase64,
 } from './base64.js';
 import { softmaxInto } from './calibration.js';
-import { type FeatureConfig, FeatureHasher } from './features.js';
+import { type FeatureConfig, FeatureHasher, WORD_SEED } from './features.js';
 import { hashString } from './hash.js';
 import { Vocabulary } from './vocabulary.js';
 import type { SparseWeights } from './weights.js';
+import { ZhDictionary } from './zh-dictionary.js';
 
 export const MODEL_FORMAT = 'parley-linear-text/2';
 
@@ -50,6 +51,8 @@ export interface TextClassifierJson {
   classIds: string;
   weights: string;
   classBias: string;
+  /** Hashes of the Chinese dictionary words (ZhDictionary); absent in older models. */
+  zhDictionary?: string;
   meta: Record<string, string | number | boolean>;
 }
 
@@ -75,11 +78,12 @@ export class TextClassifier {
     readonly reject: RejectRule | null,
     readonly meta: Record<string, string | number | boolean> = {},
     version?: string,
+    readonly zhDictionary: ZhDictionary | null = null,
   ) {
     if (weights.rowPtr.length !== vocabulary.size + 1 || weights.classes !== labels.length) {
       throw new Error('weights do not match the vocabulary and labels');
     }
-    this.hasher = new FeatureHasher(features);
+    this.hasher = new FeatureHasher(features, zhDictionary);
     this.scratch = new Float64Array(labels.length);
     this.rejectIndex = reject ? labels.indexOf(reject.label) : -1;
     this.rejectBoost = this.rejectIndex >= 0 ? (reject?.boost ?? 0) : 0;
@@ -193,6 +197,7 @@ export class TextClassifier {
       reject,
       this.meta,
       this.version,
+      this.zhDictionary,
     );
   }
 
@@ -211,6 +216,7 @@ export class TextClassifier {
       classIds: uint16ToBase64(this.weights.classIds),
       weights: float32ToBase64(this.weights.values),
       classBias: float32ToBase64(this.weights.bias),
+      ...(this.zhDictionary ? { zhDictionary: int32ToBase64(this.zhDictionary.hashes) } : {}),
       meta: this.meta,
     };
   }
@@ -233,6 +239,7 @@ export class TextClassifier {
       json.reject,
       json.meta,
       json.version,
+      json.zhDictionary ? new ZhDictionary(base64ToInt32(json.zhDictionary), WORD_SEED) : null,
     );
   }
 }

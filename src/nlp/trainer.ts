@@ -1,10 +1,11 @@
 import { fitTemperature } from './calibration.js';
-import { DEFAULT_FEATURES, type FeatureConfig, FeatureHasher } from './features.js';
+import { DEFAULT_FEATURES, type FeatureConfig, FeatureHasher, WORD_SEED } from './features.js';
 import { stratifiedSplit } from './split.js';
 import { type CsrMatrix, trainOneVsRest } from './svm.js';
 import { type RejectRule, TextClassifier } from './text-classifier.js';
 import { type SparseVector, Vocabulary } from './vocabulary.js';
 import { sparsify } from './weights.js';
+import { ZhDictionary } from './zh-dictionary.js';
 
 export interface LabelledText {
   text: string;
@@ -62,7 +63,13 @@ export function trainTextClassifier(
   if (labels.length < 2) throw new Error('need at least two labels');
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
 
-  const hasher = new FeatureHasher(features);
+  const zhDictionary = features.zhWords
+    ? ZhDictionary.fromTexts(
+        examples.map((e) => e.text),
+        WORD_SEED,
+      )
+    : null;
+  const hasher = new FeatureHasher(features, zhDictionary);
   const hashed = examples.map((e) => hasher.hash(e.text).slice());
   const vocab = Vocabulary.fit(hashed, minDf);
   const vectors = hashed.map((h) => vocab.vectorize(h, features.blockWeights));
@@ -101,7 +108,18 @@ export function trainTextClassifier(
         train.map((i) => vectors[i]!),
         pick(y, train),
       );
-      const probe = new TextClassifier(labels, features, vocab, w, BIAS, 1, null);
+      const probe = new TextClassifier(
+        labels,
+        features,
+        vocab,
+        w,
+        BIAS,
+        1,
+        null,
+        {},
+        undefined,
+        zhDictionary,
+      );
       const scores = holdout.map((i) => probe.scores(examples[i]!.text));
       temperature = fitTemperature(scores, pick(y, holdout));
       let ok = 0;
@@ -126,6 +144,8 @@ export function trainTextClassifier(
     temperature,
     options.reject ?? null,
     meta,
+    undefined,
+    zhDictionary,
   );
 }
 

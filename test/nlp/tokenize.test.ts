@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES, FeatureHasher } from '../../src/nlp/features.js';
+import { hashString } from '../../src/nlp/hash.js';
 import { normalizeText } from '../../src/nlp/normalize.js';
+import { TextClassifier, type TextClassifierJson } from '../../src/nlp/text-classifier.js';
 import { englishTokens, wordNgrams } from '../../src/nlp/tokenize-en.js';
 import { charNgrams, chineseTokens, segmentZhWords } from '../../src/nlp/tokenize-zh.js';
+import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { ZhDictionary } from '../../src/nlp/zh-dictionary.js';
 
 describe('English tokenization', () => {
   it('lowercases, drops apostrophes and stems with Porter', () => {
@@ -59,5 +63,57 @@ describe('feature hashing', () => {
     const a = new Set(h.hash('refund'));
     const b = [...h.hash('refnud')];
     expect(b.filter((x) => a.has(x)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Chinese dictionary segmentation (ICU at training, maximum matching at classify time)', () => {
+  const seed = 12345;
+  const dict = ZhDictionary.fromTexts(['我的订单到哪了', '退款还没到账，太慢了', '不好意思'], seed);
+  const cut = (run: string) => {
+    const out: number[] = [];
+    dict.segmentInto(run, out);
+    return out;
+  };
+
+  it('keeps the multi-character ICU words of the training messages', () => {
+    expect(dict.has(hashString('订单', seed))).toBe(true);
+    expect(dict.has(hashString('退款', seed))).toBe(true);
+    expect(dict.has(hashString('我', seed))).toBe(false);
+  });
+
+  it('cuts a new message into the same word hashes ICU gives, single characters elsewhere', () => {
+    const icu = segmentZhWords('我的订单到哪了').map((w) => hashString(w, seed));
+    expect(cut('我的订单到哪了')).toEqual(icu);
+    expect(cut('订单退款')).toEqual([hashString('订单', seed), hashString('退款', seed)]);
+    expect(cut('猫狗')).toEqual([hashString('猫', seed), hashString('狗', seed)]);
+  });
+
+  it('prefers the longest dictionary word', () => {
+    const d = new ZhDictionary(
+      Int32Array.from([hashString('不好', seed), hashString('不好意思', seed)]).sort(),
+      seed,
+    );
+    const out: number[] = [];
+    d.segmentInto('不好意思啊', out);
+    expect(out[0]).toBe(hashString('不好意思', seed));
+    expect(out).toHaveLength(2);
+  });
+
+  it('is saved with the model: a reloaded model predicts exactly the same', () => {
+    const data = [
+      ...['外卖送得太慢了，饭都凉了', '菜里有头发，差评', '骑手态度很差'].map((text) => ({
+        text,
+        label: 'complaint',
+      })),
+      ...['很好吃，送餐也快', '味道不错，会回购', '包装很好，五星'].map((text) => ({
+        text,
+        label: 'thanks_bye',
+      })),
+    ];
+    const model = trainTextClassifier(data, { calibrationFraction: 0 });
+    expect(model.zhDictionary?.size).toBeGreaterThan(5);
+    const again = TextClassifier.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as TextClassifierJson);
+    expect(again.zhDictionary?.size).toBe(model.zhDictionary?.size);
+    for (const t of ['送得太慢，凉了', '很好吃']) expect([...again.scores(t)]).toEqual([...model.scores(t)]);
   });
 });
