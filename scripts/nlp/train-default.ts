@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import { accuracy, macroF1, perLabelScores } from '../../src/nlp/metrics.js';
 import { stratifiedSplit } from '../../src/nlp/split.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { benchmarkOverlapChecker } from './benchmark-overlap.js';
 import {
   DEFAULT_MODEL_OPTIONS,
   DEFAULT_MODEL_PATH as OUT,
@@ -30,6 +31,16 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}`;
 
 function main(): void {
   const corpus = readCorpus();
+  // The shared benchmark sets are evaluation only: refuse to train on a line that could be a
+  // copy or paraphrase of one of their messages (see benchmark-overlap.ts).
+  const check = benchmarkOverlapChecker();
+  const copies = check ? corpus.map((c) => check(c.text)).filter((h) => h !== null) : [];
+  if (copies.length > 0) {
+    for (const h of copies)
+      console.error(`${h.score.toFixed(2)} ${h.text}\n     ~ ${h.closest.slice(0, 100)}`);
+    throw new Error(`${copies.length} corpus lines are close to benchmark messages: remove them first`);
+  }
+  if (!check) console.log('benchmark sets not found: corpus not checked for copies');
   console.log(`corpus: ${corpus.length} messages (${corpus.filter((c) => c.lang === 'en').length} en)`);
   const { train, holdout } = stratifiedSplit(corpus, (c) => `${c.lang}/${c.label}`, 0.2, SEED);
   const probe = trainTextClassifier(train, DEFAULT_MODEL_OPTIONS);
