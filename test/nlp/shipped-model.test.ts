@@ -82,4 +82,14 @@ describe('the shipped intent model on unseen messages', () => {
     expect(r.kind).toBe('complaint');
     expect(r.sentiment).toBeLessThan(0);
   });
+
+  it('does not read a complaint into a bare mention, link or emoji', () => {
+    // Handles and links are not features: alone they once made a 1.00-confidence complaint.
+    for (const text of ['@acme', '@acme @bob', 'https://t.co/Ab12Cd', '@acme 😂😂']) {
+      const r = classifier.classify(text);
+      expect(r.kind, `${text}: ${r.intent} ${r.confidence}`).not.toBe('complaint');
+    }
+    // ... while a mention around a real complaint changes nothing.
+    expect(classifier.classify('@acme my order arrived broken and nobody answers').kind).toBe('complaint');
+  });
 });
