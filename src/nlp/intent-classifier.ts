@@ -6,6 +6,8 @@ import {
   type TicketKindOrNone,
 } from '../core/ports/classifier.js';
 import { detectLanguage } from './language.js';
+import { MENTION_WORD, normalizeText, URL_WORD } from './normalize.js';
+import { segments } from './segments.js';
 import { sentimentScore } from './sentiment.js';
 import type { TextClassifier } from './text-classifier.js';
 import { urgencyScore } from './urgency.js';
@@ -43,6 +45,14 @@ function isIntent(label: string): label is Intent {
   return INTENT_SET.has(label);
 }
 
+function onlyHandlesAndLinks(text: string): boolean {
+  const segs = segments(normalizeText(text));
+  return (
+    segs.length > 0 &&
+    segs.every((s) => s.kind === 'word' && (s.text === MENTION_WORD || s.text === URL_WORD))
+  );
+}
+
 /** Wraps a trained intent model (labels must be port intents) as the MessageClassifier port. */
 export function createIntentClassifier(
   model: TextClassifier,
@@ -54,7 +64,10 @@ export function createIntentClassifier(
   return {
     version: model.version,
     classify(text: string): Classification {
-      const p = model.predict(text);
+      // Nothing but handles and links: classify as an empty message. Alone, the placeholder
+      // word would be the message's only feature and get the whole unit-length vector ("@acme"
+      // came out a 1.00 complaint, as most tweet-style complaints in the corpus mention a brand).
+      const p = model.predict(onlyHandlesAndLinks(text) ? '' : text);
       let intent = p.label as Intent;
       let confidence = p.confidence;
       if (intent !== 'out_of_scope' && confidence < minConfidence) {

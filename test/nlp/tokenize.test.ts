@@ -13,9 +13,9 @@ describe('English tokenization', () => {
     expect(englishTokens("I'm WAITING for my Refunds!!")).toEqual(['im', 'wait', 'for', 'my', 'refund']);
   });
 
-  it('normalises digits and stretched letters, drops urls and mentions', () => {
+  it('normalises digits, urls, mentions and stretched letters', () => {
     const norm = normalizeText('@acme order 10023 sooooo late https://x.co/a').replace(/\s+/g, ' ');
-    expect(norm).toBe(' order 00000 sooo late ');
+    expect(norm).toBe(' atuser order 00000 sooo late httpurl ');
   });
 
   it('keeps unstemmed tokens when asked and builds word n-grams', () => {
