@@ -33,10 +33,31 @@ export interface UnseenRow {
   examples: number;
   /** Macro-F1 of complaint vs rest (the classifier's kind complaint). */
   macro_f1: number;
+  /** 95 % bootstrap interval of macro_f1 (1,000 resamples of the messages, fixed seed). */
+  macro_f1_ci95: [number, number];
   complaint_precision: number;
   complaint_recall: number;
   /** Mean calibrated confidence of the predicted intent. */
   mean_confidence: number;
+}
+
+/** Percentile bootstrap of macro-F1: how much the figure could move on another sample. */
+function bootstrapInterval(gold: readonly string[], pred: readonly string[]): [number, number] {
+  const rand = mulberry32(1234);
+  const n = gold.length;
+  const scores: number[] = [];
+  const g: string[] = new Array(n);
+  const p: string[] = new Array(n);
+  for (let b = 0; b < 1000; b++) {
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rand() * n);
+      g[i] = gold[j]!;
+      p[i] = pred[j]!;
+    }
+    scores.push(macroF1(g, p));
+  }
+  scores.sort((a, b) => a - b);
+  return [scores[25] ?? 0, scores[974] ?? 0];
 }
 
 function score(
@@ -62,6 +83,7 @@ function score(
     name,
     examples: data.length,
     macro_f1: r(macroF1(gold, pred)),
+    macro_f1_ci95: bootstrapInterval(gold, pred).map(r) as [number, number],
     complaint_precision: r(c?.precision ?? 0),
     complaint_recall: r(c?.recall ?? 0),
     mean_confidence: r(data.length ? conf / data.length : 0),
@@ -120,6 +142,7 @@ export function printUnseen(rows: readonly UnseenRow[]): void {
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(28)} n=${String(r.examples).padStart(5)} complaint-vs-rest macro-F1 ${pct(r.macro_f1)}` +
+        ` [${pct(r.macro_f1_ci95[0])}-${pct(r.macro_f1_ci95[1])}]` +
         ` (complaint P ${pct(r.complaint_precision)} R ${pct(r.complaint_recall)}) mean conf ${r.mean_confidence.toFixed(3)}`,
     );
   }
