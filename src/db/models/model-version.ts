@@ -12,7 +12,7 @@ export const modelVersionSchema = new Schema(
       activeMacroF1: { type: Number }, // the model in use at the time, on the same slice
       activeVersion: { type: String },
     },
-    model: { type: String, required: true }, // the classifier's JSON (about 1 MB)
+    model: { type: String, required: true }, // the classifier's JSON (about 3 MB for the full corpus)
   },
   { timestamps: true },
 );
