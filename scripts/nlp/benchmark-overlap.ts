@@ -86,6 +86,15 @@ export interface Overlap {
 
 export type OverlapChecker = (text: string) => Overlap | null;
 
+/** A checker against the given benchmark messages. */
+export function overlapChecker(benchmark: readonly string[], scale = 1): OverlapChecker {
+  const idx = buildIndex(benchmark);
+  return (text) => {
+    const c = closest(grams(text), idx);
+    return c.score >= overlapThreshold(text) * scale ? { text, score: c.score, closest: c.text } : null;
+  };
+}
+
 /** A checker against the benchmark sets found in datasetsDir(), or null when none are there. */
 export function benchmarkOverlapChecker(scale = 1): OverlapChecker | null {
   const dir = datasetsDir();
@@ -94,10 +103,5 @@ export function benchmarkOverlapChecker(scale = 1): OverlapChecker | null {
     const path = join(dir, f);
     if (existsSync(path)) bench.push(...readComplaints(path).map((e) => e.text));
   }
-  if (bench.length === 0) return null;
-  const idx = buildIndex(bench);
-  return (text) => {
-    const c = closest(grams(text), idx);
-    return c.score >= overlapThreshold(text) * scale ? { text, score: c.score, closest: c.text } : null;
-  };
+  return bench.length > 0 ? overlapChecker(bench, scale) : null;
 }
