@@ -69,16 +69,60 @@ export interface SentimentHit {
   score: number;
 }
 
+/**
+ * Negations that praise: "never had such good service", "couldn't have been more helpful",
+ * "can't be happier". After "never", a following such/so/this; after "could not / can't", a
+ * following comparative: the negation then strengthens instead of flipping (as in VADER's
+ * "never so" rule), so "couldn't be worse" stays negative. "could not have been less helpful"
+ * flips the word after "less". "not so good" still flips.
+ */
+const NEVER_THEN = new Set(['such', 'so', 'this']);
+const MODAL_NEGATORS = new Set(['couldnt', 'cant', 'cannot']);
+const COMPARATIVES = new Set([
+  'more',
+  'better',
+  'worse',
+  'happier',
+  'nicer',
+  'easier',
+  'faster',
+  'smoother',
+  'quicker',
+  'ruder',
+  'slower',
+]);
+
 /** English sentiment-bearing words of normalised word tokens, with scoped negation. */
 export function englishHits(words: readonly string[]): SentimentHit[] {
   const hits: SentimentHit[] = [];
   let negatedUntil = -1;
+  let negator: 'never' | 'modal' | 'plain' = 'plain';
   let boost = 1;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (EN_NEGATORS.has(w)) {
       negatedUntil = i + NEGATION_SCOPE;
+      const prev = words[i - 1];
+      negator =
+        w === 'never'
+          ? 'never'
+          : MODAL_NEGATORS.has(w) || (w === 'not' && (prev === 'could' || prev === 'can'))
+            ? 'modal'
+            : 'plain';
       continue;
+    }
+    if (i <= negatedUntil && negator === 'modal' && w === 'less') {
+      negatedUntil = i + 1;
+      negator = 'plain';
+      continue;
+    }
+    if (
+      i <= negatedUntil &&
+      ((negator === 'never' && NEVER_THEN.has(w)) || (negator === 'modal' && COMPARATIVES.has(w)))
+    ) {
+      negatedUntil = -1;
+      boost = 1.3;
+      if (englishWordScore(w) === 0) continue;
     }
     const intensity = EN_INTENSIFIERS.get(w);
     if (intensity !== undefined) {

@@ -10,6 +10,17 @@ describe('sentiment', () => {
     expect(sentimentScore('where is my order')).toBe(0);
   });
 
+  it('reads praise phrased with a negation as praise', () => {
+    expect(sentimentScore('never had such good service from a phone company')).toBeGreaterThan(0.3);
+    expect(sentimentScore('she could not have been more helpful')).toBeGreaterThan(0.3);
+    expect(sentimentScore("couldn't be better, thanks")).toBeGreaterThan(0.3);
+    // ... while plain negations still flip.
+    expect(sentimentScore('the food was not so good')).toBeLessThan(0);
+    expect(sentimentScore('never helpful, never on time')).toBeLessThan(0);
+    expect(sentimentScore("couldn't be worse")).toBeLessThan(0);
+    expect(sentimentScore('they could not have been less helpful')).toBeLessThan(0);
+  });
+
   it('scores Chinese with the lexicon, negators and intensifiers', () => {
     expect(sentimentScore('服务太差了，再也不来了')).toBeLessThan(-0.5);
     expect(sentimentScore('非常满意，谢谢')).toBeGreaterThan(0.5);
