@@ -26,6 +26,9 @@ describe('sentiment', () => {
     expect(sentimentScore('非常满意，谢谢')).toBeGreaterThan(0.5);
     expect(sentimentScore('我不喜欢')).toBeLessThan(0);
     expect(sentimentScore('很喜欢')).toBeGreaterThan(sentimentScore('喜欢'));
+    expect(sentimentScore('挑不出任何毛病')).toBeGreaterThan(0.3);
+    expect(sentimentScore('用了一个月，一点问题都没有')).toBeGreaterThan(0.3);
+    expect(sentimentScore('毛病太多了')).toBeLessThan(0);
   });
 
   it('stays within -1..1', () => {
