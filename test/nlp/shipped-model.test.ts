@@ -92,4 +92,19 @@ describe('the shipped intent model on unseen messages', () => {
     // ... while a mention around a real complaint changes nothing.
     expect(classifier.classify('@acme my order arrived broken and nobody answers').kind).toBe('complaint');
   });
+
+  it('tells praise phrased with a negation from a complaint built the same way', () => {
+    for (const text of [
+      'Honestly the agent could not have been more helpful, sorted in minutes',
+      'never had such good service from a phone company',
+      '从来没遇到过这么贴心的客服，给你们点赞',
+    ]) {
+      const r = classifier.classify(text);
+      expect(r.kind, `${text}: ${r.intent}`).toBe('none');
+      expect(r.sentiment).toBeGreaterThan(0);
+    }
+    for (const text of ["couldn't have been less helpful, still no refund", '从来没遇到过这么敷衍的客服']) {
+      expect(classifier.classify(text).kind, text).toBe('complaint');
+    }
+  });
 });
