@@ -103,7 +103,7 @@ function main(): void {
   const complaintsFile = join(dir, 'complaints-en/train.csv');
   if (existsSync(complaintsFile)) {
     const { train, holdout } = validationSplit(readComplaints(complaintsFile));
-    run('complaints-en', 'train 80/20', train, holdout, trainOptionsFor('complaints'));
+    run('complaints-en', 'train 80/20', train, holdout, trainOptionsFor('complaints', train.length));
   }
 
   const bankingFile = join(dir, 'banking77/train.csv');
@@ -144,7 +144,7 @@ function main(): void {
           [' [seg: ICU words only]', { zhCharNgrams: null }],
         ];
     for (const [suffix, features] of variants) {
-      const opts = { ...trainOptionsFor('reviews-zh'), features };
+      const opts = { ...trainOptionsFor('reviews-zh', ZH_TRAIN_SAMPLE), features };
       run(`reviews-zh${suffix}`, 'train 80/20 (sampled)', zhTrain, zhEval, opts);
       run(`reviews-zh${suffix}`, 'cross-domain -> food', crossTrain, crossEval, opts);
     }

@@ -31,7 +31,7 @@ function main(): void {
   const train = readForFormat(format, values.train, 'train');
   const test = readForFormat(format, values.test, 'eval');
   const t0 = performance.now();
-  const model = trainTextClassifier(train, trainOptionsFor(format));
+  const model = trainTextClassifier(train, trainOptionsFor(format, train.length));
   const trainSeconds = (performance.now() - t0) / 1000;
   const r = evaluate(model, test);
   const out = {

@@ -45,5 +45,5 @@ if (which === 'clinc') {
 } else if (which === 'complaints') {
   const all = readComplaints(join(dir, 'complaints-en/train.csv'));
   const { train, holdout } = stratifiedSplit(all, (e) => e.label, 0.2, 42);
-  go('complaints 80/20', train, holdout, trainOptionsFor('complaints'));
+  go('complaints 80/20', train, holdout, trainOptionsFor('complaints', train.length));
 }
