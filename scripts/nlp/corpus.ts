@@ -91,9 +91,9 @@ function score(
 }
 
 /**
- * complaints-en halves, by a hash of the tweet id. Since session 2 only the even half ("dev") is looked
- * at to decide what to write into the corpus or how to build features; the odd half ("report")
- * is only ever scored, so its figure is the honest estimate for messages nobody has read.
+ * complaints-en halves, by a hash of the tweet id. Since session 2 only the "dev" half may be
+ * read to decide what to write into the corpus or how to build features; the "report" half is
+ * only ever scored, so its figure is the honest estimate for messages nobody has read.
  */
 export function complaintsHalf(id: string): 'dev' | 'report' {
   // Hash, not the id's parity: tweet ids' low bits are far from uniform.
