@@ -2,17 +2,15 @@
  * Feature vocabulary with IDF weights: maps hashed features seen in training to dense column
  * indices and turns a message's sorted hashes into an L2-normalised sublinear-tf x idf vector.
  */
+import { HashIndex } from './hash-index.js';
+
 export interface SparseVector {
   indices: Int32Array;
   values: Float32Array;
 }
 
 export class Vocabulary {
-  // Open-addressing hash -> column table: several times faster than a Map<number, number> on
-  // the classify hot path, and built in a few ms when a model loads.
-  private readonly keys: Int32Array;
-  private readonly cols: Int32Array;
-  private readonly mask: number;
+  private readonly index: HashIndex;
   private idxBuf = new Int32Array(256);
   private valBuf = new Float64Array(256);
   private readonly blockNorms = new Float64Array(4);
@@ -23,31 +21,12 @@ export class Vocabulary {
     readonly hashes: Int32Array,
     readonly idf: Float32Array,
   ) {
-    let cap = 16;
-    while (cap < hashes.length * 2) cap *= 2;
-    this.mask = cap - 1;
-    this.keys = new Int32Array(cap);
-    this.cols = new Int32Array(cap).fill(-1);
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i]!;
-      let slot = slotOf(h) & this.mask;
-      while (this.cols[slot] !== -1) {
-        if (this.keys[slot] === h) throw new Error('duplicate feature hash in vocabulary');
-        slot = (slot + 1) & this.mask;
-      }
-      this.keys[slot] = h;
-      this.cols[slot] = i;
-    }
+    this.index = new HashIndex(hashes, 'feature hash in vocabulary');
   }
 
   /** Column of a feature hash, or -1 when the feature was not seen in training. */
   column(h: number): number {
-    let slot = slotOf(h) & this.mask;
-    for (;;) {
-      const c = this.cols[slot]!;
-      if (c === -1 || this.keys[slot] === h) return c;
-      slot = (slot + 1) & this.mask;
-    }
+    return this.index.get(h);
   }
 
   get size(): number {
@@ -135,9 +114,4 @@ export class Vocabulary {
   get lastValues(): Float64Array {
     return this.valBuf;
   }
-}
-
-function slotOf(h: number): number {
-  // Fibonacci hashing: feature hashes are already mixed, this just spreads low bits.
-  return Math.imul(h, 0x9e3779b1) >>> 7;
 }

@@ -1,4 +1,5 @@
 import { fnvStep, hashString } from './hash.js';
+import { HashIndex } from './hash-index.js';
 import { normalizeText } from './normalize.js';
 import { segments } from './segments.js';
 import { segmentZhWords } from './tokenize-zh.js';
@@ -14,9 +15,7 @@ export const ZH_MAX_WORD = 4;
  * training and classification then cut Han runs by forward maximum matching against them.
  */
 export class ZhDictionary {
-  private readonly keys: Int32Array;
-  private readonly used: Uint8Array;
-  private readonly mask: number;
+  private readonly index: HashIndex;
   private readonly prefix = new Int32Array(ZH_MAX_WORD + 1);
 
   constructor(
@@ -24,17 +23,7 @@ export class ZhDictionary {
     readonly hashes: Int32Array,
     readonly seed: number,
   ) {
-    let cap = 16;
-    while (cap < hashes.length * 2) cap *= 2;
-    this.mask = cap - 1;
-    this.keys = new Int32Array(cap);
-    this.used = new Uint8Array(cap);
-    for (const h of hashes) {
-      let slot = slotOf(h) & this.mask;
-      while (this.used[slot] && this.keys[slot] !== h) slot = (slot + 1) & this.mask;
-      this.keys[slot] = h;
-      this.used[slot] = 1;
-    }
+    this.index = new HashIndex(hashes, 'word hash in Chinese dictionary');
   }
 
   get size(): number {
@@ -42,12 +31,7 @@ export class ZhDictionary {
   }
 
   has(h: number): boolean {
-    let slot = slotOf(h) & this.mask;
-    while (this.used[slot]) {
-      if (this.keys[slot] === h) return true;
-      slot = (slot + 1) & this.mask;
-    }
-    return false;
+    return this.index.get(h) >= 0;
   }
 
   /** Multi-character ICU words (2..ZH_MAX_WORD chars) of the given messages' Han runs. */
@@ -89,8 +73,4 @@ export class ZhDictionary {
       i += len;
     }
   }
-}
-
-function slotOf(h: number): number {
-  return Math.imul(h, 0x9e3779b1) >>> 7;
 }
