@@ -20,7 +20,7 @@ import type { Logger } from './infra/logger.js';
 import { connectMongo, pingMongo } from './infra/mongo.js';
 import { createRedis } from './infra/redis.js';
 import { RedisEventBus } from './infra/redis-event-bus.js';
-import { loadDefaultClassifier } from './nlp/default-classifier.js';
+import { loadDefaultClassifier, loadEnsembleIfEnabled } from './nlp/default-classifier.js';
 import { createFaqRetriever } from './nlp/faq-retriever.js';
 import { createModelActivator } from './nlp/learning/model-activator.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
@@ -74,12 +74,18 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
   // An article edited in any process reaches every process's index.
   events.subscribe('faq.changed', () => faq.invalidate());
 
-  const classifier = new ClassifierHolder(opts.classifier ?? (await loadDefaultClassifier(log)));
+  const ensemble = opts.classifier ? null : await loadEnsembleIfEnabled(config.nlp.sentenceEncoder, log);
+  const classifier = new ClassifierHolder(opts.classifier ?? (await loadDefaultClassifier(log, ensemble)));
   const modelRegistry = createModelRegistry(models);
   const nlpLog = log.child({ component: 'nlp' });
   if (!opts.classifier) {
     // A model promoted by the retraining job wins over the shipped one, here and in every process.
-    const activator = createModelActivator({ registry: modelRegistry, holder: classifier, log: nlpLog });
+    const activator = createModelActivator({
+      registry: modelRegistry,
+      holder: classifier,
+      log: nlpLog,
+      ensemble,
+    });
     events.subscribe(
       'model.promoted',
       ({ payload }) =>
@@ -141,6 +147,7 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
       pub.disconnect();
       sub.disconnect();
       await mongo.close();
+      await ensemble?.encoder.close();
     },
   };
 }

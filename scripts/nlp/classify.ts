@@ -3,14 +3,18 @@
  * model's language, intent, confidence, sentiment, urgency and kind. Nothing else on stdout.
  */
 import { createInterface } from 'node:readline';
+import { loadConfig } from '../../src/config/load-config.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
+import { loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 
 async function main(): Promise<void> {
-  const classifier = createIntentClassifier(loadDefaultModel());
+  // As the app runs it: with the sentence encoder unless NLP_SENTENCE_ENCODER=false.
+  const ensemble = loadConfig().nlp.sentenceEncoder ? await loadDefaultEncoderEnsemble() : null;
+  const classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of rl) {
-    const c = classifier.classify(line);
+    const c = await classifier.classify(line);
     process.stdout.write(
       `${JSON.stringify({
         language: c.language,
@@ -22,6 +26,7 @@ async function main(): Promise<void> {
       })}\n`,
     );
   }
+  await ensemble?.encoder.close();
 }
 
 main().catch((err: unknown) => {

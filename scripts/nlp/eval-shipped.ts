@@ -4,8 +4,12 @@
  *   npx tsx scripts/nlp/eval-shipped.ts --retrain  # retrain from the corpus first (not saved)
  */
 import { loadModel } from '../../src/nlp/default-model.js';
+import { loadHead } from '../../src/nlp/encoder/default-ensemble.js';
+import { loadSentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
+import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
 import {
+  DEFAULT_HEAD_PATH,
   DEFAULT_MODEL_OPTIONS,
   DEFAULT_MODEL_PATH,
   printUnseen,
@@ -21,4 +25,13 @@ const model = retrain
 console.log(
   `${retrain ? 'trained' : 'loaded'} ${model.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s, T=${model.temperature.toFixed(3)}`,
 );
-printUnseen(unseenComplaintRows(model));
+console.log('n-gram model alone:');
+printUnseen(await unseenComplaintRows(createIntentClassifier(model)));
+const encoder = await loadSentenceEncoder();
+console.log('with the sentence encoder and the shipped head (as shipped):');
+printUnseen(
+  await unseenComplaintRows(
+    createIntentClassifier(model, { ensemble: { encoder, head: loadHead(DEFAULT_HEAD_PATH) } }),
+  ),
+);
+await encoder.close();

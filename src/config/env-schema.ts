@@ -108,6 +108,11 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     description: 'Messages not understood in a row before a person takes over',
   }),
+  NLP_SENTENCE_ENCODER: Type.Union([Bool], {
+    default: 'true',
+    description:
+      'Average English intents with the bundled sentence encoder (~4 ms a message); false = n-gram model only (~0.05 ms)',
+  }),
   FAQ_MIN_SCORE: Type.Number({
     default: 0.5,
     minimum: 0,

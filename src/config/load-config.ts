@@ -21,6 +21,8 @@ export interface Config {
   };
   workers: { runInApp: boolean; slaScanIntervalSeconds: number };
   sla: { firstResponseMinutes: { consultation: number; complaint: number } };
+  /** Whether English messages also go through the sentence encoder (see src/nlp/encoder). */
+  nlp: { sentenceEncoder: boolean };
   bot: {
     minConfidence: number;
     handoffAfterMisunderstandings: number;
@@ -110,6 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
         complaint: env.SLA_COMPLAINT_FIRST_RESPONSE_MINUTES,
       },
     },
+    nlp: { sentenceEncoder: bool(env.NLP_SENTENCE_ENCODER) },
     bot: {
       minConfidence: env.BOT_MIN_CONFIDENCE,
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,

@@ -5,6 +5,7 @@ import {
   type MessageClassifier,
   type TicketKindOrNone,
 } from '../core/ports/classifier.js';
+import type { EncoderEnsemble } from './encoder/default-ensemble.js';
 import { detectLanguage } from './language.js';
 import { MENTION_WORD, normalizeText, URL_WORD } from './normalize.js';
 import { segments } from './segments.js';
@@ -37,6 +38,14 @@ export interface IntentClassifierOptions {
    * policy has its own thresholds; this one only guards against confident-looking noise.
    */
   minConfidence?: number;
+  /**
+   * English messages also go through a sentence encoder and an intent head trained on its
+   * vectors; the two models' probabilities are averaged. The n-gram model alone reads phrasing
+   * it has seen; the encoder also reads paraphrases (on real complaint tweets, complaint vs rest
+   * rose from 76 to 82 macro-F1 on the half we may read). Chinese keeps the n-gram model: the
+   * encoder is English-only.
+   */
+  ensemble?: EncoderEnsemble | null;
 }
 
 const INTENT_SET: ReadonlySet<string> = new Set(INTENTS);
@@ -61,13 +70,27 @@ export function createIntentClassifier(
   const unknown = model.labels.filter((l) => !isIntent(l));
   if (unknown.length > 0) throw new Error(`model has labels that are not intents: ${unknown.join(', ')}`);
   const minConfidence = options.minConfidence ?? 0;
+  const ensemble = options.ensemble ?? null;
+  // Head column of each model label (heads sort their labels; the model may not).
+  const headColumn = ensemble ? model.labels.map((l) => ensemble.head.labels.indexOf(l)) : [];
+  if (headColumn.includes(-1))
+    throw new Error(`intent head labels ${ensemble?.head.labels.join(', ')} do not cover the model's`);
   return {
+    // The n-gram model's version: the one the registry promotes. The encoder and its head are
+    // fixed for a release (shipped files), so they need no version of their own here.
     version: model.version,
-    classify(text: string): Classification {
+    async classify(text: string): Promise<Classification> {
       // Nothing but handles and links: classify as an empty message. Alone, the placeholder
       // word would be the message's only feature and get the whole unit-length vector ("@acme"
       // came out a 1.00 complaint, as most tweet-style complaints in the corpus mention a brand).
-      const p = model.predict(onlyHandlesAndLinks(text) ? '' : text);
+      const input = onlyHandlesAndLinks(text) ? '' : text;
+      const language = detectLanguage(text);
+      let p = model.predict(input);
+      if (ensemble && language === 'en' && input.trim() !== '') {
+        const q = ensemble.head.probabilities(await ensemble.encoder.embed(input));
+        const mean = p.probabilities.map((x, i) => (x + q[headColumn[i]!]!) / 2);
+        p = model.decide(mean);
+      }
       let intent = p.label as Intent;
       let confidence = p.confidence;
       if (intent !== 'out_of_scope' && confidence < minConfidence) {
@@ -75,7 +98,7 @@ export function createIntentClassifier(
         intent = 'out_of_scope';
       }
       return {
-        language: detectLanguage(text),
+        language,
         intent,
         confidence: Math.round(confidence * 10_000) / 10_000,
         sentiment: Math.round(sentimentScore(text) * 1000) / 1000,

@@ -36,7 +36,7 @@ const NEGATIVE =
 export class KeywordClassifier implements MessageClassifier {
   readonly version = 'keyword-1';
 
-  classify(text: string): Classification {
+  async classify(text: string): Promise<Classification> {
     const language = detectLanguage(text);
     const rule = RULES.find((r) => (language === 'zh' ? r.zh : r.en).test(text));
     const intent: Intent = rule?.intent ?? 'consultation';

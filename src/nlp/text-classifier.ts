@@ -164,7 +164,14 @@ export class TextClassifier {
   }
 
   predict(text: string): Prediction {
-    const probs = this.probabilities(text);
+    return this.decide(this.probabilities(text));
+  }
+
+  /**
+   * The label for a probability vector in `labels` order, with the reject rule applied: used by
+   * predict, and by an ensemble that averages these probabilities with another model's.
+   */
+  decide(probs: Float64Array): Prediction {
     let best = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
     let label = this.labels[best]!;

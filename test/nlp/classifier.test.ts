@@ -157,8 +157,8 @@ describe('createIntentClassifier', () => {
   );
   const classifier = createIntentClassifier(trainTextClassifier(data, { name: 'intent-test' }));
 
-  it('implements the port', () => {
-    const c = classifier.classify('Where is my order?? this is terrible');
+  it('implements the port', async () => {
+    const c = await classifier.classify('Where is my order?? this is terrible');
     expect(INTENTS).toContain(c.intent);
     expect(['en', 'zh', 'other']).toContain(c.language);
     expect(c.language).toBe('en');
@@ -169,7 +169,7 @@ describe('createIntentClassifier', () => {
     expect(classifier.version).toMatch(/^intent-test-[0-9a-f]{8}$/);
   });
 
-  it('maps intents to ticket kinds', () => {
+  it('maps intents to ticket kinds', async () => {
     const expected: Record<Intent, string> = {
       complaint: 'complaint',
       consultation: 'consultation',
@@ -180,12 +180,12 @@ describe('createIntentClassifier', () => {
       out_of_scope: 'none',
     };
     for (const intent of INTENTS) expect(kindOfIntent(intent)).toBe(expected[intent]);
-    expect(classifier.classify('我要投诉，太差了').kind).toBe('complaint');
-    expect(classifier.classify('转人工').kind).toBe('consultation');
-    expect(classifier.classify('你好').language).toBe('zh');
+    expect((await classifier.classify('我要投诉，太差了')).kind).toBe('complaint');
+    expect((await classifier.classify('转人工')).kind).toBe('consultation');
+    expect((await classifier.classify('你好')).language).toBe('zh');
   });
 
-  it('refuses models whose labels are not intents', () => {
+  it('refuses models whose labels are not intents', async () => {
     const m = trainTextClassifier(
       [
         { text: 'a b', label: 'x' },

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
+import { type EncoderEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 
 /**
@@ -7,14 +9,27 @@ import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
  * this test (not in the corpus): rants and sarcasm are complaints; praise, chatter and neutral
  * brand mentions are not. Most of each group, not all: it is a statistical model.
  */
-const classifier = createIntentClassifier(loadDefaultModel());
-const complaintShare = (texts: readonly string[]) =>
-  texts.filter((t) => classifier.classify(t).kind === 'complaint').length / texts.length;
+describe.each([
+  ['with the sentence encoder', true],
+  ['n-gram model alone', false],
+])('shipped model: complaint vs rest on customer-style messages, %s', (_name, withEncoder) => {
+  let ensemble: EncoderEnsemble | null = null;
+  let classifier: MessageClassifier;
+  beforeAll(async () => {
+    ensemble = withEncoder ? await loadDefaultEncoderEnsemble() : null;
+    classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
+  });
+  afterAll(async () => {
+    await ensemble?.encoder.close();
+  });
+  const complaintShare = async (texts: readonly string[]) => {
+    const kinds = await Promise.all(texts.map(async (t) => (await classifier.classify(t)).kind));
+    return kinds.filter((k) => k === 'complaint').length / texts.length;
+  };
 
-describe('shipped model: complaint vs rest on customer-style messages', () => {
-  it('flags tweets and reviews that complain', () => {
+  it('flags tweets and reviews that complain', async () => {
     expect(
-      complaintShare([
+      await complaintShare([
         '@BlueLine second time this month my train is cancelled with no notice, absolutely useless',
         '@NovaTel great, another bill with charges I never agreed to. thanks a lot',
         '@FoodieGo the rider ate half my chips I swear, bag was open and cold',
@@ -25,9 +40,9 @@ describe('shipped model: complaint vs rest on customer-style messages', () => {
     ).toBeGreaterThanOrEqual(4 / 6);
   });
 
-  it('does not flag praise, chit-chat or neutral mentions', () => {
+  it('does not flag praise, chit-chat or neutral mentions', async () => {
     expect(
-      complaintShare([
+      await complaintShare([
         '@BlueLine shout out to the conductor who found my lost wallet, you are a star',
         'my dog refuses to walk in the rain, drama queen',
         'off to the @NovaTel store to pick up my new phone, excited!',

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { Intent } from '../../src/core/ports/classifier.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Intent, MessageClassifier } from '../../src/core/ports/classifier.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
+import { type EncoderEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 
 /**
@@ -58,13 +59,25 @@ const UNSEEN: Record<Intent, { en: string[]; zh: string[] }> = {
   },
 };
 
-describe('the shipped intent model on unseen messages', () => {
-  const classifier = createIntentClassifier(loadDefaultModel());
+// Both ways the app can run it: with the sentence encoder (the default) and without.
+describe.each([
+  ['with the sentence encoder', true],
+  ['n-gram model alone (NLP_SENTENCE_ENCODER=false)', false],
+])('the shipped intent model on unseen messages, %s', (_name, withEncoder) => {
+  let ensemble: EncoderEnsemble | null = null;
+  let classifier: MessageClassifier;
+  beforeAll(async () => {
+    ensemble = withEncoder ? await loadDefaultEncoderEnsemble() : null;
+    classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
+  });
+  afterAll(async () => {
+    await ensemble?.encoder.close();
+  });
 
   for (const [intent, byLang] of Object.entries(UNSEEN) as [Intent, { en: string[]; zh: string[] }][]) {
     for (const lang of ['en', 'zh'] as const) {
-      it(`recognises ${intent} (${lang}) — at least 2 of 3`, () => {
-        const results = byLang[lang].map((text) => classifier.classify(text));
+      it(`recognises ${intent} (${lang}) — at least 2 of 3`, async () => {
+        const results = await Promise.all(byLang[lang].map((text) => classifier.classify(text)));
         const right = results.filter((r) => r.intent === intent).length;
         expect(
           right,
@@ -75,36 +88,38 @@ describe('the shipped intent model on unseen messages', () => {
     }
   }
 
-  it('gives calibrated confidences in [0, 1] and maps complaints to the complaint kind', () => {
-    const r = classifier.classify('The parcel arrived damaged and support ignores me, terrible');
+  it('gives calibrated confidences in [0, 1] and maps complaints to the complaint kind', async () => {
+    const r = await classifier.classify('The parcel arrived damaged and support ignores me, terrible');
     expect(r.confidence).toBeGreaterThan(0);
     expect(r.confidence).toBeLessThanOrEqual(1);
     expect(r.kind).toBe('complaint');
     expect(r.sentiment).toBeLessThan(0);
   });
 
-  it('does not read a complaint into a bare mention, link or emoji', () => {
+  it('does not read a complaint into a bare mention, link or emoji', async () => {
     // Handles and links are not features: alone they once made a 1.00-confidence complaint.
     for (const text of ['@acme', '@acme @bob', 'https://t.co/Ab12Cd', '@acme 😂😂']) {
-      const r = classifier.classify(text);
+      const r = await classifier.classify(text);
       expect(r.kind, `${text}: ${r.intent} ${r.confidence}`).not.toBe('complaint');
     }
     // ... while a mention around a real complaint changes nothing.
-    expect(classifier.classify('@acme my order arrived broken and nobody answers').kind).toBe('complaint');
+    expect((await classifier.classify('@acme my order arrived broken and nobody answers')).kind).toBe(
+      'complaint',
+    );
   });
 
-  it('tells praise phrased with a negation from a complaint built the same way', () => {
+  it('tells praise phrased with a negation from a complaint built the same way', async () => {
     for (const text of [
       'Honestly the agent could not have been more helpful, sorted in minutes',
       'never had such good service from a phone company',
       '从来没遇到过这么贴心的客服，给你们点赞',
     ]) {
-      const r = classifier.classify(text);
+      const r = await classifier.classify(text);
       expect(r.kind, `${text}: ${r.intent}`).toBe('none');
       expect(r.sentiment).toBeGreaterThan(0);
     }
     for (const text of ["couldn't have been less helpful, still no refund", '从来没遇到过这么敷衍的客服']) {
-      expect(classifier.classify(text).kind, text).toBe('complaint');
+      expect((await classifier.classify(text)).kind, text).toBe('complaint');
     }
   });
 });

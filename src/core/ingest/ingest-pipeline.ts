@@ -130,7 +130,7 @@ export class IngestPipeline {
   async process(message: MessageView): Promise<ProcessOutcome> {
     const { stores, events } = this.deps;
     const classifier = this.deps.classifier();
-    const c = classifier.classify(message.text);
+    const c = await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;

@@ -33,5 +33,6 @@ export interface Classification {
 export interface MessageClassifier {
   /** Identifies the model that produced a classification (stored with the message). */
   readonly version: string;
-  classify(text: string): Classification;
+  /** Async: a model may run on another thread (the sentence encoder does). */
+  classify(text: string): Promise<Classification>;
 }

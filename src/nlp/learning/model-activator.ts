@@ -1,5 +1,6 @@
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
+import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import { createIntentClassifier } from '../intent-classifier.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { ModelRegistry } from './model-registry.js';
@@ -18,6 +19,8 @@ export function createModelActivator(deps: {
   registry: ModelRegistry;
   holder: ClassifierHolder;
   log: DomainLogger;
+  /** Wraps every model switched to, as the shipped one was (null: n-gram model only). */
+  ensemble?: EncoderEnsemble | null;
 }): ModelActivator {
   let queue: Promise<unknown> = Promise.resolve();
   const once = async (reason: string, announced?: string): Promise<string | null> => {
@@ -29,7 +32,9 @@ export function createModelActivator(deps: {
       return null;
     }
     const started = performance.now();
-    const next = createIntentClassifier(TextClassifier.fromJSON(JSON.parse(json) as TextClassifierJson));
+    const next = createIntentClassifier(TextClassifier.fromJSON(JSON.parse(json) as TextClassifierJson), {
+      ensemble: deps.ensemble ?? null,
+    });
     const previous = deps.holder.swap(next);
     deps.log.info(
       {
