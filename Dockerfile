@@ -3,6 +3,9 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+# onnxruntime-node's CPU binary is in its npm package; its install script would only fetch
+# optional CUDA libraries (npm 11 skips dependency scripts anyway).
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src
 COPY workers ./workers

@@ -10,6 +10,7 @@ describe('configuration', () => {
     expect(c.mongo.uri).toBeUndefined();
     expect(c.redis.url).toBeUndefined();
     expect(c.workers.runInApp).toBe(true);
+    expect(c.nlp.sentenceEncoder).toBe(true);
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
 
@@ -21,7 +22,9 @@ describe('configuration', () => {
       REDIS_URL: 'redis://cache:6379',
       PUBLIC_URL: 'https://help.example.com/',
       SLA_COMPLAINT_FIRST_RESPONSE_MINUTES: '15',
+      NLP_SENTENCE_ENCODER: '0',
     });
+    expect(c.nlp.sentenceEncoder).toBe(false);
     expect(c.port).toBe(8080);
     expect(c.workers.runInApp).toBe(false);
     expect(c.mongo.uri).toBe('mongodb://db:27017/parley');

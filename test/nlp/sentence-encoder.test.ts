@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDefaultModel } from '../../src/nlp/default-model.js';
+import { defaultHeadPath, loadHead } from '../../src/nlp/encoder/default-ensemble.js';
+import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
+import { loadSentenceEncoder, type SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
+import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
+import { mulberry32 } from '../../src/nlp/random.js';
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+
+describe('sentence encoder (all-MiniLM-L6-v2, int8, ONNX Runtime)', () => {
+  let encoder: SentenceEncoder;
+  beforeAll(async () => {
+    encoder = await loadSentenceEncoder();
+  });
+  afterAll(async () => {
+    await encoder.close();
+  });
+
+  it('turns text into a deterministic unit-length 384-d vector', async () => {
+    const a = await encoder.embed('my parcel never arrived');
+    expect(a).toHaveLength(384);
+    expect(dot(a, a)).toBeCloseTo(1, 4);
+    expect(Array.from(await encoder.embed('my parcel never arrived'))).toEqual(Array.from(a));
+  });
+
+  it('puts a paraphrase nearer than an unrelated sentence with the same words', async () => {
+    const anchor = await encoder.embed('the package I ordered has not been delivered yet');
+    const paraphrase = await encoder.embed('still waiting on my shipment, it never showed up');
+    const unrelated = await encoder.embed('I ordered a pizza and watched a movie yet again');
+    expect(dot(anchor, paraphrase)).toBeGreaterThan(dot(anchor, unrelated) + 0.1);
+  });
+
+  it('serves concurrent callers', async () => {
+    const texts = ['hello there', 'refund me now', 'where is order 10023', 'thanks, bye'];
+    const one = await Promise.all(texts.map((t) => encoder.embed(t)));
+    for (const [i, t] of texts.entries())
+      expect(Array.from(await encoder.embed(t))).toEqual(Array.from(one[i]!));
+  });
+});
+
+describe('embedding head', () => {
+  // Two clusters around opposite directions, plus a third: linearly separable.
+  const rand = mulberry32(3);
+  const point = (centre: number) => {
+    const v = new Float32Array(8);
+    for (let j = 0; j < 8; j++) v[j] = (j === centre ? 1 : 0) + (rand() - 0.5) * 0.4;
+    return v;
+  };
+  const examples = Array.from({ length: 150 }, (_, i) => ({
+    vector: point(i % 3),
+    label: ['a', 'b', 'c'][i % 3]!,
+  }));
+
+  it('learns separable classes and survives a JSON round trip', () => {
+    const head = EmbeddingHead.train(examples, 'toy', { epochs: 50, learningRate: 0.1 });
+    expect(head.labels).toEqual(['a', 'b', 'c']);
+    for (let i = 0; i < 30; i++) {
+      const q = head.probabilities(point(i % 3));
+      expect(q.indexOf(Math.max(...q))).toBe(i % 3);
+    }
+    const p = head.probabilities(point(1));
+    expect(p.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6);
+    expect(p[1]).toBeGreaterThan(0.8);
+    const again = EmbeddingHead.fromJSON(JSON.parse(JSON.stringify(head.toJSON())));
+    const v = point(2);
+    expect(Array.from(again.probabilities(v))).toEqual(Array.from(head.probabilities(v)));
+  });
+
+  it('refuses a vector of the wrong size, an empty training set and a foreign format', () => {
+    const head = EmbeddingHead.train(examples, 'toy', { epochs: 2 });
+    expect(() => head.probabilities(new Float32Array(4))).toThrow(/dimensions/);
+    expect(() => EmbeddingHead.train([], 'toy')).toThrow(/no examples/);
+    expect(() => EmbeddingHead.fromJSON({ ...head.toJSON(), format: 'x' as never })).toThrow(/format/);
+  });
+});
+
+describe('intent classifier with the encoder ensemble', () => {
+  /** A SentenceEncoder of our own that records what it was asked to embed. */
+  function recordingEncoder(inner: SentenceEncoder): SentenceEncoder & { seen: string[] } {
+    const seen: string[] = [];
+    return {
+      name: inner.name,
+      dimensions: inner.dimensions,
+      seen,
+      embed: (text) => {
+        seen.push(text);
+        return inner.embed(text);
+      },
+      close: () => inner.close(),
+    };
+  }
+  let encoder: SentenceEncoder & { seen: string[] };
+  beforeAll(async () => {
+    encoder = recordingEncoder(await loadSentenceEncoder());
+  });
+  afterAll(async () => {
+    await encoder.close();
+  });
+
+  it('runs the encoder on English only, never on Chinese or on a bare handle', async () => {
+    const classifier = createIntentClassifier(loadDefaultModel(), {
+      ensemble: { encoder, head: loadHead(defaultHeadPath()) },
+    });
+    const en = await classifier.classify('the app keeps logging me out and support never replies');
+    const zh = await classifier.classify('我的订单10023到哪了');
+    const handle = await classifier.classify('@acme');
+    expect(encoder.seen).toEqual(['the app keeps logging me out and support never replies']);
+    expect(en.kind).toBe('complaint');
+    expect(zh.intent).toBe('order_status');
+    expect(handle.kind).not.toBe('complaint');
+    expect(classifier.version).toBe(loadDefaultModel().version);
+  });
+
+  it('refuses a head whose labels do not cover the model', () => {
+    const head = EmbeddingHead.train(
+      [
+        { vector: new Float32Array(384).fill(0.1), label: 'greeting' },
+        { vector: new Float32Array(384).fill(-0.1), label: 'complaint' },
+      ],
+      encoder.name,
+      { epochs: 1 },
+    );
+    expect(() => createIntentClassifier(loadDefaultModel(), { ensemble: { encoder, head } })).toThrow(
+      /do not cover/,
+    );
+  });
+});
