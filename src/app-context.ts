@@ -12,6 +12,7 @@ import type { FaqRetriever } from './core/ports/faq-retriever.js';
 import type { Stores } from './core/ports/store.js';
 import type { Models } from './db/models.js';
 import type { Logger } from './infra/logger.js';
+import type { EncoderEnsemble } from './nlp/encoder/default-ensemble.js';
 import type { ModelRegistry } from './nlp/learning/model-registry.js';
 
 /** What the edges (HTTP routes, socket namespaces, workers) are given; built once in app.ts. */
@@ -26,6 +27,8 @@ export interface AppContext {
   events: EventBus;
   pipeline: IngestPipeline;
   classifier: ClassifierHolder;
+  /** The sentence encoder and shipped head, when on and loadable (see NLP_SENTENCE_ENCODER). */
+  ensemble: EncoderEnsemble | null;
   modelRegistry: ModelRegistry;
   /** Producer for the classifier-retraining queue. */
   retrainQueue: Queue;

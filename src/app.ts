@@ -130,6 +130,7 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
     events,
     pipeline,
     classifier,
+    ensemble,
     modelRegistry,
     retrainQueue,
     faq,

@@ -24,9 +24,6 @@ export {
 export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'src/nlp/model/default-model.json');
 export const DEFAULT_HEAD_PATH = join(REPO_ROOT, 'src/nlp/model/encoder-head.json');
 
-/** Seed and epochs of the encoder's intent head (see EmbeddingHead.train). */
-export const HEAD_OPTIONS = { seed: 13 } as const;
-
 /** reviews-zh sample size and seed for the unseen-messages estimate. */
 export const ZH_UNSEEN_SAMPLE = 5000;
 const ZH_UNSEEN_SEED = 7;

@@ -13,8 +13,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { loadSentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
+import { trainHead } from '../../src/nlp/encoder/train-head.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { accuracy, macroF1, perLabelScores } from '../../src/nlp/metrics.js';
 import { stratifiedSplit } from '../../src/nlp/split.js';
@@ -23,7 +23,6 @@ import { benchmarkOverlapChecker } from './benchmark-overlap.js';
 import {
   DEFAULT_HEAD_PATH,
   DEFAULT_MODEL_OPTIONS,
-  HEAD_OPTIONS,
   DEFAULT_MODEL_PATH as OUT,
   printUnseen,
   readCorpus,
@@ -100,19 +99,13 @@ async function main(): Promise<void> {
   writeFileSync(OUT, `${JSON.stringify(model.toJSON())}\n`);
   console.log(`wrote ${OUT} (${model.version}, ${model.vocabulary.size} features)`);
 
-  // The encoder's head: English only (the encoder is English-only), on the same corpus lines.
+  // The encoder's head, on the corpus's English lines (the messages the encoder will see).
   const encoder = await loadSentenceEncoder();
   const t0 = performance.now();
-  const english = corpus.filter((c) => c.lang === 'en');
-  const embedded = [];
-  for (const c of english) embedded.push({ vector: await encoder.embed(c.text), label: c.label });
-  const t1 = performance.now();
-  const head = EmbeddingHead.train(embedded, encoder.name, {
-    ...HEAD_OPTIONS,
-    meta: { corpus: 'src/nlp/corpus/en.jsonl' },
-  });
+  const head = await trainHead(encoder, corpus, { corpus: 'src/nlp/corpus, English lines' });
+  if (!head) throw new Error('the corpus has no English lines to train the encoder head on');
   console.log(
-    `encoder head: ${english.length} lines embedded in ${((t1 - t0) / 1000).toFixed(1)} s, trained in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    `encoder head: ${head.meta.examples} English lines, embedded and trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   writeFileSync(DEFAULT_HEAD_PATH, `${JSON.stringify(head.toJSON())}\n`);
   console.log(`wrote ${DEFAULT_HEAD_PATH}`);

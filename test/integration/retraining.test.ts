@@ -1,7 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
+import { INTENTS } from '../../src/core/ports/classifier.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
+import { EmbeddingHead, type EmbeddingHeadJson } from '../../src/nlp/encoder/embedding-head.js';
+import { detectLanguage } from '../../src/nlp/language.js';
 import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
 import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
 import { readCorpus } from '../../src/nlp/shipped-corpus.js';
@@ -50,9 +53,12 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     fetch(`${t.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    a = await startTestApp('retrain', { env: { RUN_WORKERS: 'true' } });
+    // The n-gram model alone here: these runs retrain on the whole corpus, and embedding it for
+    // the encoder's head would add half a minute each (that path has its own test below).
+    const env = { NLP_SENTENCE_ENCODER: 'false' };
+    a = await startTestApp('retrain', { env: { ...env, RUN_WORKERS: 'true' } });
     // A second process of the same deployment: same database, same Redis prefix, no workers.
-    b = await startTestApp('retrain', { dbName: a.dbName });
+    b = await startTestApp('retrain', { dbName: a.dbName, env });
     admin = await login(a.url);
     agent = await staffToken(a, 'agent@test.local');
   });
@@ -143,7 +149,11 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(stored?.classification?.intent).toBe('order_status');
 
     // A process started now loads the active model at start, not the shipped one.
-    const c = await startTestApp('retrain', { dbName: a.dbName, listen: false });
+    const c = await startTestApp('retrain', {
+      dbName: a.dbName,
+      listen: false,
+      env: { NLP_SENTENCE_ENCODER: 'false' },
+    });
     try {
       expect(c.app.ctx.classifier.current().version).toBe(outcome.version);
     } finally {
@@ -195,5 +205,46 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     } as AppContext;
     const run = classifierRetrainingProcessor(ctx);
     await expect(run({} as never)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+describe('retraining with the sentence encoder on (the default)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('retrain-encoder');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('retrains the encoder head from the same examples, stores it with the version, and switches to both', async () => {
+    const ensemble = t.app.ctx.ensemble;
+    expect(ensemble).not.toBeNull();
+    // A sixth of the corpus keeps the embedding step to a few seconds.
+    const sixth = readCorpus().filter((_, i) => i % 6 === 0);
+    const outcome = await runRetraining(
+      {
+        registry: t.app.ctx.modelRegistry,
+        holder: t.app.ctx.classifier,
+        events: t.app.ctx.events,
+        log: t.app.ctx.log,
+        encoder: ensemble!.encoder,
+      },
+      { corpus: sixth },
+    );
+    expect(outcome.head).toBe(true);
+    const json = await t.app.ctx.modelRegistry.headJson(outcome.version);
+    const head = EmbeddingHead.fromJSON(JSON.parse(json!) as EmbeddingHeadJson);
+    expect(head.encoder).toBe(ensemble!.encoder.name);
+    expect(head.labels).toEqual([...INTENTS].sort());
+    expect(head.meta.examples).toBe(sixth.filter((e) => detectLanguage(e.text) === 'en').length);
+    expect(head.meta.modelVersion).toBe(outcome.version);
+
+    // Made active, the version is served with its own head (the process logs no fallback).
+    await t.app.ctx.modelRegistry.setActive(outcome.version);
+    await t.app.ctx.events.publish('model.promoted', { version: outcome.version });
+    expect(await waitFor(() => t.app.ctx.classifier.current().version === outcome.version)).toBe(true);
+    const c = await t.app.ctx.classifier.current().classify('my order arrived smashed and nobody answers');
+    expect(c.kind).toBe('complaint');
   });
 });

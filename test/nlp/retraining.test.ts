@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { ClassifierHolder } from '../../src/core/ports/classifier-holder.js';
+import { loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
+import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { bucketOf, splitForRetraining } from '../../src/nlp/learning/evaluation-split.js';
 import { judgeCandidate, PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
 import { createModelActivator } from '../../src/nlp/learning/model-activator.js';
@@ -114,5 +116,50 @@ describe('model activator: every process ends on the stored active model', () =>
     pointer = 'missing';
     expect(await activator.sync('model.promoted', 'missing')).toBeNull();
     expect(holder.current().version).toBe(second.version);
+  });
+
+  it("serves a version with its own encoder head, and falls back to the shipped head for another encoder's", async () => {
+    const ensemble = await loadDefaultEncoderEnsemble();
+    try {
+      const model = small(3, 'with-head');
+      const labels = [...ensemble.head.labels];
+      // A head that always says greeting: averaged in, it outvotes the n-gram model's complaint.
+      const greetingHead = (encoder: string) =>
+        new EmbeddingHead(
+          encoder,
+          labels,
+          384,
+          new Float32Array(labels.length * 384),
+          Float64Array.from(labels, (l) => (l === 'greeting' ? 50 : 0)),
+        );
+      const heads = new Map<string, string>();
+      const registry = {
+        activeVersion: async () => model.version,
+        modelJson: async () => JSON.stringify(model.toJSON()),
+        headJson: async (v: string) => heads.get(v) ?? null,
+      } as unknown as ModelRegistry;
+      const warnings: object[] = [];
+      const log = { info: () => {}, warn: (o: object) => warnings.push(o), error: () => {} };
+      const complaint = 'my order arrived smashed and nobody answers';
+
+      heads.set(model.version, JSON.stringify(greetingHead(ensemble.encoder.name).toJSON()));
+      const holder = new ClassifierHolder({
+        version: 'shipped',
+        classify: () => Promise.reject(new Error('unused')),
+      });
+      await createModelActivator({ registry, holder, log, ensemble }).sync('start');
+      expect((await holder.current().classify(complaint)).intent).toBe('greeting');
+
+      heads.set(model.version, JSON.stringify(greetingHead('another-encoder').toJSON()));
+      const holder2 = new ClassifierHolder({
+        version: 'shipped',
+        classify: () => Promise.reject(new Error('unused')),
+      });
+      await createModelActivator({ registry, holder: holder2, log, ensemble }).sync('start');
+      expect((await holder2.current().classify(complaint)).intent).toBe('complaint');
+      expect(warnings).toContainEqual(expect.objectContaining({ head: 'another-encoder' }));
+    } finally {
+      await ensemble.encoder.close();
+    }
   });
 });

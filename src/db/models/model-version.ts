@@ -13,6 +13,9 @@ export const modelVersionSchema = new Schema(
       activeVersion: { type: String },
     },
     model: { type: String, required: true }, // the classifier's JSON (about 3 MB for the full corpus)
+    // The sentence encoder's intent head trained on the same examples (~15 kB), when the job had
+    // the encoder; without one, processes keep the shipped head.
+    head: { type: String },
   },
   { timestamps: true },
 );

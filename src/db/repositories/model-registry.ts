@@ -18,6 +18,10 @@ export function createModelRegistry(m: Models): ModelRegistry {
       const doc = await m.ModelVersion.findOne({ version }, { model: 1 }).lean();
       return doc?.model ?? null;
     },
+    async headJson(version) {
+      const doc = await m.ModelVersion.findOne({ version }, { head: 1 }).lean();
+      return doc?.head ?? null;
+    },
     async saveVersion(v) {
       // The model itself is stored once per content id; the latest judgement (metrics, what it
       // trained on) is kept up to date. A version once promoted is never marked rejected again.
@@ -26,7 +30,7 @@ export function createModelRegistry(m: Models): ModelRegistry {
           { version: v.version },
           {
             $set: { trainedOn: v.trainedOn, metrics: v.metrics },
-            $setOnInsert: { model: v.json, status: v.status },
+            $setOnInsert: { model: v.json, status: v.status, ...(v.headJson ? { head: v.headJson } : {}) },
           },
           { upsert: true },
         ),

@@ -37,6 +37,8 @@ export interface Judgement {
   heldOut: number;
   heldOutCorrections: number;
   trainedOn: { corpus: number; corrections: number };
+  /** What the candidate was trained on (corrections repeated by their weight). */
+  trainingExamples: readonly LabelledText[];
   promote: boolean;
 }
 
@@ -81,6 +83,7 @@ export function judgeCandidate(input: JudgeInput): Judgement {
     heldOut: split.evaluation.length,
     heldOutCorrections: split.evaluationCorrections,
     trainedOn: { corpus: split.train.length, corrections: split.trainCorrections.length },
+    trainingExamples: examples,
     promote: activeMacroF1 === null || candidateMacroF1 >= activeMacroF1,
   };
 }

@@ -5,6 +5,8 @@ export interface ModelRegistry {
   corrections(): Promise<LabelledText[]>;
   activeVersion(): Promise<string | null>;
   modelJson(version: string): Promise<string | null>;
+  /** The encoder intent head trained with that version, if any (see EmbeddingHead). */
+  headJson(version: string): Promise<string | null>;
   saveVersion(v: {
     version: string;
     status: 'promoted' | 'rejected';
@@ -16,6 +18,7 @@ export interface ModelRegistry {
       activeVersion: string | null;
     };
     json: string;
+    headJson?: string | null;
   }): Promise<void>;
   setActive(version: string): Promise<void>;
 }

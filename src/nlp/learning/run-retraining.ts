@@ -2,6 +2,8 @@ import type { EventBus } from '../../core/events/domain-events.js';
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
 import { loadDefaultModel } from '../default-model.js';
+import type { SentenceEncoder } from '../encoder/sentence-encoder.js';
+import { trainHead } from '../encoder/train-head.js';
 import { readCorpus, readHoldout } from '../shipped-corpus.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { LabelledText } from '../trainer.js';
@@ -13,6 +15,11 @@ export interface RetrainingDeps {
   holder: ClassifierHolder;
   events: EventBus;
   log: DomainLogger;
+  /**
+   * When the app runs the sentence encoder, its intent head is retrained from the same examples
+   * and stored with the version, so a correction reaches both halves of the ensemble.
+   */
+  encoder?: SentenceEncoder | null;
 }
 
 /** Tests (and tools) may train on less: a corpus subsample keeps a run well under a second. */
@@ -31,6 +38,8 @@ export interface RetrainingOutcome {
   heldOut: number;
   heldOutCorrections: number;
   trainedOn: { corpus: number; corrections: number };
+  /** Whether an encoder intent head was trained and stored with the version. */
+  head: boolean;
 }
 
 /**
@@ -60,6 +69,9 @@ export async function runRetraining(
   const judged = judgeCandidate({ ...tuning, corpus, holdout, corrections, active });
   const version = judged.candidate.version;
   const comparedWith = active?.version ?? null;
+  const head = deps.encoder
+    ? await trainHead(deps.encoder, judged.trainingExamples, { modelVersion: version })
+    : null;
   await deps.registry.saveVersion({
     version,
     status: judged.promote ? 'promoted' : 'rejected',
@@ -71,6 +83,7 @@ export async function runRetraining(
       activeVersion: comparedWith,
     },
     json: JSON.stringify(judged.candidate.toJSON()),
+    headJson: head ? JSON.stringify(head.toJSON()) : null,
   });
   if (judged.promote) {
     await deps.registry.setActive(version);
@@ -85,6 +98,7 @@ export async function runRetraining(
     heldOut: judged.heldOut,
     heldOutCorrections: judged.heldOutCorrections,
     trainedOn: judged.trainedOn,
+    head: head !== null,
   };
   deps.log.info(
     outcome,
