@@ -33,7 +33,10 @@ export async function loadDefaultClassifier(
 ): Promise<MessageClassifier> {
   const started = performance.now();
   try {
-    const classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
+    const classifier = createIntentClassifier(loadDefaultModel(), {
+      ensemble,
+      onEncoderError: (err) => log.warn({ err }, 'sentence encoder failed; n-gram model alone'),
+    });
     log.info(
       { version: classifier.version, ms: Math.round(performance.now() - started) },
       'intent model loaded',

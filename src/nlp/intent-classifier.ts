@@ -46,6 +46,8 @@ export interface IntentClassifierOptions {
    * encoder is English-only.
    */
   ensemble?: EncoderEnsemble | null;
+  /** Told when the encoder fails on a message; that message then gets the n-gram model alone. */
+  onEncoderError?: (err: unknown) => void;
 }
 
 const INTENT_SET: ReadonlySet<string> = new Set(INTENTS);
@@ -76,8 +78,8 @@ export function createIntentClassifier(
   if (headColumn.includes(-1))
     throw new Error(`intent head labels ${ensemble?.head.labels.join(', ')} do not cover the model's`);
   return {
-    // The n-gram model's version: the one the registry promotes. The encoder and its head are
-    // fixed for a release (shipped files), so they need no version of their own here.
+    // The n-gram model's version: the one the registry promotes. A retrained head is stored
+    // with that version, and the encoder is fixed for a release, so the version names both.
     version: model.version,
     async classify(text: string): Promise<Classification> {
       // Nothing but handles and links: classify as an empty message. Alone, the placeholder
@@ -87,9 +89,14 @@ export function createIntentClassifier(
       const language = detectLanguage(text);
       let p = model.predict(input);
       if (ensemble && language === 'en' && input.trim() !== '') {
-        const q = ensemble.head.probabilities(await ensemble.encoder.embed(input));
-        const mean = p.probabilities.map((x, i) => (x + q[headColumn[i]!]!) / 2);
-        p = model.decide(mean);
+        try {
+          const q = ensemble.head.probabilities(await ensemble.encoder.embed(input));
+          const mean = p.probabilities.map((x, i) => (x + q[headColumn[i]!]!) / 2);
+          p = model.decide(mean);
+        } catch (err) {
+          // A message must not fail (and be retried forever) because the optional half did.
+          options.onEncoderError?.(err);
+        }
       }
       let intent = p.label as Intent;
       let confidence = p.confidence;

@@ -112,6 +112,24 @@ describe('intent classifier with the encoder ensemble', () => {
     expect(classifier.version).toBe(loadDefaultModel().version);
   });
 
+  it('falls back to the n-gram model for a message the encoder fails on, and says so', async () => {
+    const broken: SentenceEncoder = {
+      name: encoder.name,
+      dimensions: encoder.dimensions,
+      embed: () => Promise.reject(new Error('onnx session gone')),
+      close: async () => {},
+    };
+    const errors: unknown[] = [];
+    const model = loadDefaultModel();
+    const withBroken = createIntentClassifier(model, {
+      ensemble: { encoder: broken, head: loadHead(defaultHeadPath()) },
+      onEncoderError: (err) => errors.push(err),
+    });
+    const text = 'my parcel arrived crushed and nobody answers my emails';
+    expect(await withBroken.classify(text)).toEqual(await createIntentClassifier(model).classify(text));
+    expect(errors).toEqual([expect.objectContaining({ message: 'onnx session gone' })]);
+  });
+
   it('refuses a head whose labels do not cover the model', () => {
     const head = EmbeddingHead.train(
       [

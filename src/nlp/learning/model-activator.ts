@@ -51,6 +51,7 @@ export function createModelActivator(deps: {
     const started = performance.now();
     const next = createIntentClassifier(TextClassifier.fromJSON(JSON.parse(json) as TextClassifierJson), {
       ensemble: await ensembleFor(wanted),
+      onEncoderError: (err) => deps.log.warn({ err }, 'sentence encoder failed; n-gram model alone'),
     });
     const previous = deps.holder.swap(next);
     deps.log.info(
