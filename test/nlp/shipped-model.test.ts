@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Intent, MessageClassifier } from '../../src/core/ports/classifier.js';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { type EncoderEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
+import { describe, expect, it } from 'vitest';
+import type { Intent } from '../../src/core/ports/classifier.js';
+import { SHIPPED_MODES, useShippedClassifier } from '../helpers/shipped-classifier.js';
 
 /**
  * The shipped default model on messages written for this test, not taken from its corpus:
@@ -59,25 +57,13 @@ const UNSEEN: Record<Intent, { en: string[]; zh: string[] }> = {
   },
 };
 
-// Both ways the app can run it: with the sentence encoder (the default) and without.
-describe.each([
-  ['with the sentence encoder', true],
-  ['n-gram model alone (NLP_SENTENCE_ENCODER=false)', false],
-])('the shipped intent model on unseen messages, %s', (_name, withEncoder) => {
-  let ensemble: EncoderEnsemble | null = null;
-  let classifier: MessageClassifier;
-  beforeAll(async () => {
-    ensemble = withEncoder ? await loadDefaultEncoderEnsemble() : null;
-    classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
-  });
-  afterAll(async () => {
-    await ensemble?.encoder.close();
-  });
+describe.each(SHIPPED_MODES)('the shipped intent model on unseen messages, %s', (_name, withEncoder) => {
+  const shipped = useShippedClassifier(withEncoder);
 
   for (const [intent, byLang] of Object.entries(UNSEEN) as [Intent, { en: string[]; zh: string[] }][]) {
     for (const lang of ['en', 'zh'] as const) {
       it(`recognises ${intent} (${lang}) — at least 2 of 3`, async () => {
-        const results = await Promise.all(byLang[lang].map((text) => classifier.classify(text)));
+        const results = await Promise.all(byLang[lang].map((text) => shipped().classify(text)));
         const right = results.filter((r) => r.intent === intent).length;
         expect(
           right,
@@ -89,7 +75,7 @@ describe.each([
   }
 
   it('gives calibrated confidences in [0, 1] and maps complaints to the complaint kind', async () => {
-    const r = await classifier.classify('The parcel arrived damaged and support ignores me, terrible');
+    const r = await shipped().classify('The parcel arrived damaged and support ignores me, terrible');
     expect(r.confidence).toBeGreaterThan(0);
     expect(r.confidence).toBeLessThanOrEqual(1);
     expect(r.kind).toBe('complaint');
@@ -99,11 +85,11 @@ describe.each([
   it('does not read a complaint into a bare mention, link or emoji', async () => {
     // Handles and links are not features: alone they once made a 1.00-confidence complaint.
     for (const text of ['@acme', '@acme @bob', 'https://t.co/Ab12Cd', '@acme 😂😂']) {
-      const r = await classifier.classify(text);
+      const r = await shipped().classify(text);
       expect(r.kind, `${text}: ${r.intent} ${r.confidence}`).not.toBe('complaint');
     }
     // ... while a mention around a real complaint changes nothing.
-    expect((await classifier.classify('@acme my order arrived broken and nobody answers')).kind).toBe(
+    expect((await shipped().classify('@acme my order arrived broken and nobody answers')).kind).toBe(
       'complaint',
     );
   });
@@ -114,12 +100,12 @@ describe.each([
       'never had such good service from a phone company',
       '从来没遇到过这么贴心的客服，给你们点赞',
     ]) {
-      const r = await classifier.classify(text);
+      const r = await shipped().classify(text);
       expect(r.kind, `${text}: ${r.intent}`).toBe('none');
       expect(r.sentiment).toBeGreaterThan(0);
     }
     for (const text of ["couldn't have been less helpful, still no refund", '从来没遇到过这么敷衍的客服']) {
-      expect((await classifier.classify(text)).kind, text).toBe('complaint');
+      expect((await shipped().classify(text)).kind, text).toBe('complaint');
     }
   });
 });

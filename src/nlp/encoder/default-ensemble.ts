@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { bundledModelFile } from '../bundled-files.js';
 import { EmbeddingHead, type EmbeddingHeadJson } from './embedding-head.js';
 import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
@@ -10,17 +10,10 @@ export interface EncoderEnsemble {
 }
 
 /** Beside the n-gram model (trained by scripts/nlp/train-default.ts from the same corpus). */
-const HEAD_CANDIDATES = [
-  new URL('../model/encoder-head.json', import.meta.url),
-  new URL('../../../../src/nlp/model/encoder-head.json', import.meta.url),
-];
-
 export function defaultHeadPath(): string {
-  for (const url of HEAD_CANDIDATES) {
-    const path = fileURLToPath(url);
-    if (existsSync(path)) return path;
-  }
-  throw new Error('encoder intent head not found: run scripts/nlp/train-default.ts');
+  const path = bundledModelFile('encoder-head.json');
+  if (!path) throw new Error('encoder intent head not found: run scripts/nlp/train-default.ts');
+  return path;
 }
 
 export function loadHead(path: string): EmbeddingHead {

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { bundledModelFile } from '../bundled-files.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 /**
@@ -20,18 +21,10 @@ export interface SentenceEncoder {
 export const MINILM_NAME = 'all-MiniLM-L6-v2-int8';
 const DIMENSIONS = 384;
 
-/** Beside this file under src/, and from the compiled dist/ tree back in src/. */
-const MODEL_DIRS = [
-  new URL('../model/minilm/', import.meta.url),
-  new URL('../../../../src/nlp/model/minilm/', import.meta.url),
-];
-
 export function defaultEncoderDir(): string {
-  for (const url of MODEL_DIRS) {
-    const dir = fileURLToPath(url);
-    if (existsSync(`${dir}model-int8.onnx`)) return dir;
-  }
-  throw new Error('sentence encoder model not found (src/nlp/model/minilm/model-int8.onnx)');
+  const model = bundledModelFile('minilm/model-int8.onnx');
+  if (!model) throw new Error('sentence encoder model not found (src/nlp/model/minilm/model-int8.onnx)');
+  return `${dirname(model)}/`;
 }
 
 export async function loadSentenceEncoder(dir = defaultEncoderDir()): Promise<SentenceEncoder> {
