@@ -99,7 +99,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     const shipped = a.app.ctx.classifier.current().version;
     expect(shipped).toBe(loadDefaultModel().version);
     const outcome = await runRetraining(deps(a), { corpus: quarter });
-    expect(outcome).toMatchObject({ promoted: false, comparedWith: shipped });
+    expect(outcome).toMatchObject({ promoted: false, comparedWith: shipped, judgedAs: 'n-gram' });
     expect(outcome.candidateMacroF1).toBeLessThan(outcome.activeMacroF1!);
     expect(outcome.heldOut).toBeGreaterThan(500); // the written hold-out set, plus any held-out corrections
     expect(outcome.trainedOn.corpus).toBe(quarter.length);
@@ -217,7 +217,7 @@ describe('retraining with the sentence encoder on (the default)', () => {
     await t?.close();
   });
 
-  it('retrains the encoder head from the same examples, stores it with the version, and switches to both', async () => {
+  it('retrains the encoder head from the same examples, judges both halves as served, and switches to both', async () => {
     const ensemble = t.app.ctx.ensemble;
     expect(ensemble).not.toBeNull();
     // A sixth of the corpus keeps the embedding step to a few seconds.
@@ -228,11 +228,16 @@ describe('retraining with the sentence encoder on (the default)', () => {
         holder: t.app.ctx.classifier,
         events: t.app.ctx.events,
         log: t.app.ctx.log,
-        encoder: ensemble!.encoder,
+        ensemble,
       },
       { corpus: sixth },
     );
-    expect(outcome.head).toBe(true);
+    // Judged as served: each n-gram model with its head (the shipped one for the shipped model).
+    const shipped = loadDefaultModel().version;
+    expect(outcome).toMatchObject({ judgedAs: 'n-gram + encoder', comparedWith: shipped, promoted: false });
+    expect(outcome.candidateMacroF1).toBeLessThan(outcome.activeMacroF1!);
+    const stored = await t.app.ctx.models.ModelVersion.findOne({ version: outcome.version }).lean();
+    expect(stored?.metrics?.judgedAs).toBe('n-gram + encoder');
     const json = await t.app.ctx.modelRegistry.headJson(outcome.version);
     const head = EmbeddingHead.fromJSON(JSON.parse(json!) as EmbeddingHeadJson);
     expect(head.encoder).toBe(ensemble!.encoder.name);
@@ -240,7 +245,7 @@ describe('retraining with the sentence encoder on (the default)', () => {
     expect(head.meta.examples).toBe(sixth.filter((e) => detectLanguage(e.text) === 'en').length);
     expect(head.meta.modelVersion).toBe(outcome.version);
 
-    // Made active, the version is served with its own head (the process logs no fallback).
+    // Made active by hand, the version is served with its own head.
     await t.app.ctx.modelRegistry.setActive(outcome.version);
     await t.app.ctx.events.publish('model.promoted', { version: outcome.version });
     expect(await waitFor(() => t.app.ctx.classifier.current().version === outcome.version)).toBe(true);

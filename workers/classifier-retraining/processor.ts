@@ -16,7 +16,7 @@ export function classifierRetrainingProcessor(ctx: AppContext) {
         holder: ctx.classifier,
         events: ctx.events,
         log,
-        encoder: ctx.ensemble?.encoder ?? null,
+        ensemble: ctx.ensemble,
       });
     } catch (err) {
       if (err instanceof PermanentRetrainError) throw new UnrecoverableError(err.message);

@@ -11,6 +11,7 @@ export const modelVersionSchema = new Schema(
       candidateMacroF1: { type: Number },
       activeMacroF1: { type: Number }, // the model in use at the time, on the same slice
       activeVersion: { type: String },
+      judgedAs: { type: String }, // 'n-gram', or 'n-gram + encoder' when judged as served
     },
     model: { type: String, required: true }, // the classifier's JSON (about 3 MB for the full corpus)
     // The sentence encoder's intent head trained on the same examples (~15 kB), when the job had

@@ -39,6 +39,8 @@ export interface Judgement {
   trainedOn: { corpus: number; corrections: number };
   /** What the candidate was trained on (corrections repeated by their weight). */
   trainingExamples: readonly LabelledText[];
+  /** What both were scored on. */
+  evaluation: readonly LabelledText[];
   promote: boolean;
 }
 
@@ -84,6 +86,7 @@ export function judgeCandidate(input: JudgeInput): Judgement {
     heldOutCorrections: split.evaluationCorrections,
     trainedOn: { corpus: split.train.length, corrections: split.trainCorrections.length },
     trainingExamples: examples,
+    evaluation: split.evaluation,
     promote: activeMacroF1 === null || candidateMacroF1 >= activeMacroF1,
   };
 }

@@ -1,10 +1,10 @@
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
 import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
-import { EmbeddingHead, type EmbeddingHeadJson } from '../encoder/embedding-head.js';
 import { createIntentClassifier } from '../intent-classifier.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { ModelRegistry } from './model-registry.js';
+import { headForVersion } from './version-head.js';
 
 export interface ModelActivator {
   /**
@@ -24,22 +24,6 @@ export function createModelActivator(deps: {
   ensemble?: EncoderEnsemble | null;
 }): ModelActivator {
   let queue: Promise<unknown> = Promise.resolve();
-  /** The version's own head when it has one for this encoder, else the shipped head. */
-  const ensembleFor = async (version: string): Promise<EncoderEnsemble | null> => {
-    const shipped = deps.ensemble ?? null;
-    if (!shipped) return null;
-    const json = await deps.registry.headJson(version);
-    if (!json) return shipped;
-    const head = EmbeddingHead.fromJSON(JSON.parse(json) as EmbeddingHeadJson);
-    if (head.encoder !== shipped.encoder.name) {
-      deps.log.warn(
-        { version, head: head.encoder, encoder: shipped.encoder.name },
-        'stored head is for another encoder; using the shipped head',
-      );
-      return shipped;
-    }
-    return { encoder: shipped.encoder, head };
-  };
   const once = async (reason: string, announced?: string): Promise<string | null> => {
     const wanted = await deps.registry.activeVersion();
     if (!wanted || wanted === deps.holder.current().version) return null;
@@ -50,7 +34,12 @@ export function createModelActivator(deps: {
     }
     const started = performance.now();
     const next = createIntentClassifier(TextClassifier.fromJSON(JSON.parse(json) as TextClassifierJson), {
-      ensemble: await ensembleFor(wanted),
+      ensemble: deps.ensemble
+        ? {
+            encoder: deps.ensemble.encoder,
+            head: await headForVersion(deps.registry, wanted, deps.ensemble, deps.log),
+          }
+        : null,
       onEncoderError: (err) => deps.log.warn({ err }, 'sentence encoder failed; n-gram model alone'),
     });
     const previous = deps.holder.swap(next);

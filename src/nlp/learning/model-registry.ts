@@ -16,6 +16,8 @@ export interface ModelRegistry {
       candidateMacroF1: number;
       activeMacroF1: number | null;
       activeVersion: string | null;
+      /** What was compared: the n-gram models alone, or each with its encoder head. */
+      judgedAs?: 'n-gram' | 'n-gram + encoder';
     };
     json: string;
     headJson?: string | null;

@@ -2,13 +2,15 @@ import type { EventBus } from '../../core/events/domain-events.js';
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
 import { loadDefaultModel } from '../default-model.js';
-import type { SentenceEncoder } from '../encoder/sentence-encoder.js';
+import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import { trainHead } from '../encoder/train-head.js';
 import { readCorpus, readHoldout } from '../shipped-corpus.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { LabelledText } from '../trainer.js';
 import { type JudgeInput, judgeCandidate, PermanentRetrainError } from './judge-candidate.js';
+import { judgeServed } from './judge-served.js';
 import type { ModelRegistry } from './model-registry.js';
+import { headForVersion } from './version-head.js';
 
 export interface RetrainingDeps {
   registry: ModelRegistry;
@@ -16,10 +18,11 @@ export interface RetrainingDeps {
   events: EventBus;
   log: DomainLogger;
   /**
-   * When the app runs the sentence encoder, its intent head is retrained from the same examples
-   * and stored with the version, so a correction reaches both halves of the ensemble.
+   * When the app runs the sentence encoder: its intent head is retrained from the same examples
+   * and stored with the version (a correction reaches both halves), and the candidate and the
+   * model in use are judged as served, each with its head.
    */
-  encoder?: SentenceEncoder | null;
+  ensemble?: EncoderEnsemble | null;
 }
 
 /** Tests (and tools) may train on less: a corpus subsample keeps a run well under a second. */
@@ -38,8 +41,8 @@ export interface RetrainingOutcome {
   heldOut: number;
   heldOutCorrections: number;
   trainedOn: { corpus: number; corrections: number };
-  /** Whether an encoder intent head was trained and stored with the version. */
-  head: boolean;
+  /** What was compared: the n-gram models, or each with its encoder head (as served). */
+  judgedAs: 'n-gram' | 'n-gram + encoder';
 }
 
 /**
@@ -69,40 +72,57 @@ export async function runRetraining(
   const judged = judgeCandidate({ ...tuning, corpus, holdout, corrections, active });
   const version = judged.candidate.version;
   const comparedWith = active?.version ?? null;
-  const head = deps.encoder
-    ? await trainHead(deps.encoder, judged.trainingExamples, { modelVersion: version })
-    : null;
+  let verdict: { candidateMacroF1: number; activeMacroF1: number | null; promote: boolean } = judged;
+  let head = null;
+  if (deps.ensemble) {
+    head = await trainHead(deps.ensemble.encoder, judged.trainingExamples, { modelVersion: version });
+    if (head) {
+      verdict = await judgeServed({
+        encoder: deps.ensemble.encoder,
+        evaluation: judged.evaluation,
+        candidate: { model: judged.candidate, head },
+        active: active
+          ? {
+              model: active,
+              head: await headForVersion(deps.registry, active.version, deps.ensemble, deps.log),
+            }
+          : null,
+      });
+    }
+  }
+  const judgedAs = head ? 'n-gram + encoder' : 'n-gram';
   await deps.registry.saveVersion({
     version,
-    status: judged.promote ? 'promoted' : 'rejected',
+    status: verdict.promote ? 'promoted' : 'rejected',
     trainedOn: judged.trainedOn,
     metrics: {
       heldOut: judged.heldOut,
-      candidateMacroF1: judged.candidateMacroF1,
-      activeMacroF1: judged.activeMacroF1,
+      candidateMacroF1: verdict.candidateMacroF1,
+      activeMacroF1: verdict.activeMacroF1,
       activeVersion: comparedWith,
+      judgedAs,
     },
     json: JSON.stringify(judged.candidate.toJSON()),
     headJson: head ? JSON.stringify(head.toJSON()) : null,
   });
-  if (judged.promote) {
+  if (verdict.promote) {
     await deps.registry.setActive(version);
     await deps.events.publish('model.promoted', { version });
   }
   const outcome: RetrainingOutcome = {
     version,
-    promoted: judged.promote,
+    promoted: verdict.promote,
     comparedWith,
-    candidateMacroF1: judged.candidateMacroF1,
-    activeMacroF1: judged.activeMacroF1,
+    candidateMacroF1: verdict.candidateMacroF1,
+    activeMacroF1: verdict.activeMacroF1,
+    judgedAs,
     heldOut: judged.heldOut,
     heldOutCorrections: judged.heldOutCorrections,
     trainedOn: judged.trainedOn,
-    head: head !== null,
   };
   deps.log.info(
     outcome,
-    judged.promote ? 'intent model retrained and promoted' : 'intent model retrained, rejected',
+    verdict.promote ? 'intent model retrained and promoted' : 'intent model retrained, rejected',
   );
   return outcome;
 }

@@ -110,7 +110,7 @@ export const nlpRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   app.get('/nlp/models', { preHandler: leads }, async () => {
-    const docs = await ModelVersion.find({}, { model: 0 }).sort({ createdAt: -1 }).limit(100).lean();
+    const docs = await ModelVersion.find({}, { model: 0, head: 0 }).sort({ createdAt: -1 }).limit(100).lean();
     return {
       // The model this process classifies with, and the one the database says is promoted (they
       // differ for a moment while a promotion reaches every process, or when none was promoted).
