@@ -3,6 +3,7 @@ import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
 import { loadDefaultModel } from '../default-model.js';
 import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
+import type { EmbeddingHead } from '../encoder/embedding-head.js';
 import { trainHead } from '../encoder/train-head.js';
 import { readCorpus, readHoldout } from '../shipped-corpus.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
@@ -73,7 +74,7 @@ export async function runRetraining(
   const version = judged.candidate.version;
   const comparedWith = active?.version ?? null;
   let verdict: { candidateMacroF1: number; activeMacroF1: number | null; promote: boolean } = judged;
-  let head = null;
+  let head: EmbeddingHead | null = null;
   if (deps.ensemble) {
     head = await trainHead(deps.ensemble.encoder, judged.trainingExamples, { modelVersion: version });
     if (head) {
