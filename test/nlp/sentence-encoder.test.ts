@@ -67,6 +67,17 @@ describe('embedding head', () => {
     expect(Array.from(again.probabilities(v))).toEqual(Array.from(head.probabilities(v)));
   });
 
+  it('trains the same head when it hands the event loop back between epochs', async () => {
+    // Scheduled before training starts: it runs during training only if training yields.
+    let ranMeanwhile = false;
+    setImmediate(() => {
+      ranMeanwhile = true;
+    });
+    const yielding = await EmbeddingHead.trainYielding(examples, 'toy', { epochs: 20 });
+    expect(ranMeanwhile).toBe(true);
+    expect(yielding.toJSON()).toEqual(EmbeddingHead.train(examples, 'toy', { epochs: 20 }).toJSON());
+  });
+
   it('refuses a vector of the wrong size, an empty training set and a foreign format', () => {
     const head = EmbeddingHead.train(examples, 'toy', { epochs: 2 });
     expect(() => head.probabilities(new Float32Array(4))).toThrow(/dimensions/);

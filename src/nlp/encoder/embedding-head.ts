@@ -72,6 +72,31 @@ export class EmbeddingHead {
     encoder: string,
     options: EmbeddingHeadOptions = {},
   ): EmbeddingHead {
+    const run = EmbeddingHead.epochs(examples, encoder, options);
+    for (let step = run.next(); ; step = run.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * The same training, handing the event loop back after every epoch (~0.1 s on the full
+   * corpus): the retraining job may run inside the app process, which must keep serving.
+   */
+  static async trainYielding(
+    examples: readonly EmbeddedExample[],
+    encoder: string,
+    options: EmbeddingHeadOptions = {},
+  ): Promise<EmbeddingHead> {
+    const run = EmbeddingHead.epochs(examples, encoder, options);
+    for (let step = run.next(); ; step = run.next()) {
+      if (step.done) return step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private static *epochs(
+    examples: readonly EmbeddedExample[],
+    encoder: string,
+    options: EmbeddingHeadOptions,
+  ): Generator<number, EmbeddingHead, void> {
     if (examples.length === 0) throw new Error('no examples to train the embedding head on');
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     const k = labels.length;
@@ -132,6 +157,7 @@ export class EmbeddingHead {
           theta[j] = theta[j]! - (rate * (m[j]! / c1)) / (Math.sqrt(v[j]! / c2) + 1e-8);
         }
       }
+      yield epoch;
     }
     return new EmbeddingHead(
       encoder,

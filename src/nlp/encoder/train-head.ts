@@ -36,5 +36,5 @@ export async function trainHead(
     }
     embedded.push({ vector: v, label: e.label });
   }
-  return EmbeddingHead.train(embedded, encoder.name, { ...DEFAULT_HEAD_OPTIONS, meta });
+  return EmbeddingHead.trainYielding(embedded, encoder.name, { ...DEFAULT_HEAD_OPTIONS, meta });
 }
