@@ -1,4 +1,5 @@
 import { base64ToFloat32, float32ToBase64 } from '../base64.js';
+import { softmaxInto } from '../calibration.js';
 import { mulberry32, shuffleInPlace } from '../random.js';
 
 /**
@@ -60,7 +61,7 @@ export class EmbeddingHead {
       for (let j = 0; j < d; j++) s += this.weights[row + j]! * vector[j]!;
       z[c] = s;
     }
-    return softmaxInPlace(z);
+    return softmaxInto(z, 1, z);
   }
 
   /**
@@ -136,7 +137,7 @@ export class EmbeddingHead {
             for (let j = 0; j < d; j++) s += theta[row + j]! * x[j]!;
             z[c] = s;
           }
-          softmaxInPlace(z);
+          softmaxInto(z, 1, z);
           const w = classWeight[y[i]!]! / (end - start);
           for (let c = 0; c < k; c++) {
             const g = w * (z[c]! - (c === y[i] ? 1 : 0));
@@ -193,16 +194,4 @@ export class EmbeddingHead {
       json.meta,
     );
   }
-}
-
-function softmaxInPlace(z: Float64Array): Float64Array {
-  let max = -Infinity;
-  for (const x of z) if (x > max) max = x;
-  let sum = 0;
-  for (let c = 0; c < z.length; c++) {
-    z[c] = Math.exp(z[c]! - max);
-    sum += z[c]!;
-  }
-  for (let c = 0; c < z.length; c++) z[c] = z[c]! / sum;
-  return z;
 }
