@@ -29,10 +29,24 @@ export interface JudgeInput {
   options?: TrainOptions;
 }
 
-export interface Judgement {
-  candidate: TextClassifier;
+/** Scores of the candidate and of the model in use on one evaluation slice, and the decision. */
+export interface Verdict {
   candidateMacroF1: number;
   activeMacroF1: number | null;
+  promote: boolean;
+}
+
+/** The promotion rule: not worse than the model in use (or nothing to compare with). */
+export function verdictOf(candidateMacroF1: number, activeMacroF1: number | null): Verdict {
+  return {
+    candidateMacroF1,
+    activeMacroF1,
+    promote: activeMacroF1 === null || candidateMacroF1 >= activeMacroF1,
+  };
+}
+
+export interface Judgement extends Verdict {
+  candidate: TextClassifier;
   /** Evaluation examples, and how many of them are corrections. */
   heldOut: number;
   heldOutCorrections: number;
@@ -41,7 +55,6 @@ export interface Judgement {
   trainingExamples: readonly LabelledText[];
   /** What both were scored on. */
   evaluation: readonly LabelledText[];
-  promote: boolean;
 }
 
 const scoreOn = (model: TextClassifier, data: readonly LabelledText[]) =>
@@ -79,14 +92,12 @@ export function judgeCandidate(input: JudgeInput): Judgement {
   const candidateMacroF1 = scoreOn(candidate, split.evaluation);
   const activeMacroF1 = input.active ? scoreOn(input.active, split.evaluation) : null;
   return {
+    ...verdictOf(candidateMacroF1, activeMacroF1),
     candidate,
-    candidateMacroF1,
-    activeMacroF1,
     heldOut: split.evaluation.length,
     heldOutCorrections: split.evaluationCorrections,
     trainedOn: { corpus: split.train.length, corrections: split.trainCorrections.length },
     trainingExamples: examples,
     evaluation: split.evaluation,
-    promote: activeMacroF1 === null || candidateMacroF1 >= activeMacroF1,
   };
 }

@@ -1,9 +1,10 @@
-import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import type { EmbeddingHead } from '../encoder/embedding-head.js';
+import type { SentenceEncoder } from '../encoder/sentence-encoder.js';
 import { createIntentClassifier } from '../intent-classifier.js';
 import { macroF1 } from '../metrics.js';
 import type { TextClassifier } from '../text-classifier.js';
 import type { LabelledText } from '../trainer.js';
+import { type Verdict, verdictOf } from './judge-candidate.js';
 
 export interface ServedModel {
   model: TextClassifier;
@@ -16,11 +17,11 @@ export interface ServedModel {
  * classifier, on the same evaluation examples the n-gram judgement used.
  */
 export async function judgeServed(input: {
-  encoder: EncoderEnsemble['encoder'];
+  encoder: SentenceEncoder;
   evaluation: readonly LabelledText[];
   candidate: ServedModel;
   active: ServedModel | null;
-}): Promise<{ candidateMacroF1: number; activeMacroF1: number | null; promote: boolean }> {
+}): Promise<Verdict> {
   const score = async (served: ServedModel) => {
     const classifier = createIntentClassifier(served.model, {
       ensemble: { encoder: input.encoder, head: served.head },
@@ -33,10 +34,5 @@ export async function judgeServed(input: {
     );
   };
   const candidateMacroF1 = await score(input.candidate);
-  const activeMacroF1 = input.active ? await score(input.active) : null;
-  return {
-    candidateMacroF1,
-    activeMacroF1,
-    promote: activeMacroF1 === null || candidateMacroF1 >= activeMacroF1,
-  };
+  return verdictOf(candidateMacroF1, input.active ? await score(input.active) : null);
 }

@@ -8,7 +8,7 @@ import { trainHead } from '../encoder/train-head.js';
 import { readCorpus, readHoldout } from '../shipped-corpus.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { LabelledText } from '../trainer.js';
-import { type JudgeInput, judgeCandidate, PermanentRetrainError } from './judge-candidate.js';
+import { type JudgeInput, judgeCandidate, PermanentRetrainError, type Verdict } from './judge-candidate.js';
 import { judgeServed } from './judge-served.js';
 import type { ModelRegistry } from './model-registry.js';
 import { headForVersion } from './version-head.js';
@@ -73,7 +73,7 @@ export async function runRetraining(
   const judged = judgeCandidate({ ...tuning, corpus, holdout, corrections, active });
   const version = judged.candidate.version;
   const comparedWith = active?.version ?? null;
-  let verdict: { candidateMacroF1: number; activeMacroF1: number | null; promote: boolean } = judged;
+  let verdict: Verdict = judged;
   let head: EmbeddingHead | null = null;
   if (deps.ensemble) {
     head = await trainHead(deps.ensemble.encoder, judged.trainingExamples, { modelVersion: version });
