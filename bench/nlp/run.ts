@@ -9,22 +9,14 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_HEAD_PATH,
-  DEFAULT_MODEL_PATH,
-  printUnseen,
-  type UnseenRow,
-  unseenComplaintRows,
-} from '../../scripts/nlp/corpus.js';
+import { DEFAULT_HEAD_PATH, DEFAULT_MODEL_PATH, printUnseenBothWays } from '../../scripts/nlp/corpus.js';
 import { type DomainText, readBanking77, readClinc, readComplaints } from '../../scripts/nlp/formats.js';
 import { type EvalResult, evaluate, round } from '../../scripts/nlp/measure.js';
 import { datasetsDir, REPO_ROOT } from '../../scripts/nlp/paths.js';
 import { trainOptionsFor } from '../../scripts/nlp/profiles.js';
 import { loadModel } from '../../src/nlp/default-model.js';
 import { loadHead } from '../../src/nlp/encoder/default-ensemble.js';
-import { loadSentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
 import { DEFAULT_FEATURES, type FeatureConfig } from '../../src/nlp/features.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
 import { stratifiedSplit } from '../../src/nlp/split.js';
 import { type LabelledText, type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
@@ -162,18 +154,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nshipped model, complaint vs rest, unseen real messages (${shippedModel.version}, loaded in ${loadMs} ms):\n`,
   );
-  process.stdout.write('n-gram model alone:\n');
-  const shippedAlone: UnseenRow[] = await unseenComplaintRows(createIntentClassifier(shippedModel));
-  printUnseen(shippedAlone);
-  // As the app runs it by default: English also through the sentence encoder.
-  const t1 = performance.now();
-  const encoder = await loadSentenceEncoder();
-  const ensemble = { encoder, head: loadHead(DEFAULT_HEAD_PATH) };
-  const encoderLoadMs = Math.round(performance.now() - t1);
-  process.stdout.write(`with the sentence encoder (loaded in ${encoderLoadMs} ms), as shipped:\n`);
-  const shipped: UnseenRow[] = await unseenComplaintRows(createIntentClassifier(shippedModel, { ensemble }));
-  printUnseen(shipped);
-  await encoder.close();
+  const shipped = await printUnseenBothWays(shippedModel, loadHead(DEFAULT_HEAD_PATH));
 
   const out = join(REPO_ROOT, 'bench/results/nlp.json');
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
@@ -190,10 +171,10 @@ async function main(): Promise<void> {
         shipped_complaint_vs_rest_unseen: {
           model: shippedModel.version,
           load_ms: loadMs,
-          encoder: encoder.name,
-          encoder_load_ms: encoderLoadMs,
-          rows: shipped,
-          rows_ngram_only: shippedAlone,
+          encoder: shipped.encoder,
+          encoder_load_ms: shipped.encoderLoadMs,
+          rows: shipped.withEncoder,
+          rows_ngram_only: shipped.ngram,
         },
       },
       null,

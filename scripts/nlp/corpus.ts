@@ -5,10 +5,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
+import type { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
+import { loadSentenceEncoder, type SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
 import { hashString } from '../../src/nlp/hash.js';
+import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { macroF1, perLabelScores } from '../../src/nlp/metrics.js';
 import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
 import { readHoldout } from '../../src/nlp/shipped-corpus.js';
+import type { TextClassifier } from '../../src/nlp/text-classifier.js';
 import type { LabelledText } from '../../src/nlp/trainer.js';
 import { COMPLAINT, NOT_COMPLAINT, readComplaints } from './formats.js';
 import { datasetsDir, REPO_ROOT } from './paths.js';
@@ -163,4 +167,38 @@ export function printUnseen(rows: readonly UnseenRow[]): void {
         ` ${r.per_second}/s p99 ${r.p99_ms.toFixed(2)} ms`,
     );
   }
+}
+
+export interface UnseenBothWays {
+  ngram: UnseenRow[];
+  withEncoder: UnseenRow[];
+  encoder: string;
+  /** Time to load the encoder here; null when the caller passed one in. */
+  encoderLoadMs: number | null;
+}
+
+/**
+ * The rows both ways the app can run a model, printed: the n-gram model alone, then with the
+ * sentence encoder and `head` (the default). Loads the encoder unless one is given.
+ */
+export async function printUnseenBothWays(
+  model: TextClassifier,
+  head: EmbeddingHead,
+  given?: SentenceEncoder,
+): Promise<UnseenBothWays> {
+  console.log('n-gram model alone:');
+  const ngram = await unseenComplaintRows(createIntentClassifier(model));
+  printUnseen(ngram);
+  const t0 = performance.now();
+  const encoder = given ?? (await loadSentenceEncoder());
+  const encoderLoadMs = given ? null : Math.round(performance.now() - t0);
+  console.log(
+    `with the sentence encoder${encoderLoadMs === null ? '' : ` (loaded in ${encoderLoadMs} ms)`}, as shipped:`,
+  );
+  const withEncoder = await unseenComplaintRows(
+    createIntentClassifier(model, { ensemble: { encoder, head } }),
+  );
+  printUnseen(withEncoder);
+  if (!given) await encoder.close();
+  return { ngram, withEncoder, encoder: encoder.name, encoderLoadMs };
 }

@@ -5,16 +5,13 @@
  */
 import { loadModel } from '../../src/nlp/default-model.js';
 import { loadHead } from '../../src/nlp/encoder/default-ensemble.js';
-import { loadSentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
 import {
   DEFAULT_HEAD_PATH,
   DEFAULT_MODEL_OPTIONS,
   DEFAULT_MODEL_PATH,
-  printUnseen,
+  printUnseenBothWays,
   readCorpus,
-  unseenComplaintRows,
 } from './corpus.js';
 
 const retrain = process.argv.includes('--retrain');
@@ -25,13 +22,4 @@ const model = retrain
 console.log(
   `${retrain ? 'trained' : 'loaded'} ${model.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s, T=${model.temperature.toFixed(3)}`,
 );
-console.log('n-gram model alone:');
-printUnseen(await unseenComplaintRows(createIntentClassifier(model)));
-const encoder = await loadSentenceEncoder();
-console.log('with the sentence encoder and the shipped head (as shipped):');
-printUnseen(
-  await unseenComplaintRows(
-    createIntentClassifier(model, { ensemble: { encoder, head: loadHead(DEFAULT_HEAD_PATH) } }),
-  ),
-);
-await encoder.close();
+await printUnseenBothWays(model, loadHead(DEFAULT_HEAD_PATH));

@@ -15,7 +15,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadSentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
 import { trainHead } from '../../src/nlp/encoder/train-head.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { accuracy, macroF1, perLabelScores } from '../../src/nlp/metrics.js';
 import { stratifiedSplit } from '../../src/nlp/split.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
@@ -24,10 +23,9 @@ import {
   DEFAULT_HEAD_PATH,
   DEFAULT_MODEL_OPTIONS,
   DEFAULT_MODEL_PATH as OUT,
-  printUnseen,
+  printUnseenBothWays,
   readCorpus,
   readHoldout,
-  unseenComplaintRows,
 } from './corpus.js';
 
 const SEED = 7;
@@ -111,10 +109,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${DEFAULT_HEAD_PATH}`);
 
   console.log('shipped model, complaint vs rest, on messages it never saw (evaluation only):');
-  console.log('n-gram model alone:');
-  printUnseen(await unseenComplaintRows(createIntentClassifier(model)));
-  console.log('with the sentence encoder (as shipped):');
-  printUnseen(await unseenComplaintRows(createIntentClassifier(model, { ensemble: { encoder, head } })));
+  await printUnseenBothWays(model, head, encoder);
   await encoder.close();
 }
 
