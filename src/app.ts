@@ -21,6 +21,7 @@ import { connectMongo, pingMongo } from './infra/mongo.js';
 import { createRedis } from './infra/redis.js';
 import { RedisEventBus } from './infra/redis-event-bus.js';
 import { loadDefaultClassifier, loadEnsembleIfEnabled } from './nlp/default-classifier.js';
+import { closeEnsemble } from './nlp/encoder/default-ensemble.js';
 import { createFaqRetriever } from './nlp/faq-retriever.js';
 import { createModelActivator } from './nlp/learning/model-activator.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
@@ -148,7 +149,7 @@ export async function buildContext(opts: AppOptions): Promise<Context> {
       pub.disconnect();
       sub.disconnect();
       await mongo.close();
-      await ensemble?.encoder.close();
+      await closeEnsemble(ensemble);
     },
   };
 }

@@ -9,13 +9,13 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_HEAD_PATH, DEFAULT_MODEL_PATH, printUnseenBothWays } from '../../scripts/nlp/corpus.js';
+import { DEFAULT_MODEL_PATH, printUnseenBothWays } from '../../scripts/nlp/corpus.js';
 import { type DomainText, readBanking77, readClinc, readComplaints } from '../../scripts/nlp/formats.js';
 import { type EvalResult, evaluate, round } from '../../scripts/nlp/measure.js';
 import { datasetsDir, REPO_ROOT } from '../../scripts/nlp/paths.js';
 import { trainOptionsFor } from '../../scripts/nlp/profiles.js';
 import { loadModel } from '../../src/nlp/default-model.js';
-import { loadHead } from '../../src/nlp/encoder/default-ensemble.js';
+import { loadDefaultHeads } from '../../src/nlp/encoder/default-ensemble.js';
 import { DEFAULT_FEATURES, type FeatureConfig } from '../../src/nlp/features.js';
 import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
 import { stratifiedSplit } from '../../src/nlp/split.js';
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nshipped model, complaint vs rest, unseen real messages (${shippedModel.version}, loaded in ${loadMs} ms):\n`,
   );
-  const shipped = await printUnseenBothWays(shippedModel, loadHead(DEFAULT_HEAD_PATH));
+  const shipped = await printUnseenBothWays(shippedModel, loadDefaultHeads());
 
   const out = join(REPO_ROOT, 'bench/results/nlp.json');
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
         shipped_complaint_vs_rest_unseen: {
           model: shippedModel.version,
           load_ms: loadMs,
-          encoder: shipped.encoder,
+          encoders: shipped.encoders,
           encoder_load_ms: shipped.encoderLoadMs,
           rows: shipped.withEncoder,
           rows_ngram_only: shipped.ngram,

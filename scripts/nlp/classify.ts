@@ -5,11 +5,11 @@
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../src/config/load-config.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
+import { closeEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 
 async function main(): Promise<void> {
-  // As the app runs it: with the sentence encoder unless NLP_SENTENCE_ENCODER=false.
+  // As the app runs it: with the sentence encoders unless NLP_SENTENCE_ENCODER=false.
   const ensemble = loadConfig().nlp.sentenceEncoder ? await loadDefaultEncoderEnsemble() : null;
   const classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       })}\n`,
     );
   }
-  await ensemble?.encoder.close();
+  await closeEnsemble(ensemble);
 }
 
 main().catch((err: unknown) => {

@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
+import { closeEncoders, loadDefaultEncoders, pairHeads } from '../../src/nlp/encoder/default-ensemble.js';
 import type { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
-import { loadSentenceEncoder, type SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
+import type { SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
 import { hashString } from '../../src/nlp/hash.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { macroF1, perLabelScores } from '../../src/nlp/metrics.js';
@@ -26,7 +27,7 @@ export {
 } from '../../src/nlp/shipped-corpus.js';
 
 export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'src/nlp/model/default-model.json');
-export const DEFAULT_HEAD_PATH = join(REPO_ROOT, 'src/nlp/model/encoder-head.json');
+export const MODEL_DIR = join(REPO_ROOT, 'src/nlp/model');
 
 /** reviews-zh sample size and seed for the unseen-messages estimate. */
 export const ZH_UNSEEN_SAMPLE = 5000;
@@ -172,33 +173,33 @@ export function printUnseen(rows: readonly UnseenRow[]): void {
 export interface UnseenBothWays {
   ngram: UnseenRow[];
   withEncoder: UnseenRow[];
-  encoder: string;
-  /** Time to load the encoder here; null when the caller passed one in. */
+  encoders: string[];
+  /** Time to load the encoders here; null when the caller passed them in. */
   encoderLoadMs: number | null;
 }
 
 /**
  * The rows both ways the app can run a model, printed: the n-gram model alone, then with the
- * sentence encoder and `head` (the default). Loads the encoder unless one is given.
+ * sentence encoders and `heads` (the default). Loads the default encoders unless given.
  */
 export async function printUnseenBothWays(
   model: TextClassifier,
-  head: EmbeddingHead,
-  given?: SentenceEncoder,
+  heads: readonly EmbeddingHead[],
+  given?: readonly SentenceEncoder[],
 ): Promise<UnseenBothWays> {
   console.log('n-gram model alone:');
   const ngram = await unseenComplaintRows(createIntentClassifier(model));
   printUnseen(ngram);
   const t0 = performance.now();
-  const encoder = given ?? (await loadSentenceEncoder());
+  const encoders = given ?? (await loadDefaultEncoders());
   const encoderLoadMs = given ? null : Math.round(performance.now() - t0);
   console.log(
-    `with the sentence encoder${encoderLoadMs === null ? '' : ` (loaded in ${encoderLoadMs} ms)`}, as shipped:`,
+    `with the sentence encoders${encoderLoadMs === null ? '' : ` (loaded in ${encoderLoadMs} ms)`}, as shipped:`,
   );
   const withEncoder = await unseenComplaintRows(
-    createIntentClassifier(model, { ensemble: { encoder, head } }),
+    createIntentClassifier(model, { ensemble: pairHeads(encoders, heads) }),
   );
   printUnseen(withEncoder);
-  if (!given) await encoder.close();
-  return { ngram, withEncoder, encoder: encoder.name, encoderLoadMs };
+  if (!given) await closeEncoders(encoders);
+  return { ngram, withEncoder, encoders: encoders.map((e) => e.name), encoderLoadMs };
 }

@@ -4,15 +4,9 @@
  *   npx tsx scripts/nlp/eval-shipped.ts --retrain  # retrain from the corpus first (not saved)
  */
 import { loadModel } from '../../src/nlp/default-model.js';
-import { loadHead } from '../../src/nlp/encoder/default-ensemble.js';
+import { loadDefaultHeads } from '../../src/nlp/encoder/default-ensemble.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import {
-  DEFAULT_HEAD_PATH,
-  DEFAULT_MODEL_OPTIONS,
-  DEFAULT_MODEL_PATH,
-  printUnseenBothWays,
-  readCorpus,
-} from './corpus.js';
+import { DEFAULT_MODEL_OPTIONS, DEFAULT_MODEL_PATH, printUnseenBothWays, readCorpus } from './corpus.js';
 
 const retrain = process.argv.includes('--retrain');
 const t0 = performance.now();
@@ -22,4 +16,4 @@ const model = retrain
 console.log(
   `${retrain ? 'trained' : 'loaded'} ${model.version} in ${((performance.now() - t0) / 1000).toFixed(2)} s, T=${model.temperature.toFixed(3)}`,
 );
-await printUnseenBothWays(model, loadHead(DEFAULT_HEAD_PATH));
+await printUnseenBothWays(model, loadDefaultHeads());

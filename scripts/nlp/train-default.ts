@@ -4,24 +4,31 @@
  *
  * 1. A fixed-seed 20 % stratified (language x intent) hold-out of the corpus is scored by a
  *    model trained on the other 80 %.
- * 2. The shipped model is then trained on the whole corpus (en + zh), and the sentence
- *    encoder's intent head on its English lines (src/nlp/model/encoder-head.json), scored on
+ * 2. The shipped model is then trained on the whole corpus (en + zh), and each sentence
+ *    encoder's intent head on its English lines (src/nlp/model/<encoder>/intent-head.json),
+ *    scored on
  *    src/nlp/corpus/holdout.jsonl (written separately, never trained on) and, when the shared
  *    datasets are present, on complaint vs rest of real messages it never saw (all complaints-en
  *    tweets; 5,000 sampled reviews-zh, negative review as complaint): evaluation only, never
  *    used to train or tune this model (see scripts/nlp/corpus.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { loadSentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
+import { dirname, join } from 'node:path';
+import {
+  closeEncoders,
+  DEFAULT_ENCODERS,
+  headFile,
+  loadDefaultEncoders,
+} from '../../src/nlp/encoder/default-ensemble.js';
+import type { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { trainHead } from '../../src/nlp/encoder/train-head.js';
 import { accuracy, macroF1, perLabelScores } from '../../src/nlp/metrics.js';
 import { stratifiedSplit } from '../../src/nlp/split.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
 import { benchmarkOverlapChecker } from './benchmark-overlap.js';
 import {
-  DEFAULT_HEAD_PATH,
   DEFAULT_MODEL_OPTIONS,
+  MODEL_DIR,
   DEFAULT_MODEL_PATH as OUT,
   printUnseenBothWays,
   readCorpus,
@@ -97,20 +104,24 @@ async function main(): Promise<void> {
   writeFileSync(OUT, `${JSON.stringify(model.toJSON())}\n`);
   console.log(`wrote ${OUT} (${model.version}, ${model.vocabulary.size} features)`);
 
-  // The encoder's head, on the corpus's English lines (the messages the encoder will see).
-  const encoder = await loadSentenceEncoder();
-  const t0 = performance.now();
-  const head = await trainHead(encoder, corpus, { corpus: 'src/nlp/corpus, English lines' });
-  if (!head) throw new Error('the corpus has no English lines to train the encoder head on');
-  console.log(
-    `encoder head: ${head.meta.examples} English lines, embedded and trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  );
-  writeFileSync(DEFAULT_HEAD_PATH, `${JSON.stringify(head.toJSON())}\n`);
-  console.log(`wrote ${DEFAULT_HEAD_PATH}`);
+  // Each encoder's head, on the corpus's English lines (the messages the encoders will see).
+  const encoders = await loadDefaultEncoders();
+  const heads: EmbeddingHead[] = [];
+  for (const [i, encoder] of encoders.entries()) {
+    const t0 = performance.now();
+    const head = await trainHead(encoder, corpus, { corpus: 'src/nlp/corpus, English lines' });
+    if (!head) throw new Error('the corpus has no English lines to train the encoder heads on');
+    const out = join(MODEL_DIR, headFile(DEFAULT_ENCODERS[i]!));
+    writeFileSync(out, `${JSON.stringify(head.toJSON())}\n`);
+    console.log(
+      `${encoder.name} head: ${head.meta.examples} English lines, embedded and trained in ${((performance.now() - t0) / 1000).toFixed(1)} s; wrote ${out}`,
+    );
+    heads.push(head);
+  }
 
   console.log('shipped model, complaint vs rest, on messages it never saw (evaluation only):');
-  await printUnseenBothWays(model, head, encoder);
-  await encoder.close();
+  await printUnseenBothWays(model, heads, encoders);
+  await closeEncoders(encoders);
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,7 @@ import { createIntentClassifier } from './intent-classifier.js';
 import { KeywordClassifier } from './keyword-classifier.js';
 
 /**
- * The sentence encoder and its intent head, or null when turned off or not loadable (a
+ * The sentence encoders and their intent heads, or null when turned off or not loadable (a
  * platform without ONNX Runtime's binary, a missing file): the n-gram model then runs alone,
  * which is still the product, only less good at paraphrases.
  */
@@ -16,12 +16,12 @@ export async function loadEnsembleIfEnabled(enabled: boolean, log: Logger): Prom
   try {
     const ensemble = await loadDefaultEncoderEnsemble();
     log.info(
-      { encoder: ensemble.encoder.name, ms: Math.round(performance.now() - started) },
-      'sentence encoder loaded',
+      { encoders: ensemble.map((m) => m.encoder.name), ms: Math.round(performance.now() - started) },
+      'sentence encoders loaded',
     );
     return ensemble;
   } catch (err) {
-    log.warn({ err }, 'sentence encoder could not be loaded; intents from the n-gram model alone');
+    log.warn({ err }, 'sentence encoders could not be loaded; intents from the n-gram model alone');
     return null;
   }
 }

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { type EncoderEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
+import {
+  closeEnsemble,
+  type EncoderEnsemble,
+  loadDefaultEncoderEnsemble,
+} from '../../src/nlp/encoder/default-ensemble.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 
 /** Both ways the app can run the shipped model, for describe.each. */
 export const SHIPPED_MODES = [
-  ['with the sentence encoder', true],
+  ['with the sentence encoders', true],
   ['n-gram model alone (NLP_SENTENCE_ENCODER=false)', false],
 ] as const;
 
@@ -22,7 +26,7 @@ export function useShippedClassifier(withEncoder: boolean): () => MessageClassif
     classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
   });
   afterAll(async () => {
-    await ensemble?.encoder.close();
+    await closeEnsemble(ensemble);
   });
   return () => {
     if (!classifier) throw new Error('shipped classifier used outside a test');

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { ClassifierHolder } from '../../src/core/ports/classifier-holder.js';
-import { loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
+import { closeEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
 import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { bucketOf, splitForRetraining } from '../../src/nlp/learning/evaluation-split.js';
 import { judgeCandidate, PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
 import { createModelActivator } from '../../src/nlp/learning/model-activator.js';
 import type { ModelRegistry } from '../../src/nlp/learning/model-registry.js';
+import { headsForVersion } from '../../src/nlp/learning/version-heads.js';
 import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
 
@@ -118,31 +119,33 @@ describe('model activator: every process ends on the stored active model', () =>
     expect(holder.current().version).toBe(second.version);
   });
 
-  it("serves a version with its own encoder head, and falls back to the shipped head for another encoder's", async () => {
+  it("serves a version with its own encoder heads, and falls back to the shipped heads for other encoders'", async () => {
     const ensemble = await loadDefaultEncoderEnsemble();
     try {
       const model = small(3, 'with-head');
-      const labels = [...ensemble.head.labels];
-      // A head that always says greeting: averaged in, it outvotes the n-gram model's complaint.
-      const greetingHead = (encoder: string) =>
+      const labels = [...ensemble[0]!.head.labels];
+      // Heads that always say greeting: averaged in, two of them outvote the n-gram model's complaint.
+      const greetingHead = (encoder: string, dimensions: number) =>
         new EmbeddingHead(
           encoder,
           labels,
-          384,
-          new Float32Array(labels.length * 384),
+          dimensions,
+          new Float32Array(labels.length * dimensions),
           Float64Array.from(labels, (l) => (l === 'greeting' ? 50 : 0)),
         );
+      const greetingHeads = (names: string[]) =>
+        JSON.stringify(ensemble.map((m, i) => greetingHead(names[i]!, m.encoder.dimensions).toJSON()));
       const heads = new Map<string, string>();
       const registry = {
         activeVersion: async () => model.version,
         modelJson: async () => JSON.stringify(model.toJSON()),
-        headJson: async (v: string) => heads.get(v) ?? null,
+        headsJson: async (v: string) => heads.get(v) ?? null,
       } as unknown as ModelRegistry;
       const warnings: object[] = [];
       const log = { info: () => {}, warn: (o: object) => warnings.push(o), error: () => {} };
       const complaint = 'my order arrived smashed and nobody answers';
 
-      heads.set(model.version, JSON.stringify(greetingHead(ensemble.encoder.name).toJSON()));
+      heads.set(model.version, greetingHeads(ensemble.map((m) => m.encoder.name)));
       const holder = new ClassifierHolder({
         version: 'shipped',
         classify: () => Promise.reject(new Error('unused')),
@@ -150,16 +153,28 @@ describe('model activator: every process ends on the stored active model', () =>
       await createModelActivator({ registry, holder, log, ensemble }).sync('start');
       expect((await holder.current().classify(complaint)).intent).toBe('greeting');
 
-      heads.set(model.version, JSON.stringify(greetingHead('another-encoder').toJSON()));
+      heads.set(model.version, greetingHeads(['another-encoder', 'yet-another-encoder']));
       const holder2 = new ClassifierHolder({
         version: 'shipped',
         classify: () => Promise.reject(new Error('unused')),
       });
       await createModelActivator({ registry, holder: holder2, log, ensemble }).sync('start');
       expect((await holder2.current().classify(complaint)).intent).toBe('complaint');
-      expect(warnings).toContainEqual(expect.objectContaining({ head: 'another-encoder' }));
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          heads: ['another-encoder', 'yet-another-encoder'],
+          encoder: ensemble[0]!.encoder.name,
+        }),
+      );
+
+      // A version stored before there were two encoders: one head object, for MiniLM.
+      heads.set(model.version, JSON.stringify(greetingHead(ensemble[0]!.encoder.name, 384).toJSON()));
+      const served = await headsForVersion(registry, model.version, ensemble, log);
+      expect(served.map((m) => m.head.encoder)).toEqual(ensemble.map((m) => m.encoder.name));
+      expect(served[0]!.head).not.toBe(ensemble[0]!.head);
+      expect(served[1]!.head).toBe(ensemble[1]!.head);
     } finally {
-      await ensemble.encoder.close();
+      await closeEnsemble(ensemble);
     }
   });
 });

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { defaultHeadPath, loadHead } from '../../src/nlp/encoder/default-ensemble.js';
+import {
+  closeEncoders,
+  DEFAULT_ENCODERS,
+  type EncoderEnsemble,
+  loadDefaultEncoders,
+  loadDefaultHeads,
+  pairHeads,
+} from '../../src/nlp/encoder/default-ensemble.js';
 import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { loadSentenceEncoder, type SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
@@ -8,36 +15,40 @@ import { mulberry32 } from '../../src/nlp/random.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
-describe('sentence encoder (all-MiniLM-L6-v2, int8, ONNX Runtime)', () => {
-  let encoder: SentenceEncoder;
-  beforeAll(async () => {
-    encoder = await loadSentenceEncoder();
-  });
-  afterAll(async () => {
-    await encoder.close();
-  });
+describe.each(DEFAULT_ENCODERS.map((spec) => [spec.name, spec] as const))(
+  'sentence encoder %s (ONNX Runtime)',
+  (_, spec) => {
+    let encoder: SentenceEncoder;
+    beforeAll(async () => {
+      encoder = await loadSentenceEncoder(spec);
+    });
+    afterAll(async () => {
+      await encoder.close();
+    });
 
-  it('turns text into a deterministic unit-length 384-d vector', async () => {
-    const a = await encoder.embed('my parcel never arrived');
-    expect(a).toHaveLength(384);
-    expect(dot(a, a)).toBeCloseTo(1, 4);
-    expect(Array.from(await encoder.embed('my parcel never arrived'))).toEqual(Array.from(a));
-  });
+    it(`turns text into a deterministic unit-length ${spec.dimensions}-d vector`, async () => {
+      const a = await encoder.embed('my parcel never arrived');
+      expect(encoder.name).toBe(spec.name);
+      expect(a).toHaveLength(spec.dimensions);
+      expect(dot(a, a)).toBeCloseTo(1, 4);
+      expect(Array.from(await encoder.embed('my parcel never arrived'))).toEqual(Array.from(a));
+    });
 
-  it('puts a paraphrase nearer than an unrelated sentence with the same words', async () => {
-    const anchor = await encoder.embed('the package I ordered has not been delivered yet');
-    const paraphrase = await encoder.embed('still waiting on my shipment, it never showed up');
-    const unrelated = await encoder.embed('I ordered a pizza and watched a movie yet again');
-    expect(dot(anchor, paraphrase)).toBeGreaterThan(dot(anchor, unrelated) + 0.1);
-  });
+    it('puts a paraphrase nearer than an unrelated sentence with the same words', async () => {
+      const anchor = await encoder.embed('the package I ordered has not been delivered yet');
+      const paraphrase = await encoder.embed('still waiting on my shipment, it never showed up');
+      const unrelated = await encoder.embed('I ordered a pizza and watched a movie yet again');
+      expect(dot(anchor, paraphrase)).toBeGreaterThan(dot(anchor, unrelated) + 0.1);
+    });
 
-  it('serves concurrent callers', async () => {
-    const texts = ['hello there', 'refund me now', 'where is order 10023', 'thanks, bye'];
-    const one = await Promise.all(texts.map((t) => encoder.embed(t)));
-    for (const [i, t] of texts.entries())
-      expect(Array.from(await encoder.embed(t))).toEqual(Array.from(one[i]!));
-  });
-});
+    it('serves concurrent callers', async () => {
+      const texts = ['hello there', 'refund me now', 'where is order 10023', 'thanks, bye'];
+      const one = await Promise.all(texts.map((t) => encoder.embed(t)));
+      for (const [i, t] of texts.entries())
+        expect(Array.from(await encoder.embed(t))).toEqual(Array.from(one[i]!));
+    });
+  },
+);
 
 describe('embedding head', () => {
   // Two clusters around opposite directions, plus a third: linearly separable.
@@ -101,39 +112,59 @@ describe('intent classifier with the encoder ensemble', () => {
       close: () => inner.close(),
     };
   }
-  let encoder: SentenceEncoder & { seen: string[] };
+  let encoders: (SentenceEncoder & { seen: string[] })[];
+  let ensemble: EncoderEnsemble;
   beforeAll(async () => {
-    encoder = recordingEncoder(await loadSentenceEncoder());
+    encoders = (await loadDefaultEncoders()).map(recordingEncoder);
+    ensemble = pairHeads(encoders, loadDefaultHeads());
   });
   afterAll(async () => {
-    await encoder.close();
+    await closeEncoders(encoders);
   });
 
-  it('runs the encoder on English only, never on Chinese or on a bare handle', async () => {
-    const classifier = createIntentClassifier(loadDefaultModel(), {
-      ensemble: { encoder, head: loadHead(defaultHeadPath()) },
-    });
+  it('runs every encoder on English only, never on Chinese or on a bare handle', async () => {
+    const classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
     const en = await classifier.classify('the app keeps logging me out and support never replies');
     const zh = await classifier.classify('我的订单10023到哪了');
     const handle = await classifier.classify('@acme');
-    expect(encoder.seen).toEqual(['the app keeps logging me out and support never replies']);
+    expect(encoders).toHaveLength(2);
+    for (const encoder of encoders)
+      expect(encoder.seen).toEqual(['the app keeps logging me out and support never replies']);
     expect(en.kind).toBe('complaint');
     expect(zh.intent).toBe('order_status');
     expect(handle.kind).not.toBe('complaint');
     expect(classifier.version).toBe(loadDefaultModel().version);
   });
 
-  it('falls back to the n-gram model for a message the encoder fails on, and says so', async () => {
+  it('averages the n-gram model with each head: the heads change the answer, in the product classifier', async () => {
+    const model = loadDefaultModel();
+    const text = 'thanks for sending the wrong shirt again, really great job';
+    const ngram = model.probabilities(text);
+    const heads = await Promise.all(
+      ensemble.map(async (m) => m.head.probabilities(await m.encoder.embed(text))),
+    );
+    const expected = model.decide(
+      Float64Array.from(ngram, (p, i) => {
+        const label = model.labels[i]!;
+        return (p + heads.reduce((s, q, m) => s + q[ensemble[m]!.head.labels.indexOf(label)]!, 0)) / 3;
+      }),
+    );
+    const got = await createIntentClassifier(model, { ensemble }).classify(text);
+    expect(got.intent).toBe(expected.label);
+    expect(got.confidence).toBeCloseTo(expected.confidence, 4);
+  });
+
+  it('falls back to the n-gram model for a message an encoder fails on, and says so', async () => {
     const broken: SentenceEncoder = {
-      name: encoder.name,
-      dimensions: encoder.dimensions,
+      name: encoders[1]!.name,
+      dimensions: encoders[1]!.dimensions,
       embed: () => Promise.reject(new Error('onnx session gone')),
       close: async () => {},
     };
     const errors: unknown[] = [];
     const model = loadDefaultModel();
     const withBroken = createIntentClassifier(model, {
-      ensemble: { encoder: broken, head: loadHead(defaultHeadPath()) },
+      ensemble: [ensemble[0]!, { encoder: broken, head: ensemble[1]!.head }],
       onEncoderError: (err) => errors.push(err),
     });
     const text = 'my parcel arrived crushed and nobody answers my emails';
@@ -147,11 +178,21 @@ describe('intent classifier with the encoder ensemble', () => {
         { vector: new Float32Array(384).fill(0.1), label: 'greeting' },
         { vector: new Float32Array(384).fill(-0.1), label: 'complaint' },
       ],
-      encoder.name,
+      encoders[0]!.name,
       { epochs: 1 },
     );
-    expect(() => createIntentClassifier(loadDefaultModel(), { ensemble: { encoder, head } })).toThrow(
-      /do not cover/,
+    expect(() =>
+      createIntentClassifier(loadDefaultModel(), { ensemble: [{ encoder: encoders[0]!, head }] }),
+    ).toThrow(/do not cover/);
+  });
+
+  it('pairs heads with encoders by name and refuses a missing or mis-sized head', () => {
+    const heads = loadDefaultHeads();
+    expect(pairHeads(encoders, [...heads].reverse()).map((m) => m.head.encoder)).toEqual(
+      encoders.map((e) => e.name),
     );
+    expect(() => pairHeads(encoders, heads.slice(0, 1))).toThrow(/no intent head for all-mpnet/);
+    const wrongSize = EmbeddingHead.fromJSON({ ...heads[1]!.toJSON(), encoder: encoders[0]!.name });
+    expect(() => pairHeads(encoders.slice(0, 1), [wrongSize])).toThrow(/expects 768-d/);
   });
 });

@@ -14,8 +14,9 @@ export const modelVersionSchema = new Schema(
       judgedAs: { type: String }, // 'n-gram', or 'n-gram + encoder' when judged as served
     },
     model: { type: String, required: true }, // the classifier's JSON (about 3 MB for the full corpus)
-    // The sentence encoder's intent head trained on the same examples (~15 kB), when the job had
-    // the encoder; without one, processes keep the shipped head.
+    // The sentence encoders' intent heads trained on the same examples (a JSON array, ~45 kB;
+    // versions from before the second encoder hold one head object), when the job had the
+    // encoders; without them, processes keep the shipped heads.
     head: { type: String },
   },
   { timestamps: true },

@@ -18,7 +18,7 @@ export function createModelRegistry(m: Models): ModelRegistry {
       const doc = await m.ModelVersion.findOne({ version }, { model: 1 }).lean();
       return doc?.model ?? null;
     },
-    async headJson(version) {
+    async headsJson(version) {
       const doc = await m.ModelVersion.findOne({ version }, { head: 1 }).lean();
       return doc?.head ?? null;
     },
@@ -30,7 +30,7 @@ export function createModelRegistry(m: Models): ModelRegistry {
           { version: v.version },
           {
             $set: { trainedOn: v.trainedOn, metrics: v.metrics },
-            $setOnInsert: { model: v.json, status: v.status, ...(v.headJson ? { head: v.headJson } : {}) },
+            $setOnInsert: { model: v.json, status: v.status, ...(v.headsJson ? { head: v.headsJson } : {}) },
           },
           { upsert: true },
         ),

@@ -38,3 +38,21 @@ export async function trainHead(
   }
   return EmbeddingHead.trainYielding(embedded, encoder.name, { ...DEFAULT_HEAD_OPTIONS, meta });
 }
+
+/**
+ * A head for each encoder of the ensemble, on the same examples, one encoder after another (the
+ * job may share the process with live traffic). Null when no head can be trained.
+ */
+export async function trainHeads(
+  encoders: readonly SentenceEncoder[],
+  examples: readonly LabelledText[],
+  meta: Record<string, string | number | boolean> = {},
+): Promise<EmbeddingHead[] | null> {
+  const heads: EmbeddingHead[] = [];
+  for (const encoder of encoders) {
+    const head = await trainHead(encoder, examples, meta);
+    if (!head) return null;
+    heads.push(head);
+  }
+  return heads;
+}

@@ -5,13 +5,12 @@
  * test/nlp/wordpiece.test.ts checks it against ids the reference implementation produced.
  */
 
-const CLS = '[CLS]';
-const SEP = '[SEP]';
-const UNK = '[UNK]';
+/** BERT's own; all-mpnet-base-v2 keeps BERT's vocabulary but wraps texts in <s> … </s>. */
+const BERT_SPECIAL_TOKENS = { cls: '[CLS]', sep: '[SEP]', unk: '[UNK]' };
 const MAX_WORD_CHARS = 100;
 
 export interface WordPieceEncoding {
-  /** Token ids with [CLS] first and [SEP] last. */
+  /** Token ids with the start token ([CLS]) first and the end token ([SEP]) last. */
   ids: number[];
 }
 
@@ -82,10 +81,14 @@ export class WordPieceTokenizer {
   private readonly unk: number;
 
   /** `vocab` is BERT's vocab.txt: one piece per line, the line number is the id. */
+  readonly maxTokens: number;
+
   constructor(
     vocabText: string,
-    readonly maxTokens = 128,
+    options: { maxTokens?: number; specialTokens?: { cls: string; sep: string; unk: string } } = {},
   ) {
+    this.maxTokens = options.maxTokens ?? 128;
+    const special = options.specialTokens ?? BERT_SPECIAL_TOKENS;
     this.vocab = new Map();
     const lines = vocabText.split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -97,9 +100,9 @@ export class WordPieceTokenizer {
       if (v === undefined) throw new Error(`vocabulary lacks ${t}`);
       return v;
     };
-    this.cls = id(CLS);
-    this.sep = id(SEP);
-    this.unk = id(UNK);
+    this.cls = id(special.cls);
+    this.sep = id(special.sep);
+    this.unk = id(special.unk);
   }
 
   private pieces(word: string, out: number[]): void {

@@ -1,4 +1,4 @@
-import type { EmbeddingHead } from '../encoder/embedding-head.js';
+import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import type { SentenceEncoder } from '../encoder/sentence-encoder.js';
 import { createIntentClassifier } from '../intent-classifier.js';
 import { macroF1 } from '../metrics.js';
@@ -8,23 +8,45 @@ import { type Verdict, verdictOf } from './judge-candidate.js';
 
 export interface ServedModel {
   model: TextClassifier;
-  head: EmbeddingHead;
+  ensemble: EncoderEnsemble;
 }
 
 /**
- * With the sentence encoder on, processes serve n-gram model + head, so that is what the
+ * With the sentence encoders on, processes serve n-gram model + heads, so that is what the
  * candidate and the model in use are compared as: macro-F1 over intents through the product's
  * classifier, on the same evaluation examples the n-gram judgement used.
  */
 export async function judgeServed(input: {
-  encoder: SentenceEncoder;
   evaluation: readonly LabelledText[];
   candidate: ServedModel;
   active: ServedModel | null;
 }): Promise<Verdict> {
+  // Both versions read the same texts through the same encoders: embed each text once.
+  const memo = new Map<SentenceEncoder, SentenceEncoder>();
+  const remembered = (encoder: SentenceEncoder): SentenceEncoder => {
+    let m = memo.get(encoder);
+    if (!m) {
+      const vectors = new Map<string, Promise<Float32Array>>();
+      m = {
+        name: encoder.name,
+        dimensions: encoder.dimensions,
+        embed: (text) => {
+          let v = vectors.get(text);
+          if (!v) {
+            v = encoder.embed(text);
+            vectors.set(text, v);
+          }
+          return v;
+        },
+        close: () => encoder.close(),
+      };
+      memo.set(encoder, m);
+    }
+    return m;
+  };
   const score = async (served: ServedModel) => {
     const classifier = createIntentClassifier(served.model, {
-      ensemble: { encoder: input.encoder, head: served.head },
+      ensemble: served.ensemble.map(({ encoder, head }) => ({ encoder: remembered(encoder), head })),
     });
     const predicted: string[] = [];
     for (const e of input.evaluation) predicted.push((await classifier.classify(e.text)).intent);

@@ -4,7 +4,7 @@ import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import { createIntentClassifier } from '../intent-classifier.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { ModelRegistry } from './model-registry.js';
-import { headForVersion } from './version-head.js';
+import { headsForVersion } from './version-heads.js';
 
 export interface ModelActivator {
   /**
@@ -34,12 +34,7 @@ export function createModelActivator(deps: {
     }
     const started = performance.now();
     const next = createIntentClassifier(TextClassifier.fromJSON(JSON.parse(json) as TextClassifierJson), {
-      ensemble: deps.ensemble
-        ? {
-            encoder: deps.ensemble.encoder,
-            head: await headForVersion(deps.registry, wanted, deps.ensemble, deps.log),
-          }
-        : null,
+      ensemble: deps.ensemble ? await headsForVersion(deps.registry, wanted, deps.ensemble, deps.log) : null,
       onEncoderError: (err) => deps.log.warn({ err }, 'sentence encoder failed; n-gram model alone'),
     });
     const previous = deps.holder.swap(next);

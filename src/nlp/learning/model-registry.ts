@@ -5,8 +5,8 @@ export interface ModelRegistry {
   corrections(): Promise<LabelledText[]>;
   activeVersion(): Promise<string | null>;
   modelJson(version: string): Promise<string | null>;
-  /** The encoder intent head trained with that version, if any (see EmbeddingHead). */
-  headJson(version: string): Promise<string | null>;
+  /** The encoder intent heads trained with that version, if any (see parseStoredHeads). */
+  headsJson(version: string): Promise<string | null>;
   saveVersion(v: {
     version: string;
     status: 'promoted' | 'rejected';
@@ -16,11 +16,11 @@ export interface ModelRegistry {
       candidateMacroF1: number;
       activeMacroF1: number | null;
       activeVersion: string | null;
-      /** What was compared: the n-gram models alone, or each with its encoder head. */
+      /** What was compared: the n-gram models alone, or each with its encoder heads. */
       judgedAs?: 'n-gram' | 'n-gram + encoder';
     };
     json: string;
-    headJson?: string | null;
+    headsJson?: string | null;
   }): Promise<void>;
   setActive(version: string): Promise<void>;
 }

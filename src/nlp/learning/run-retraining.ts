@@ -2,16 +2,16 @@ import type { EventBus } from '../../core/events/domain-events.js';
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
 import { loadDefaultModel } from '../default-model.js';
-import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
+import { type EncoderEnsemble, pairHeads } from '../encoder/default-ensemble.js';
 import type { EmbeddingHead } from '../encoder/embedding-head.js';
-import { trainHead } from '../encoder/train-head.js';
+import { trainHeads } from '../encoder/train-head.js';
 import { readCorpus, readHoldout } from '../shipped-corpus.js';
 import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
 import type { LabelledText } from '../trainer.js';
 import { type JudgeInput, judgeCandidate, PermanentRetrainError, type Verdict } from './judge-candidate.js';
 import { judgeServed } from './judge-served.js';
 import type { ModelRegistry } from './model-registry.js';
-import { headForVersion } from './version-head.js';
+import { headsForVersion } from './version-heads.js';
 
 export interface RetrainingDeps {
   registry: ModelRegistry;
@@ -19,9 +19,9 @@ export interface RetrainingDeps {
   events: EventBus;
   log: DomainLogger;
   /**
-   * When the app runs the sentence encoder: its intent head is retrained from the same examples
-   * and stored with the version (a correction reaches both halves), and the candidate and the
-   * model in use are judged as served, each with its head.
+   * When the app runs the sentence encoders: their intent heads are retrained from the same
+   * examples and stored with the version (a correction reaches every part), and the candidate
+   * and the model in use are judged as served, each with its heads.
    */
   ensemble?: EncoderEnsemble | null;
 }
@@ -42,7 +42,7 @@ export interface RetrainingOutcome {
   heldOut: number;
   heldOutCorrections: number;
   trainedOn: { corpus: number; corrections: number };
-  /** What was compared: the n-gram models, or each with its encoder head (as served). */
+  /** What was compared: the n-gram models, or each with its encoder heads (as served). */
   judgedAs: 'n-gram' | 'n-gram + encoder';
 }
 
@@ -74,24 +74,24 @@ export async function runRetraining(
   const version = judged.candidate.version;
   const comparedWith = active?.version ?? null;
   let verdict: Verdict = judged;
-  let head: EmbeddingHead | null = null;
+  let heads: EmbeddingHead[] | null = null;
   if (deps.ensemble) {
-    head = await trainHead(deps.ensemble.encoder, judged.trainingExamples, { modelVersion: version });
-    if (head) {
+    const encoders = deps.ensemble.map((m) => m.encoder);
+    heads = await trainHeads(encoders, judged.trainingExamples, { modelVersion: version });
+    if (heads) {
       verdict = await judgeServed({
-        encoder: deps.ensemble.encoder,
         evaluation: judged.evaluation,
-        candidate: { model: judged.candidate, head },
+        candidate: { model: judged.candidate, ensemble: pairHeads(encoders, heads) },
         active: active
           ? {
               model: active,
-              head: await headForVersion(deps.registry, active.version, deps.ensemble, deps.log),
+              ensemble: await headsForVersion(deps.registry, active.version, deps.ensemble, deps.log),
             }
           : null,
       });
     }
   }
-  const judgedAs = head ? 'n-gram + encoder' : 'n-gram';
+  const judgedAs = heads ? 'n-gram + encoder' : 'n-gram';
   await deps.registry.saveVersion({
     version,
     status: verdict.promote ? 'promoted' : 'rejected',
@@ -104,7 +104,7 @@ export async function runRetraining(
       judgedAs,
     },
     json: JSON.stringify(judged.candidate.toJSON()),
-    headJson: head ? JSON.stringify(head.toJSON()) : null,
+    headsJson: heads ? JSON.stringify(heads.map((h) => h.toJSON())) : null,
   });
   if (verdict.promote) {
     await deps.registry.setActive(version);
