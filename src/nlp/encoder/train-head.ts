@@ -2,13 +2,10 @@ import { detectLanguage } from '../language.js';
 import type { LabelledText } from '../trainer.js';
 import { EmbeddingHead, type EmbeddingHeadOptions } from './embedding-head.js';
 import type { SentenceEncoder } from './sentence-encoder.js';
+import { remembering } from './vector-cache.js';
 
 /** Options of the shipped head; the retraining job trains candidates the same way. */
 export const DEFAULT_HEAD_OPTIONS: EmbeddingHeadOptions = { seed: 13 };
-
-/** Vectors already computed, per encoder: a retraining run re-reads the same corpus lines. */
-const cache = new WeakMap<SentenceEncoder, Map<string, Float32Array>>();
-const CACHE_LIMIT = 50_000;
 
 /**
  * Trains the encoder's intent head on the English examples, the ones classification sends
@@ -22,20 +19,9 @@ export async function trainHead(
 ): Promise<EmbeddingHead | null> {
   const english = examples.filter((e) => detectLanguage(e.text) === 'en');
   if (new Set(english.map((e) => e.label)).size < 2) return null;
-  let vectors = cache.get(encoder);
-  if (!vectors) {
-    vectors = new Map();
-    cache.set(encoder, vectors);
-  }
+  const cached = remembering(encoder);
   const embedded = [];
-  for (const e of english) {
-    let v = vectors.get(e.text);
-    if (!v) {
-      v = await encoder.embed(e.text);
-      if (vectors.size < CACHE_LIMIT) vectors.set(e.text, v);
-    }
-    embedded.push({ vector: v, label: e.label });
-  }
+  for (const e of english) embedded.push({ vector: await cached.embed(e.text), label: e.label });
   return EmbeddingHead.trainYielding(embedded, encoder.name, { ...DEFAULT_HEAD_OPTIONS, meta });
 }
 

@@ -1,5 +1,5 @@
 import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
-import type { SentenceEncoder } from '../encoder/sentence-encoder.js';
+import { remembering } from '../encoder/vector-cache.js';
 import { createIntentClassifier } from '../intent-classifier.js';
 import { macroF1 } from '../metrics.js';
 import type { TextClassifier } from '../text-classifier.js';
@@ -21,32 +21,10 @@ export async function judgeServed(input: {
   candidate: ServedModel;
   active: ServedModel | null;
 }): Promise<Verdict> {
-  // Both versions read the same texts through the same encoders: embed each text once.
-  const memo = new Map<SentenceEncoder, SentenceEncoder>();
-  const remembered = (encoder: SentenceEncoder): SentenceEncoder => {
-    let m = memo.get(encoder);
-    if (!m) {
-      const vectors = new Map<string, Promise<Float32Array>>();
-      m = {
-        name: encoder.name,
-        dimensions: encoder.dimensions,
-        embed: (text) => {
-          let v = vectors.get(text);
-          if (!v) {
-            v = encoder.embed(text);
-            vectors.set(text, v);
-          }
-          return v;
-        },
-        close: () => encoder.close(),
-      };
-      memo.set(encoder, m);
-    }
-    return m;
-  };
   const score = async (served: ServedModel) => {
+    // Both versions read the same texts through the same encoders: each text is embedded once.
     const classifier = createIntentClassifier(served.model, {
-      ensemble: served.ensemble.map(({ encoder, head }) => ({ encoder: remembered(encoder), head })),
+      ensemble: served.ensemble.map(({ encoder, head }) => ({ encoder: remembering(encoder), head })),
     });
     const predicted: string[] = [];
     for (const e of input.evaluation) predicted.push((await classifier.classify(e.text)).intent);
