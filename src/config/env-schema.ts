@@ -111,7 +111,7 @@ export const EnvSchema = Type.Object({
   NLP_SENTENCE_ENCODER: Type.Union([Bool], {
     default: 'true',
     description:
-      'Average English intents with the bundled sentence encoder (~4 ms a message); false = n-gram model only (~0.05 ms)',
+      'Average English intents with the two bundled sentence encoders (~25 ms a message); false = n-gram model only (~0.05 ms)',
   }),
   FAQ_MIN_SCORE: Type.Number({
     default: 0.5,
