@@ -9,7 +9,13 @@ import {
   pairHeads,
 } from '../../src/nlp/encoder/default-ensemble.js';
 import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
-import { loadSentenceEncoder, type SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
+import { type EncoderThread, startEncoderThread } from '../../src/nlp/encoder/encoder-thread-client.js';
+import {
+  loadSentenceEncoder,
+  MINILM,
+  MPNET,
+  type SentenceEncoder,
+} from '../../src/nlp/encoder/sentence-encoder.js';
 import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
 import { mulberry32 } from '../../src/nlp/random.js';
 
@@ -194,5 +200,55 @@ describe('intent classifier with the encoder ensemble', () => {
     expect(() => pairHeads(encoders, heads.slice(0, 1))).toThrow(/no intent head for all-mpnet/);
     const wrongSize = EmbeddingHead.fromJSON({ ...heads[1]!.toJSON(), encoder: encoders[0]!.name });
     expect(() => pairHeads(encoders.slice(0, 1), [wrongSize])).toThrow(/expects 768-d/);
+  });
+});
+
+describe('encoder threads (ONNX Runtime computes on the calling thread, so not on the app thread)', () => {
+  const long = 'my parcel arrived crushed, the replacement never came and nobody answers my emails '.repeat(
+    4,
+  );
+
+  it('keeps the event loop running while a message is being encoded', async () => {
+    const encoder = await loadSentenceEncoder(MPNET);
+    try {
+      let done = false;
+      const vector = encoder.embed(long).then((v) => {
+        done = true;
+        return v;
+      });
+      // In the app's thread, the whole computation would finish before any callback ran.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(done).toBe(false);
+      expect(await vector).toHaveLength(768);
+    } finally {
+      await encoder.close();
+    }
+  });
+
+  it('replaces a thread that died: the message in flight fails, the next one is encoded', async () => {
+    const started: EncoderThread[] = [];
+    const start = async (path: string) => {
+      const thread = await startEncoderThread(path);
+      started.push(thread);
+      return thread;
+    };
+    const encoder = await loadSentenceEncoder(MINILM, undefined, start);
+    try {
+      const reference = await encoder.embed('where is my order');
+      const inFlight = encoder.embed(long);
+      await started[0]!.stop(); // as a crash would: the thread is gone
+      await expect(inFlight).rejects.toThrow(/sentence encoder/);
+      expect(Array.from(await encoder.embed('where is my order'))).toEqual(Array.from(reference));
+      expect(started).toHaveLength(2);
+    } finally {
+      await encoder.close();
+    }
+    await expect(encoder.embed('hello')).rejects.toThrow(/closed/);
+  });
+
+  it('says which model file could not be loaded', async () => {
+    await expect(startEncoderThread('/nonexistent/model-int8.onnx')).rejects.toThrow(
+      /could not load \/nonexistent\/model-int8.onnx/,
+    );
   });
 });

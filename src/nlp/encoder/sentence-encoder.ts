@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { bundledModelFile } from '../bundled-files.js';
+import { type EncoderThread, startEncoderThread } from './encoder-thread-client.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 /**
@@ -54,38 +54,40 @@ export function encoderDir(spec: EncoderSpec): string {
 export async function loadSentenceEncoder(
   spec: EncoderSpec = MINILM,
   dir = encoderDir(spec),
+  start: (modelPath: string) => Promise<EncoderThread> = startEncoderThread,
 ): Promise<SentenceEncoder> {
   const tokenizer = new WordPieceTokenizer(readFileSync(`${dir}vocab.txt`, 'utf8'), {
     specialTokens: spec.specialTokens,
   });
-  // One thread: a process serves many conversations at once, so parallelism comes from them,
-  // and the other core stays free for MongoDB, Redis and the event loop. Loading from a path
-  // lets ONNX Runtime find weights kept in a file beside the graph (GitHub refuses files over
-  // 100 MB).
-  const session = await InferenceSession.create(`${dir}model-int8.onnx`, {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  });
+  // Loading from a path lets ONNX Runtime find weights kept in a file beside the graph (GitHub
+  // refuses files over 100 MB).
+  const modelPath = `${dir}model-int8.onnx`;
+  let current: Promise<EncoderThread> = Promise.resolve(await start(modelPath));
+  let closed = false;
+  // A thread that died (out of memory, a native crash) is replaced on the next message; the
+  // messages it was working on fail, and the classifier answers them with the n-gram model.
+  const running = async (): Promise<EncoderThread> => {
+    const seen = current;
+    const thread = await seen.catch(() => null);
+    if (thread?.alive) return thread;
+    if (current === seen) current = start(modelPath);
+    return current;
+  };
   const { dimensions } = spec;
   return {
     name: spec.name,
     dimensions,
     async embed(text: string): Promise<Float32Array> {
-      const { ids } = tokenizer.encode(text);
-      const n = ids.length;
-      const inputIds = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) inputIds[i] = BigInt(ids[i]!);
-      const mask = new BigInt64Array(n).fill(1n);
-      const out = await session.run({
-        input_ids: new Tensor('int64', inputIds, [1, n]),
-        attention_mask: new Tensor('int64', mask, [1, n]),
-      });
-      const embedding = out.embedding;
-      if (!embedding || !(embedding.data instanceof Float32Array) || embedding.data.length !== dimensions)
+      if (closed) throw new Error(`sentence encoder ${spec.name} is closed`);
+      const ids = BigInt64Array.from(tokenizer.encode(text).ids, (id) => BigInt(id));
+      const vector = await (await running()).embed(ids);
+      if (vector.length !== dimensions)
         throw new Error(`sentence encoder ${spec.name} returned no ${dimensions}-d embedding`);
-      return embedding.data;
+      return vector;
     },
-    close: () => session.release(),
+    async close() {
+      closed = true;
+      await (await current.catch(() => null))?.stop();
+    },
   };
 }
