@@ -25,10 +25,10 @@ export function startEncoderThread(modelPath: string): Promise<EncoderThread> {
   const worker = fromSource
     ? new Worker(sourceBoot(), { eval: true, workerData: init })
     : new Worker(ENTRY, { workerData: init });
-  const pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
   // Referenced while starting or answering, so that a caller awaiting it keeps the process up;
   // idle, the thread does not keep alive a process that has nothing else to do.
+  const pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
   let alive = true;
   let stopping = false;
   return new Promise((resolveStart, rejectStart) => {
