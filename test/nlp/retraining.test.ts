@@ -7,6 +7,7 @@ import { bucketOf, splitForRetraining } from '../../src/nlp/learning/evaluation-
 import { judgeCandidate, PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
 import { createModelActivator } from '../../src/nlp/learning/model-activator.js';
 import type { ModelRegistry } from '../../src/nlp/learning/model-registry.js';
+import { trainInThread } from '../../src/nlp/learning/train-in-thread.js';
 import { headsForVersion } from '../../src/nlp/learning/version-heads.js';
 import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
@@ -66,10 +67,37 @@ describe('retraining split: nothing judged on was ever trained on', () => {
     expect(s.train).toHaveLength(corpus.length);
   });
 
-  it('refuses, as a permanent problem, to judge on nothing', () => {
-    expect(() =>
+  it('refuses, as a permanent problem, to judge on nothing', async () => {
+    await expect(
       judgeCandidate({ corpus: corpus.slice(0, 50), holdout: [], corrections: [], active: null }),
-    ).toThrow(PermanentRetrainError);
+    ).rejects.toThrow(PermanentRetrainError);
+  });
+});
+
+describe('training in a worker thread (the retraining job: the app keeps serving meanwhile)', () => {
+  const some = corpus.filter((_, i) => i % 8 === 0);
+  const options = { name: 'threaded', calibrationFraction: 0.15 };
+
+  it('gives the same model as training here, while the event loop keeps running', async () => {
+    let done = false;
+    const threaded = trainInThread(some, options).then((m) => {
+      done = true;
+      return m;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    expect((await threaded).toJSON()).toEqual(trainTextClassifier(some, options).toJSON());
+  });
+
+  it("reports the trainer's error, as training here would", async () => {
+    let here: string | null = null;
+    try {
+      trainTextClassifier([], options);
+    } catch (err) {
+      here = (err as Error).message;
+    }
+    expect(here).not.toBeNull();
+    await expect(trainInThread([], options)).rejects.toThrow(here!);
   });
 });
 

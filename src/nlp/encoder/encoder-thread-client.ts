@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startModuleThread } from '../threads/module-thread.js';
 import type { EncoderThreadInit, EncoderThreadMessage } from './encoder-thread.js';
 
 /** One encoder running in its worker thread (encoder-thread.ts), seen from the caller. */
@@ -8,23 +8,10 @@ export interface EncoderThread {
   stop(): Promise<void>;
 }
 
-// From dist/ the entry is plain JS. From src/ it is TypeScript: the thread registers tsx's
-// loader before importing it (a worker does not inherit the loader, and Node 20 ignores
-// `--import` in a worker's execArgv).
-const fromSource = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(`./encoder-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-const sourceBoot = () => {
-  // Resolved here: an eval'd thread would resolve a bare name from the working directory.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY.href)}); })`;
-};
-
 /** Starts a thread with the model loaded; rejects if the model cannot be loaded there. */
 export function startEncoderThread(modelPath: string): Promise<EncoderThread> {
   const init: EncoderThreadInit = { modelPath };
-  const worker = fromSource
-    ? new Worker(sourceBoot(), { eval: true, workerData: init })
-    : new Worker(ENTRY, { workerData: init });
+  const worker = startModuleThread(import.meta.url, 'encoder-thread', init);
   // Referenced while starting or answering, so that a caller awaiting it keeps the process up;
   // idle, the thread does not keep alive a process that has nothing else to do.
   const pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();

@@ -27,6 +27,11 @@ export interface JudgeInput {
   correctionWeight?: number;
   /** Trainer options; default: those of the shipped model. */
   options?: TrainOptions;
+  /** How to train; default: in this thread (the retraining job uses trainInThread). */
+  train?: (
+    examples: readonly LabelledText[],
+    options: TrainOptions,
+  ) => TextClassifier | Promise<TextClassifier>;
 }
 
 /** Scores of the candidate and of the model in use on one evaluation slice, and the decision. */
@@ -68,7 +73,7 @@ const scoreOn = (model: TextClassifier, data: readonly LabelledText[]) =>
  * corrections) and scores it and the model in use, macro-F1 over intents, on examples neither
  * has seen (see evaluation-split.ts). Promote only if the candidate is not worse.
  */
-export function judgeCandidate(input: JudgeInput): Judgement {
+export async function judgeCandidate(input: JudgeInput): Promise<Judgement> {
   const split = splitForRetraining(input);
   if (split.evaluation.length === 0) {
     throw new PermanentRetrainError(
@@ -85,7 +90,7 @@ export function judgeCandidate(input: JudgeInput): Judgement {
   ];
   let candidate: TextClassifier;
   try {
-    candidate = trainTextClassifier(examples, input.options ?? DEFAULT_MODEL_OPTIONS);
+    candidate = await (input.train ?? trainTextClassifier)(examples, input.options ?? DEFAULT_MODEL_OPTIONS);
   } catch (err) {
     throw new PermanentRetrainError(`training failed: ${(err as Error).message}`);
   }

@@ -11,6 +11,7 @@ import type { LabelledText } from '../trainer.js';
 import { type JudgeInput, judgeCandidate, PermanentRetrainError, type Verdict } from './judge-candidate.js';
 import { judgeServed } from './judge-served.js';
 import type { ModelRegistry } from './model-registry.js';
+import { trainInThread } from './train-in-thread.js';
 import { headsForVersion } from './version-heads.js';
 
 export interface RetrainingDeps {
@@ -70,7 +71,15 @@ export async function runRetraining(
   const active = await comparableModel(deps.registry, activeVersion);
   if (!active) deps.log.warn({ activeVersion }, 'no comparable model in use: the candidate wins by default');
 
-  const judged = judgeCandidate({ ...tuning, corpus, holdout, corrections, active });
+  // Trained in a thread of its own: seconds of CPU that the app's sockets must not wait for.
+  const judged = await judgeCandidate({
+    ...tuning,
+    corpus,
+    holdout,
+    corrections,
+    active,
+    train: trainInThread,
+  });
   const version = judged.candidate.version;
   const comparedWith = active?.version ?? null;
   let verdict: Verdict = judged;
