@@ -10,7 +10,7 @@ import { mulberry32, shuffleInPlace } from '../random.js';
 export const EMBEDDING_HEAD_FORMAT = 'parley-embedding-head/1';
 
 /** Mini-batches between two hand-backs of the event loop in trainYielding. */
-const YIELD_EVERY_BATCHES = 32;
+const YIELD_EVERY_BATCHES = 8;
 
 export interface EmbeddingHeadJson {
   format: typeof EMBEDDING_HEAD_FORMAT;
@@ -81,7 +81,7 @@ export class EmbeddingHead {
   }
 
   /**
-   * The same training, handing the event loop back every 32 mini-batches (about 1,000 examples:
+   * The same training, handing the event loop back every 8 mini-batches (256 examples, a few ms:
    * a full-corpus epoch over mpnet's 768-d vectors held it for ~0.5 s): the retraining job may run
    * inside the app process, which must keep serving.
    */
