@@ -46,11 +46,20 @@ export interface IntentClassifierOptions {
    * n-gram model: the encoders are English-only.
    */
   ensemble?: EncoderEnsemble | null;
+  /**
+   * English messages go through the encoders only when the n-gram model's top probability is
+   * below this (default 0.99; Infinity: always). A message it is that sure of rarely changes
+   * intent in the average, and skipping saves the encoders' ~20 ms: on the complaints-en dev
+   * half 27 % of tweets skip at a cost of 0.1 macro-F1, on holdout.jsonl's chat messages 57 %.
+   */
+  encodersBelowConfidence?: number;
   /** Told when the encoder fails on a message; that message then gets the n-gram model alone. */
   onEncoderError?: (err: unknown) => void;
 }
 
 const INTENT_SET: ReadonlySet<string> = new Set(INTENTS);
+
+export const DEFAULT_ENCODERS_BELOW_CONFIDENCE = 0.99;
 
 function isIntent(label: string): label is Intent {
   return INTENT_SET.has(label);
@@ -72,6 +81,7 @@ export function createIntentClassifier(
   const unknown = model.labels.filter((l) => !isIntent(l));
   if (unknown.length > 0) throw new Error(`model has labels that are not intents: ${unknown.join(', ')}`);
   const minConfidence = options.minConfidence ?? 0;
+  const encodersBelow = options.encodersBelowConfidence ?? DEFAULT_ENCODERS_BELOW_CONFIDENCE;
   const members = options.ensemble ?? [];
   // Head column of each model label, per head (heads sort their labels; the model may not).
   const headColumns = members.map(({ head }) => {
@@ -91,7 +101,12 @@ export function createIntentClassifier(
       const input = onlyHandlesAndLinks(text) ? '' : text;
       const language = detectLanguage(text);
       let p = model.predict(input);
-      if (members.length > 0 && language === 'en' && input.trim() !== '') {
+      if (
+        members.length > 0 &&
+        language === 'en' &&
+        input.trim() !== '' &&
+        Math.max(...p.probabilities) < encodersBelow
+      ) {
         try {
           const heads = await Promise.all(
             members.map(async ({ encoder, head }) => head.probabilities(await encoder.embed(input))),

@@ -16,7 +16,10 @@ import {
   MPNET,
   type SentenceEncoder,
 } from '../../src/nlp/encoder/sentence-encoder.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
+import {
+  createIntentClassifier,
+  DEFAULT_ENCODERS_BELOW_CONFIDENCE,
+} from '../../src/nlp/intent-classifier.js';
 import { mulberry32 } from '../../src/nlp/random.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
@@ -128,15 +131,30 @@ describe('intent classifier with the encoder ensemble', () => {
     await closeEncoders(encoders);
   });
 
-  it('runs every encoder on English only, never on Chinese or on a bare handle', async () => {
-    const classifier = createIntentClassifier(loadDefaultModel(), { ensemble });
-    const en = await classifier.classify('the app keeps logging me out and support never replies');
+  it('runs every encoder on English the n-gram model is unsure of, never on Chinese or a bare handle', async () => {
+    const model = loadDefaultModel();
+    const classifier = createIntentClassifier(model, { ensemble });
+    const unsure = 'wow thanks for cancelling my order without telling me';
+    const sure = 'where is my order 10023';
+    expect(Math.max(...model.probabilities(unsure))).toBeLessThan(DEFAULT_ENCODERS_BELOW_CONFIDENCE);
+    expect(Math.max(...model.probabilities(sure))).toBeGreaterThanOrEqual(DEFAULT_ENCODERS_BELOW_CONFIDENCE);
+    const en = await classifier.classify(unsure);
+    const known = await classifier.classify(sure);
     const zh = await classifier.classify('我的订单10023到哪了');
     const handle = await classifier.classify('@acme');
     expect(encoders).toHaveLength(2);
-    for (const encoder of encoders)
-      expect(encoder.seen).toEqual(['the app keeps logging me out and support never replies']);
+    for (const encoder of encoders) expect(encoder.seen).toEqual([unsure]);
+    // The n-gram model alone reads the thanks and calls it thanks_bye; the encoders read the sarcasm.
+    expect(model.predict(unsure).label).toBe('thanks_bye');
     expect(en.kind).toBe('complaint');
+    expect(known.intent).toBe('order_status');
+    // With the skip turned off, the sure message is read by the encoders too, to the same answer.
+    const always = createIntentClassifier(model, {
+      ensemble,
+      encodersBelowConfidence: Number.POSITIVE_INFINITY,
+    });
+    expect((await always.classify(sure)).intent).toBe('order_status');
+    for (const encoder of encoders) expect(encoder.seen).toEqual([unsure, sure]);
     expect(zh.intent).toBe('order_status');
     expect(handle.kind).not.toBe('complaint');
     expect(classifier.version).toBe(loadDefaultModel().version);
@@ -144,7 +162,7 @@ describe('intent classifier with the encoder ensemble', () => {
 
   it('averages the n-gram model with each head: the heads change the answer, in the product classifier', async () => {
     const model = loadDefaultModel();
-    const text = 'thanks for sending the wrong shirt again, really great job';
+    const text = 'wow thanks for cancelling my order without telling me';
     const ngram = model.probabilities(text);
     const heads = await Promise.all(
       ensemble.map(async (m) => m.head.probabilities(await m.encoder.embed(text))),
@@ -158,6 +176,7 @@ describe('intent classifier with the encoder ensemble', () => {
     const got = await createIntentClassifier(model, { ensemble }).classify(text);
     expect(got.intent).toBe(expected.label);
     expect(got.confidence).toBeCloseTo(expected.confidence, 4);
+    expect(got.intent).not.toBe(model.predict(text).label);
   });
 
   it('falls back to the n-gram model for a message an encoder fails on, and says so', async () => {
@@ -173,7 +192,7 @@ describe('intent classifier with the encoder ensemble', () => {
       ensemble: [ensemble[0]!, { encoder: broken, head: ensemble[1]!.head }],
       onEncoderError: (err) => errors.push(err),
     });
-    const text = 'my parcel arrived crushed and nobody answers my emails';
+    const text = 'wow thanks for cancelling my order without telling me';
     expect(await withBroken.classify(text)).toEqual(await createIntentClassifier(model).classify(text));
     expect(errors).toEqual([expect.objectContaining({ message: 'onnx session gone' })]);
   });
