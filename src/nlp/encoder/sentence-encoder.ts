@@ -54,6 +54,7 @@ export function encoderDir(spec: EncoderSpec): string {
 export async function loadSentenceEncoder(
   spec: EncoderSpec = MINILM,
   dir = encoderDir(spec),
+  /** Starts the encoder's thread (tests pass one that lets them stop it). */
   start: (modelPath: string) => Promise<EncoderThread> = startEncoderThread,
 ): Promise<SentenceEncoder> {
   const tokenizer = new WordPieceTokenizer(readFileSync(`${dir}vocab.txt`, 'utf8'), {
