@@ -91,8 +91,8 @@ export function createIntentClassifier(
     return columns;
   });
   return {
-    // The n-gram model's version: the one the registry promotes. A retrained head is stored
-    // with that version, and the encoder is fixed for a release, so the version names both.
+    // The n-gram model's version: the one the registry promotes. Retrained heads are stored
+    // with that version, and the encoders are fixed for a release, so the version names all.
     version: model.version,
     async classify(text: string): Promise<Classification> {
       // Nothing but handles and links: classify as an empty message. Alone, the placeholder
@@ -119,7 +119,7 @@ export function createIntentClassifier(
           for (let i = 0; i < mean.length; i++) mean[i]! /= members.length + 1;
           p = model.decide(mean);
         } catch (err) {
-          // A message must not fail (and be retried forever) because the optional half did.
+          // A message must not fail (and be retried forever) because an optional encoder did.
           options.onEncoderError?.(err);
         }
       }

@@ -4,7 +4,11 @@ import { ClassifierHolder } from '../../src/core/ports/classifier-holder.js';
 import { closeEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
 import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { bucketOf, splitForRetraining } from '../../src/nlp/learning/evaluation-split.js';
-import { judgeCandidate, PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
+import {
+  judgeCandidate,
+  PermanentRetrainError,
+  TrainingInterrupted,
+} from '../../src/nlp/learning/judge-candidate.js';
 import { createModelActivator } from '../../src/nlp/learning/model-activator.js';
 import type { ModelRegistry } from '../../src/nlp/learning/model-registry.js';
 import { trainInThread } from '../../src/nlp/learning/train-in-thread.js';
@@ -65,6 +69,23 @@ describe('retraining split: nothing judged on was ever trained on', () => {
     expect(s.evaluationCorrections).toBe(1);
     expect(s.evaluation.find((e) => e.text === h.text)?.label).toBe('complaint');
     expect(s.train).toHaveLength(corpus.length);
+  });
+
+  it('tells a training stopped from outside (a dead thread, may be retried) from a permanent failure', async () => {
+    const input = {
+      corpus: corpus.slice(0, 200),
+      holdout: corpus.filter((_, i) => i % 50 === 0),
+      corrections: [],
+      active: null,
+    };
+    const interrupted = judgeCandidate({
+      ...input,
+      train: () => Promise.reject(new TrainingInterrupted('training thread exited (code 1)')),
+    });
+    await expect(interrupted).rejects.toBeInstanceOf(TrainingInterrupted);
+    await expect(interrupted).rejects.not.toBeInstanceOf(PermanentRetrainError);
+    const broken = judgeCandidate({ ...input, train: () => Promise.reject(new Error('no features')) });
+    await expect(broken).rejects.toBeInstanceOf(PermanentRetrainError);
   });
 
   it('refuses, as a permanent problem, to judge on nothing', async () => {

@@ -12,6 +12,14 @@ export class PermanentRetrainError extends Error {
   }
 }
 
+/** Training stopped for a reason outside the data (its thread died): running again may work. */
+export class TrainingInterrupted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingInterrupted';
+  }
+}
+
 export interface JudgeInput {
   /** The shipped corpus (src/nlp/corpus/{en,zh}.jsonl): always trained on. */
   corpus: readonly LabelledText[];
@@ -92,6 +100,7 @@ export async function judgeCandidate(input: JudgeInput): Promise<Judgement> {
   try {
     candidate = await (input.train ?? trainTextClassifier)(examples, input.options ?? DEFAULT_MODEL_OPTIONS);
   } catch (err) {
+    if (err instanceof TrainingInterrupted) throw err;
     throw new PermanentRetrainError(`training failed: ${(err as Error).message}`);
   }
   const candidateMacroF1 = scoreOn(candidate, split.evaluation);

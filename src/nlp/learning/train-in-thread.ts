@@ -1,6 +1,7 @@
 import { TextClassifier } from '../text-classifier.js';
 import { startModuleThread } from '../threads/module-thread.js';
 import type { LabelledText, TrainOptions } from '../trainer.js';
+import { TrainingInterrupted } from './judge-candidate.js';
 import type { TrainingThreadInput, TrainingThreadResult } from './training-thread.js';
 
 /** trainTextClassifier in a worker thread of its own (training-thread.ts): same model, event loop free. */
@@ -17,9 +18,10 @@ export function trainInThread(
       if (r.ok) resolve(TextClassifier.fromJSON(r.model));
       else reject(new Error(r.message));
     });
-    worker.once('error', reject);
+    // The trainer's own errors are about the data; a thread that dies is not.
+    worker.once('error', (err) => reject(new TrainingInterrupted(`training thread failed: ${err.message}`)));
     worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`training thread exited (code ${code}) without a model`));
+      if (!answered) reject(new TrainingInterrupted(`training thread exited (code ${code}) without a model`));
     });
   });
 }
