@@ -87,7 +87,7 @@ describe('embedding head', () => {
     expect(Array.from(again.probabilities(v))).toEqual(Array.from(head.probabilities(v)));
   });
 
-  it('trains the same head when it hands the event loop back between epochs', async () => {
+  it('trains the same head when it hands the event loop back during training', async () => {
     // Scheduled before training starts: it runs during training only if training yields.
     let ranMeanwhile = false;
     setImmediate(() => {

@@ -8,7 +8,7 @@ import type { SentenceEncoder } from './sentence-encoder.js';
 const cache = new WeakMap<SentenceEncoder, Map<string, Promise<Float32Array>>>();
 const CACHE_LIMIT = 50_000;
 
-/** The encoder, remembering what it embedded (the same object for the same encoder). */
+/** The encoder, remembering what it embedded; every wrapper of the same encoder shares one memory. */
 export function remembering(encoder: SentenceEncoder): SentenceEncoder {
   let vectors = cache.get(encoder);
   if (!vectors) {
