@@ -4,12 +4,14 @@ import { loadConfigOrExit } from './config/load-config-or-exit.js';
 import { ensureServers, type Servers } from './infra/embedded/ensure-servers.js';
 import { MissingServerError } from './infra/embedded/redis-server.js';
 import { createLogger } from './infra/logger.js';
+import { startWorkersProcess } from './infra/workers-process.js';
 
 /** Process entry: read config, start what is missing, listen, and stop cleanly on signals. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   let servers: Servers | undefined;
+  let workers: { stop(): Promise<void> } | undefined;
   try {
     servers = await ensureServers({
       mongoUri: config.mongo.uri,
@@ -20,15 +22,23 @@ async function main(): Promise<void> {
     });
     const { mongoUri, redisUrl } = servers;
     const app = await buildApp({ config, log, mongoUri, redisUrl });
+    if (config.workers.runInApp) workers = await startWorkersProcess({ mongoUri, redisUrl }, log);
     const url = await app.listen();
 
     closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'shutting down after an error');
       else log.info({ signal }, 'shutting down');
       await app.close();
+      await workers?.stop();
       await servers?.stop();
     });
 
+    if (app.firstAdminPassword) {
+      // Printed once, on the terminal of the first start only.
+      process.stdout.write(
+        `\n  First admin created. Sign in with\n    email:    ${config.auth.adminEmail}\n    password: ${app.firstAdminPassword}\n  (shown only this once; change it after signing in)\n`,
+      );
+    }
     const base = config.publicUrl.startsWith(`http://localhost:${config.port}`) ? url : config.publicUrl;
     process.stdout.write(
       [
@@ -36,12 +46,13 @@ async function main(): Promise<void> {
         `  Parley is running on ${base}`,
         `    Widget demo:  ${base}/demo`,
         `    Console:      ${base}/console`,
-        `    API:          ${base}/api/v1   (health: ${base}/health/ready)`,
-        `    Workers:      ${config.workers.runInApp ? 'running in this process' : 'off (RUN_WORKERS=false)'}`,
+        `    API:          ${base}/api/v1   (docs: ${base}/docs, health: ${base}/health/ready)`,
+        `    Workers:      ${config.workers.runInApp ? 'running in a child process' : 'off (RUN_WORKERS=false; run npm run workers)'}`,
         '',
       ].join('\n'),
     );
   } catch (err) {
+    await workers?.stop();
     await servers?.stop();
     if (err instanceof MissingServerError) {
       process.stderr.write(`\n${err.message}\n\n`);

@@ -1,60 +1,87 @@
-import { type Processor, Queue, Worker } from 'bullmq';
-import type { AppContext } from '../src/app-context.js';
+import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import type { WorkerContext } from '../src/composition/worker-context.js';
+import { PermanentFailure } from '../src/core/errors.js';
+import {
+  type JobData,
+  type JobName,
+  type JobResult,
+  openQueue,
+  QUEUES,
+  type QueueName,
+} from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
+import { deliveryProcessor } from './delivery/processor.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
-import { QUEUES } from './queues.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+
+/** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
+export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
+  return async (job: Job<JobData<N>, JobResult<N>, JobName<N>>, token?: string) => {
+    try {
+      return await processor(job, token);
+    } catch (err) {
+      if (err instanceof PermanentFailure) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
+}
 
 export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+export type TypedProcessor<N extends QueueName> = Processor<JobData<N>, JobResult<N>, JobName<N>>;
+
 /**
  * Starts every BullMQ worker and schedules the periodic jobs. Schedulers are upserted by id, so
  * any number of processes may call this: each job runs once per tick, on whichever worker takes it.
  */
-export async function startWorkers(ctx: AppContext, redisUrl: string): Promise<RunningWorkers> {
-  const prefix = `${ctx.redisPrefix}bull`;
-  const connection = createRedis(redisUrl, 'blocking');
+export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> {
+  const prefix = ctx.queuePrefix;
+  const connection = createRedis(ctx.redisUrl, 'blocking');
   const log = ctx.log.child({ component: 'workers' });
-  const queues: Queue[] = [];
-  const workers: Worker[] = [];
+  const closers: (() => Promise<void>)[] = [];
 
-  const add = async (name: string, processor: Processor, everyMs: number | null) => {
-    const queue = new Queue(name, { connection, prefix });
-    queue.on('error', (err) => log.error({ err, queue: name }, 'queue error'));
-    if (everyMs !== null)
+  const add = async <N extends QueueName>(
+    name: N,
+    processor: TypedProcessor<N>,
+    opts: { everyMs?: number; tickName?: JobName<N>; concurrency?: number } = {},
+  ) => {
+    if (opts.everyMs !== undefined && opts.tickName) {
+      const queue = openQueue(name, connection, prefix, log);
       await queue.upsertJobScheduler(
-        `${name}-tick`,
-        { every: everyMs },
-        {
-          name: 'tick',
-          opts: { removeOnComplete: 100, removeOnFail: 500 },
-        },
+        `${name}-tick` as never,
+        { every: opts.everyMs },
+        { name: opts.tickName as never, opts: { removeOnComplete: 100, removeOnFail: 500 } },
       );
-    const worker = new Worker(name, processor, { connection, prefix, concurrency: 1 });
+      closers.push(() => queue.close());
+    }
+    const worker = new Worker<JobData<N>, JobResult<N>, JobName<N>>(name, withPermanentFailures(processor), {
+      connection,
+      prefix,
+      concurrency: opts.concurrency ?? 1,
+    });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
-    queues.push(queue);
-    workers.push(worker);
+    closers.unshift(() => worker.close());
   };
 
-  await add(
-    QUEUES.slaEscalation,
-    slaEscalationProcessor(ctx),
-    ctx.config.workers.slaScanIntervalSeconds * 1000,
-  );
-  await add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx), 60_000);
+  await add(QUEUES.slaEscalation, slaEscalationProcessor(ctx), {
+    everyMs: ctx.config.workers.slaScanIntervalSeconds * 1000,
+    tickName: 'tick',
+  });
+  await add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx), { everyMs: 30_000, tickName: 'tick' });
   // On demand (POST /api/v1/nlp/retrain), not on a schedule: a person decides when corrections warrant it.
-  await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx), null);
-  log.info({ queues: queues.map((q) => q.name) }, 'workers started');
+  await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
+  // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
+  await add(QUEUES.delivery, deliveryProcessor(ctx), { concurrency: 16 });
+  log.info({ queues: Object.values(QUEUES) }, 'workers started');
 
   return {
     async close() {
       // worker.close() waits for active jobs; a job cut off by a crash is retried as stalled.
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(queues.map((q) => q.close()));
+      for (const close of closers) await close();
       connection.disconnect();
     },
   };

@@ -260,7 +260,7 @@ async function main() {
 
   agent.close();
   for (const w of widgets) w.close();
-  await app.ctx.mongo.dropDatabase();
+  await app.core.infra.mongo.dropDatabase();
   await app.close();
   await servers.stop();
 }

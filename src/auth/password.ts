@@ -1,4 +1,5 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import type { PasswordHasher } from '../core/ports/staff.js';
 
 // OWASP's scrypt minimum (N=2^17, r=8, p=1) costs ~128 MiB and ~0.3 s per hash; 2^15 keeps a
 // login under 100 ms on a small machine while still being memory-hard. Stored with the hash,
@@ -32,3 +33,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+/** True when a stored hash used weaker parameters than today's (re-hash it at the next sign-in). */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) < PARAMS.N || Number(r) < PARAMS.r || Number(p) < PARAMS.p;
+}
+
+/** The PasswordHasher port, with scrypt. */
+export const scryptPasswords: PasswordHasher = { hash: hashPassword, verify: verifyPassword, needsRehash };

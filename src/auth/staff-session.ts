@@ -1,13 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Role } from '../db/models/agent.js';
+import type { SessionStore, StaffSession } from '../core/ports/staff.js';
 
-export interface StaffSession {
-  agentId: string;
-  role: Role;
-  name: string;
-  email: string;
-}
+export type { StaffSession };
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -15,7 +10,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  * Staff sessions in Redis with a TTL (FerretDB has no TTL indexes, and Redis expiry is exact).
  * Only a hash of the bearer token is stored, so a Redis dump reveals no usable token.
  */
-export class StaffSessions {
+export class StaffSessions implements SessionStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

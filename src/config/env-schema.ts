@@ -78,9 +78,25 @@ export const EnvSchema = Type.Object({
   INTEGRATION_API_KEY: Type.Optional(
     Type.String({ minLength: 16, description: 'x-api-key for POST /api/v1/messages from integrations' }),
   ),
+  INTEGRATION_WEBHOOK_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: "Where Parley POSTs what it says to the REST integration's users (signed; see the README)",
+    }),
+  ),
+  INTEGRATION_WEBHOOK_SECRET: Type.Optional(
+    Type.String({ minLength: 16, description: 'Signs those webhook calls (x-parley-signature)' }),
+  ),
+  DELIVERY_MAX_ATTEMPTS: Type.Integer({
+    default: 8,
+    minimum: 1,
+    maximum: 20,
+    description: 'Tries to deliver one message to a channel before it is marked failed on its ticket',
+  }),
   RUN_WORKERS: Type.Union([Bool], {
     default: 'true',
-    description: 'Run the BullMQ workers inside the app process (false when they run apart)',
+    description:
+      'npm start also runs the BullMQ workers (as a child process); false when they run apart (npm run workers)',
   }),
   SLA_FIRST_RESPONSE_MINUTES: Type.Integer({
     default: 60,

@@ -19,6 +19,9 @@ export interface Config {
     adminPassword: string | undefined;
     integrationApiKey: string | undefined;
   };
+  /** The REST integration's webhook for outbound messages (channel `api`). */
+  integration: { webhook: { url: string | undefined; secret: string | undefined } };
+  delivery: { maxAttempts: number };
   workers: { runInApp: boolean; slaScanIntervalSeconds: number };
   sla: { firstResponseMinutes: { consultation: number; complaint: number } };
   /** Whether English messages also go through the sentence encoder (see src/nlp/encoder). */
@@ -105,6 +108,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       adminPassword: env.ADMIN_PASSWORD,
       integrationApiKey: env.INTEGRATION_API_KEY,
     },
+    integration: { webhook: { url: env.INTEGRATION_WEBHOOK_URL, secret: env.INTEGRATION_WEBHOOK_SECRET } },
+    delivery: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS },
     workers: { runInApp: bool(env.RUN_WORKERS), slaScanIntervalSeconds: env.SLA_SCAN_INTERVAL_SECONDS },
     sla: {
       firstResponseMinutes: {

@@ -8,12 +8,16 @@ export type DomainErrorCode =
   | 'forbidden'
   | 'unauthorized'
   | 'conflict'
+  | 'rate_limited'
+  | 'too_many_attempts'
   | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** For rate_limited, too_many_attempts and unavailable: when to try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -23,3 +27,12 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 export const forbidden = (why: string) => new DomainError('forbidden', why);
 export const invalid = (why: string) => new DomainError('validation_failed', why);
+export const unauthorized = (why: string) => new DomainError('unauthorized', why);
+
+/** A background job that can never succeed by retrying (bad data): the job runner stops retrying it. */
+export class PermanentFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentFailure';
+  }
+}

@@ -1,8 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../composition/app-context.js';
 import { installErrorHandling } from './error-handler.js';
-import { type HealthCheck, healthRoutes } from './routes/health.js';
+import { registerOpenApi } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/v1/auth.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
@@ -11,10 +12,7 @@ import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
 /** The HTTP app, not yet listening (the server entry listens; tests use inject or port 0). */
-export function buildHttpApp(
-  ctx: AppContext,
-  opts: { checks: HealthCheck[]; isShuttingDown: () => boolean },
-): FastifyInstance {
+export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => boolean }): FastifyInstance {
   const app = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
@@ -23,17 +21,20 @@ export function buildHttpApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
-  app.register(healthRoutes, opts);
-  app.register(widgetAssets);
-  app.register(
-    async (v1) => {
-      v1.register(authRoutes, { ctx });
-      v1.register(messageRoutes, { ctx });
-      v1.register(ticketRoutes, { ctx });
-      v1.register(faqRoutes, { ctx });
-      v1.register(nlpRoutes, { ctx });
-    },
-    { prefix: '/api/v1' },
-  );
+  app.register(async (root) => {
+    await registerOpenApi(root, ctx.config.publicUrl);
+    root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
+    root.register(widgetAssets);
+    root.register(
+      async (v1) => {
+        v1.register(authRoutes, { ctx });
+        v1.register(messageRoutes, { ctx });
+        v1.register(ticketRoutes, { ctx });
+        v1.register(faqRoutes, { ctx });
+        v1.register(nlpRoutes, { ctx });
+      },
+      { prefix: '/api/v1' },
+    );
+  });
   return app;
 }

@@ -7,6 +7,8 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
+  too_many_attempts: 429,
   unavailable: 503,
 };
 
@@ -18,6 +20,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
     if (err instanceof DomainError) {
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(STATUS_BY_CODE[err.code]).send({ error: err.code, message: err.message });
     }
     const fe = err as FastifyError;

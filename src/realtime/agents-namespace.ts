@@ -1,30 +1,37 @@
-import type { Namespace, Server, Socket } from 'socket.io';
-import type { AppContext } from '../app-context.js';
-import type { StaffSession } from '../auth/staff-session.js';
+import type { Namespace, Server } from 'socket.io';
+import type { AppContext } from '../composition/app-context.js';
 import { DomainError } from '../core/errors.js';
-import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
 import { AgentReply, parsePayload } from './payloads.js';
 import { answer } from './socket-errors.js';
+import type {
+  AgentClientEvents,
+  AgentServerEvents,
+  AgentSocketData,
+  NoServerEvents,
+} from './socket-types.js';
+
+type AgentsNamespace = Namespace<AgentClientEvents, AgentServerEvents, NoServerEvents, AgentSocketData>;
 
 /**
  * /agents: the staff console. A socket without a valid staff session is refused at the
  * handshake. Staff see new tickets, ticket changes and messages live, and reply from here.
  */
-export function attachAgentsNamespace(io: Server, ctx: AppContext): Namespace {
-  const ns = io.of('/agents');
+export function attachAgentsNamespace(io: Server, ctx: AppContext): AgentsNamespace {
+  const ns: AgentsNamespace = io.of('/agents');
   const log = ctx.log.child({ component: 'agents-socket' });
 
   ns.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const session = typeof token === 'string' ? await ctx.sessions.get(token).catch(() => null) : null;
-    if (!session) return next(new Error('unauthorized: sign in and connect with auth.token'));
+    if (!session || typeof token !== 'string')
+      return next(new Error('unauthorized: sign in and connect with auth.token'));
     socket.data.session = session;
     socket.data.token = token;
     next();
   });
 
-  ns.on('connection', (socket: Socket) => {
-    const session: StaffSession = socket.data.session;
+  ns.on('connection', (socket) => {
+    const { session } = socket.data;
     void socket.join(['staff', `agent:${session.agentId}`]);
 
     socket.on('reply:send', (payload: unknown, ack: unknown) =>
@@ -36,7 +43,7 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): Namespace {
           throw new DomainError('unauthorized', 'your session has ended; sign in again');
         }
         const { ticketId, clientMessageId, text } = parsePayload(AgentReply, payload);
-        const result = await replyToTicket(ctx, {
+        const result = await ctx.useCases.replyToTicket({
           staff: { id: current.agentId, role: current.role },
           ticketId,
           clientMessageId,
@@ -47,21 +54,17 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): Namespace {
     );
   });
 
-  ctx.events.subscribe(
-    'ticket.opened',
-    ({ payload }) => void ns.to('staff').emit('ticket:opened', payload.ticket),
-  );
+  const staff = () => ns.to('staff');
+  ctx.events.subscribe('ticket.opened', ({ payload }) => void staff().emit('ticket:opened', payload.ticket));
   ctx.events.subscribe(
     'ticket.updated',
-    ({ payload }) => void ns.to('staff').emit('ticket:updated', payload.ticket),
+    ({ payload }) => void staff().emit('ticket:updated', payload.ticket),
   );
+  ctx.events.subscribe('sla.breached', ({ payload }) => void staff().emit('sla:breached', payload.ticket));
+  ctx.events.subscribe('message.stored', ({ payload }) => void staff().emit('message:new', payload.message));
   ctx.events.subscribe(
-    'sla.breached',
-    ({ payload }) => void ns.to('staff').emit('sla:breached', payload.ticket),
-  );
-  ctx.events.subscribe(
-    'message.stored',
-    ({ payload }) => void ns.to('staff').emit('message:new', payload.message),
+    'message.delivery',
+    ({ payload }) => void staff().emit('message:delivery', payload.message),
   );
   return ns;
 }

@@ -1,10 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import type { Logger } from '../infra/logger.js';
-
-/** What a socket ack carries: the result, or an error with a code and a message fit for the client. */
-export type Ack<T> = (
-  response: { ok: true; data: T } | { ok: false; error: { code: string; message: string } },
-) => void;
+import type { Ack } from './socket-types.js';
 
 /** Runs a socket handler and maps its outcome to an ack, the socket twin of the HTTP error handler. */
 export async function answer<T>(ack: unknown, log: Logger, work: () => Promise<T>): Promise<void> {

@@ -1,8 +1,17 @@
-import type { Namespace, Server, Socket } from 'socket.io';
-import type { AppContext } from '../app-context.js';
-import type { MessageView } from '../core/views/views.js';
+import type { Namespace, Server } from 'socket.io';
+import type { AppContext } from '../composition/app-context.js';
+import { invalid } from '../core/errors.js';
+import type { MessageView } from '../core/views/message.js';
 import { parsePayload, WidgetHistory, WidgetSend } from './payloads.js';
 import { answer } from './socket-errors.js';
+import type {
+  NoServerEvents,
+  WidgetClientEvents,
+  WidgetServerEvents,
+  WidgetSocketData,
+} from './socket-types.js';
+
+type WidgetNamespace = Namespace<WidgetClientEvents, WidgetServerEvents, NoServerEvents, WidgetSocketData>;
 
 const room = (customerId: string) => `customer:${customerId}`;
 
@@ -12,8 +21,8 @@ const room = (customerId: string) => `customer:${customerId}`;
  * after MongoDB has it; the client resends unacknowledged messages with the same clientMessageId
  * after a reconnect, and `history` fills in anything pushed while it was away.
  */
-export function attachWidgetNamespace(io: Server, ctx: AppContext): Namespace {
-  const ns = io.of('/widget');
+export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamespace {
+  const ns: WidgetNamespace = io.of('/widget');
   const log = ctx.log.child({ component: 'widget-socket' });
 
   ns.use((socket, next) => {
@@ -28,8 +37,8 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): Namespace {
     next();
   });
 
-  ns.on('connection', (socket: Socket) => {
-    const visitorId: string = socket.data.visitorId;
+  ns.on('connection', (socket) => {
+    const { visitorId } = socket.data;
     if (socket.data.issued) socket.emit('session', socket.data.issued);
     // Handlers are registered synchronously (an event sent right after connecting must not be
     // missed); they wait for this lookup of a returning visitor's customer record.
@@ -47,12 +56,9 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): Namespace {
       answer(ack, log, async () => {
         const { clientMessageId, text } = parsePayload(WidgetSend, payload);
         await known;
-        const result = await ctx.pipeline.receive({
-          channel: 'widget',
-          externalUserId: visitorId,
-          clientMessageId,
-          text,
-        });
+        const inbound = ctx.adapters.widget.toInbound({ visitorId, clientMessageId, text });
+        if (!inbound) throw invalid('this message cannot be taken');
+        const result = await ctx.pipeline.receive(inbound);
         if (socket.data.customerId !== result.message.customerId) {
           socket.data.customerId = result.message.customerId;
           await socket.join(room(result.message.customerId));
@@ -65,7 +71,7 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): Namespace {
       answer(ack, log, async () => {
         const { after } = parsePayload(WidgetHistory, payload ?? {});
         await known;
-        const id: string | undefined = socket.data.customerId;
+        const id = socket.data.customerId;
         if (!id) return { messages: [] as MessageView[] };
         const afterDate = after ? new Date(after) : undefined;
         const messages = await ctx.stores.messages.listForCustomer(id, {
@@ -77,11 +83,9 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): Namespace {
     );
   });
 
-  // Everything said to a widget customer (bot answers, agent replies) is pushed live.
-  ctx.events.subscribe('message.stored', ({ payload: { message } }) => {
-    if (message.channel === 'widget' && message.direction === 'out') {
-      ns.to(room(message.customerId)).emit('message:new', message);
-    }
+  // The widget channel's delivery: each process pushes to the visitors' sockets it holds.
+  ctx.events.subscribe('delivery.push', ({ payload: { message } }) => {
+    ns.to(room(message.customerId)).emit('message:new', message);
   });
   return ns;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, TicketView } from '../../src/core/views/views.js';
+import type { MessageView, TicketView } from '../../src/core/views/index.js';
 import { connect, emitAck, nextEvent } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
 import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -84,16 +84,16 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
     await input.press('Enter');
     const pending = bubbles(shop, OFFLINE_TEXT).and(shop.locator('[data-state="pending"]'));
     await pending.getByText('sending…').waitFor();
-    expect(await t.app.ctx.models.Message.countDocuments({ text: OFFLINE_TEXT })).toBe(0);
+    expect(await t.app.core.infra.models.Message.countDocuments({ text: OFFLINE_TEXT })).toBe(0);
 
     await context.setOffline(false);
     await pending.waitFor({ state: 'detached', timeout: 15_000 });
-    expect(await t.app.ctx.models.Message.countDocuments({ text: OFFLINE_TEXT })).toBe(1);
+    expect(await t.app.core.infra.models.Message.countDocuments({ text: OFFLINE_TEXT })).toBe(1);
     expect(await bubbles(shop, OFFLINE_TEXT).count()).toBe(1);
 
     // The worst case: the server stored the message but the ack never arrived, and the cached
     // conversation is gone. After a reload the widget resends it and rebuilds from `history`.
-    const stored = await t.app.ctx.models.Message.findOne({ text: OFFLINE_TEXT }).lean();
+    const stored = await t.app.core.infra.models.Message.findOne({ text: OFFLINE_TEXT }).lean();
     await shop.evaluate(
       ({ origin, clientMessageId, text }) => {
         localStorage.removeItem(`parley:${origin}:messages`);
@@ -109,12 +109,12 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
     await widget(shop).locator('[data-state]').first().waitFor({ state: 'detached' });
     await shop.screenshot({ path: '/tmp/widget.png' });
 
-    expect(await t.app.ctx.models.Message.countDocuments({ text: OFFLINE_TEXT })).toBe(1);
+    expect(await t.app.core.infra.models.Message.countDocuments({ text: OFFLINE_TEXT })).toBe(1);
     const ids = await widget(shop)
       .locator('li.m[data-id]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
     expect(new Set(ids).size).toBe(ids.length);
-    const inDb = await t.app.ctx.models.Message.countDocuments({
+    const inDb = await t.app.core.infra.models.Message.countDocuments({
       customerId: ticket.customerId,
       channel: 'widget',
     });
@@ -137,7 +137,7 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
     await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
     await page.locator('#thread li[data-id]').filter({ hasText: text }).waitFor();
     await bubbles(shop, text).waitFor();
-    expect(await t.app.ctx.models.Message.countDocuments({ text })).toBe(1);
+    expect(await t.app.core.infra.models.Message.countDocuments({ text })).toBe(1);
 
     // A new ticket arrives in the queue live.
     const other = await connect(t.url, '/widget');

@@ -1,3 +1,4 @@
+import type { ParleyApp } from '../../src/app.js';
 import { ADMIN } from './test-app.js';
 
 export async function login(url: string, email = ADMIN.email, password = ADMIN.password): Promise<string> {
@@ -12,25 +13,11 @@ export async function login(url: string, email = ADMIN.email, password = ADMIN.p
 
 /** Creates a staff member with a role and signs them in; returns their bearer token. */
 export async function staffToken(
-  t: {
-    url: string;
-    app: {
-      ctx: {
-        staff: {
-          create(i: {
-            email: string;
-            name: string;
-            role: 'agent' | 'supervisor' | 'admin';
-            password: string;
-          }): Promise<unknown>;
-        };
-      };
-    };
-  },
+  t: { url: string; app: ParleyApp },
   email: string,
   role: 'agent' | 'supervisor' | 'admin' = 'agent',
 ): Promise<string> {
   const password = `${email}-password`;
-  await t.app.ctx.staff.create({ email, name: email.split('@')[0] ?? email, role, password });
+  await t.app.ctx.useCases.staff.create({ email, name: email.split('@')[0] ?? email, role, password });
   return login(t.url, email, password);
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildApp, type ParleyApp } from '../../src/app.js';
+import { workerContextOf } from '../../src/composition/worker-context.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { withoutDatabase } from '../../src/infra/mongo.js';
+import { type RunningWorkers, startWorkers } from '../../workers/start-workers.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'correct horse battery' };
 export const API_KEY = 'test-integration-key-0123456789';
@@ -38,6 +40,11 @@ export async function startTestApp(
     listen?: boolean;
     /** Share another app's database and Redis prefix (several processes of one deployment). */
     dbName?: string;
+    /**
+     * Run the BullMQ workers on this app's core, as the workers' process would (default true:
+     * deliveries to customers go through them).
+     */
+    workers?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dbName = opts.dbName ?? uniqueName(tag);
@@ -62,13 +69,16 @@ export async function startTestApp(
     redisPrefix: `${dbName}:`,
     classifier: opts.classifier,
   });
+  const workers: RunningWorkers | null =
+    opts.workers === false ? null : await startWorkers(workerContextOf(app.core));
   const url = opts.listen === false ? '' : await app.listen(0, '127.0.0.1');
   return {
     app,
     url,
     dbName,
     async close() {
-      await app.ctx.mongo.dropDatabase().catch(() => {});
+      await workers?.close();
+      await app.core.infra.mongo.dropDatabase().catch(() => {});
       await app.close();
     },
   };

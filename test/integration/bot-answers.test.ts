@@ -37,7 +37,8 @@ describe('the bot answers what it can and hands off the rest', () => {
     });
   const customerOf = async (userId: string) =>
     String(
-      (await t.app.ctx.models.Identity.findOne({ channel: 'api', externalId: userId }).lean())?.customerId,
+      (await t.app.core.infra.models.Identity.findOne({ channel: 'api', externalId: userId }).lean())
+        ?.customerId,
     );
 
   it('greets without opening a ticket', async () => {
@@ -94,7 +95,7 @@ describe('the bot answers what it can and hands off the rest', () => {
   it("answers order status from the customer's own orders only", async () => {
     await say('buyer', 'hi');
     await say('stranger', 'hi');
-    await t.app.ctx.models.Order.create({
+    await t.app.core.infra.models.Order.create({
       number: '10023',
       customerId: await customerOf('buyer'),
       status: 'shipped',

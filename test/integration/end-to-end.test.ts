@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView, TicketView } from '../../src/core/views/views.js';
+import type { MessageView, TicketView } from '../../src/core/views/index.js';
 import { connect, emitAck, nextEvent } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -47,7 +47,7 @@ describe('a widget message end to end, over real sockets', () => {
     if (!ack.ok) return;
     expect(ack.data.duplicate).toBe(false);
     // Acknowledged means stored: it is in MongoDB at the moment the ack arrives.
-    const stored = await t.app.ctx.models.Message.findById(ack.data.message.id).lean();
+    const stored = await t.app.core.infra.models.Message.findById(ack.data.message.id).lean();
     expect(stored?.text).toBe('My blender arrived broken, I want a refund now!');
 
     const ticket = await ticketOpened;
@@ -69,7 +69,7 @@ describe('a widget message end to end, over real sockets', () => {
     const delivered = await replyArrives;
     expect(delivered.text).toBe('So sorry! A replacement is on its way.');
 
-    const after = await t.app.ctx.models.Ticket.findById(ticket.id).lean();
+    const after = await t.app.core.infra.models.Ticket.findById(ticket.id).lean();
     expect(after?.sla?.firstRespondedAt).toBeInstanceOf(Date);
     expect(after?.status).toBe('pending');
   });
@@ -90,7 +90,7 @@ describe('a widget message end to end, over real sockets', () => {
     if (!first.ok || !second.ok) return;
     expect(second.data.duplicate).toBe(true);
     expect(second.data.message.id).toBe(first.data.message.id);
-    expect(await t.app.ctx.models.Message.countDocuments({ clientMessageId: 'c-dup' })).toBe(1);
+    expect(await t.app.core.infra.models.Message.countDocuments({ clientMessageId: 'c-dup' })).toBe(1);
   });
 
   it('gives a returning visitor their history, and a forged token a fresh identity', async () => {

@@ -28,14 +28,14 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     const wrong = await post('/api/v1/auth/login', { email: 'admin@test.local', password: 'nope' });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: 'unauthorized' });
-    expect(await t.app.ctx.models.AuditLog.countDocuments({ action: 'auth.login_failed' })).toBe(1);
+    expect(await t.app.core.infra.models.AuditLog.countDocuments({ action: 'auth.login_failed' })).toBe(1);
     expect((await fetch(`${t.url}/api/v1/tickets`)).status).toBe(401);
     const forged = await fetch(`${t.url}/api/v1/tickets`, { headers: { authorization: 'Bearer forged' } });
     expect(forged.status).toBe(401);
   });
 
   it('refuses further sign-ins for an email after 10 failures, even with the right password', async () => {
-    const { staff } = t.app.ctx;
+    const { staff } = t.app.ctx.useCases;
     await staff.create({ email: 'target@test.local', name: 'T', role: 'agent', password: 'right-password' });
     for (let i = 0; i < 10; i++) {
       expect(
@@ -116,7 +116,7 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
   });
 
   it("lets an agent answer unassigned tickets but not another agent's", async () => {
-    const { staff } = t.app.ctx;
+    const { staff } = t.app.ctx.useCases;
     await staff.create({ email: 'ann@test.local', name: 'Ann', role: 'agent', password: 'ann-password' });
     await staff.create({ email: 'bob@test.local', name: 'Bob', role: 'agent', password: 'bob-password' });
     const res = await post(
@@ -142,7 +142,7 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     expect(bob.status).toBe(403);
     expect(await bob.json()).toMatchObject({ error: 'forbidden' });
     expect(
-      await t.app.ctx.models.Message.countDocuments({ ticketId: ticket.id, 'author.kind': 'agent' }),
+      await t.app.core.infra.models.Message.countDocuments({ ticketId: ticket.id, 'author.kind': 'agent' }),
     ).toBe(1);
   });
 });

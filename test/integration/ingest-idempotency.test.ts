@@ -10,7 +10,10 @@ describe('ingest is idempotent on real MongoDB', () => {
   afterAll(async () => t?.close());
 
   it('stores the same client message id once, even sent concurrently, and opens one ticket', async () => {
-    const { pipeline, models } = t.app.ctx;
+    const {
+      pipeline,
+      infra: { models },
+    } = t.app.core;
     const send = () =>
       pipeline.receiveAndProcess({
         channel: 'widget',
@@ -32,7 +35,10 @@ describe('ingest is idempotent on real MongoDB', () => {
   });
 
   it('stores a platform retry (same external message id) once', async () => {
-    const { pipeline, models } = t.app.ctx;
+    const {
+      pipeline,
+      infra: { models },
+    } = t.app.core;
     const event = {
       channel: 'slack' as const,
       externalUserId: 'U1',
@@ -47,7 +53,10 @@ describe('ingest is idempotent on real MongoDB', () => {
   });
 
   it('keeps one live ticket per conversation when several messages race', async () => {
-    const { pipeline, models } = t.app.ctx;
+    const {
+      pipeline,
+      infra: { models },
+    } = t.app.core;
     await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         pipeline.receiveAndProcess({
@@ -67,7 +76,10 @@ describe('ingest is idempotent on real MongoDB', () => {
   });
 
   it('resumes a message that was stored but never processed', async () => {
-    const { pipeline, models } = t.app.ctx;
+    const {
+      pipeline,
+      infra: { models },
+    } = t.app.core;
     const ack = await pipeline.accept({
       channel: 'widget',
       externalUserId: 'visitor-crash',

@@ -38,10 +38,10 @@ describe('intent corrections: who may make them, and bad input', () => {
     expect((await post(a, `/messages/${message.id}/intent`, { intent: 'complaint' }, agent)).status).toBe(
       200,
     );
-    expect(await a.app.ctx.models.IntentCorrection.countDocuments({ messageId: message.id })).toBe(1);
-    expect((await a.app.ctx.models.IntentCorrection.findOne({ messageId: message.id }).lean())?.intent).toBe(
-      'complaint',
-    );
+    expect(await a.app.core.infra.models.IntentCorrection.countDocuments({ messageId: message.id })).toBe(1);
+    expect(
+      (await a.app.core.infra.models.IntentCorrection.findOne({ messageId: message.id }).lean())?.intent,
+    ).toBe('complaint');
 
     expect((await post(a, `/messages/${message.id}/intent`, { intent: 'angry' }, agent)).status).toBe(400);
     expect(

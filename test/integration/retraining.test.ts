@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app-context.js';
+import { PermanentFailure } from '../../src/core/errors.js';
 import { INTENTS } from '../../src/core/ports/classifier.js';
 import { loadDefaultModel } from '../../src/nlp/default-model.js';
 import { detectLanguage } from '../../src/nlp/language.js';
@@ -9,7 +9,7 @@ import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
 import { parseStoredHeads } from '../../src/nlp/learning/version-heads.js';
 import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
 import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { classifierRetrainingProcessor } from '../../workers/classifier-retraining/processor.js';
+import { withPermanentFailures } from '../../workers/start-workers.js';
 import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -38,8 +38,8 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
   let admin: string;
   let agent: string;
   const deps = (t: TestApp) => ({
-    registry: t.app.ctx.modelRegistry,
-    holder: t.app.ctx.classifier,
+    registry: t.app.core.modelRegistry,
+    holder: t.app.core.classifier,
     events: t.app.ctx.events,
     log: t.app.ctx.log,
   });
@@ -56,9 +56,9 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     // The n-gram model alone here: these runs retrain on the whole corpus, and embedding it for
     // the encoder's head would add half a minute each (that path has its own test below).
     const env = { NLP_SENTENCE_ENCODER: 'false' };
-    a = await startTestApp('retrain', { env: { ...env, RUN_WORKERS: 'true' } });
+    a = await startTestApp('retrain', { env });
     // A second process of the same deployment: same database, same Redis prefix, no workers.
-    b = await startTestApp('retrain', { dbName: a.dbName, env });
+    b = await startTestApp('retrain', { dbName: a.dbName, env, workers: false });
     admin = await login(a.url);
     agent = await staffToken(a, 'agent@test.local');
   });
@@ -81,7 +81,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
       200,
     );
     expect((await post(a, `/messages/${message.id}/intent`, {}, agent)).status).toBe(400);
-    const m = a.app.ctx.models;
+    const m = a.app.core.infra.models;
     expect(await m.IntentCorrection.countDocuments()).toBe(1);
     expect((await m.Message.findById(message.id).lean())?.classification?.correctedIntent).toBe('complaint');
     expect(await m.AuditLog.countDocuments({ action: 'nlp.correct_intent', 'target.id': message.id })).toBe(
@@ -96,19 +96,19 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
   });
 
   it('rejects a candidate worse than the shipped model in use, stores it, and keeps the model', async () => {
-    const shipped = a.app.ctx.classifier.current().version;
+    const shipped = a.app.core.classifier.current().version;
     expect(shipped).toBe(loadDefaultModel().version);
     const outcome = await runRetraining(deps(a), { corpus: quarter });
     expect(outcome).toMatchObject({ promoted: false, comparedWith: shipped, judgedAs: 'n-gram' });
     expect(outcome.candidateMacroF1).toBeLessThan(outcome.activeMacroF1!);
     expect(outcome.heldOut).toBeGreaterThan(500); // the written hold-out set, plus any held-out corrections
     expect(outcome.trainedOn.corpus).toBe(quarter.length);
-    expect(await a.app.ctx.modelRegistry.activeVersion()).toBeNull();
-    const stored = await a.app.ctx.models.ModelVersion.findOne({ version: outcome.version }).lean();
+    expect(await a.app.core.modelRegistry.activeVersion()).toBeNull();
+    const stored = await a.app.core.infra.models.ModelVersion.findOne({ version: outcome.version }).lean();
     expect(stored?.status).toBe('rejected');
     expect(stored?.metrics?.activeVersion).toBe(shipped);
-    expect(a.app.ctx.classifier.current().version).toBe(shipped);
-    expect(b.app.ctx.classifier.current().version).toBe(shipped);
+    expect(a.app.core.classifier.current().version).toBe(shipped);
+    expect(b.app.core.classifier.current().version).toBe(shipped);
   });
 
   it('promotes a candidate better than the active model; both processes switch without a restart', async () => {
@@ -117,7 +117,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
       quarter.map((e) => ({ text: e.text, label: labels[(labels.indexOf(e.label) + 1) % labels.length]! })),
       { name: 'bad', calibrationFraction: 0 },
     );
-    const registry = a.app.ctx.modelRegistry;
+    const registry = a.app.core.modelRegistry;
     await registry.saveVersion({
       version: bad.version,
       status: 'promoted',
@@ -127,15 +127,15 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     });
     await registry.setActive(bad.version);
     await a.app.ctx.events.publish('model.promoted', { version: bad.version });
-    expect(await waitFor(() => b.app.ctx.classifier.current().version === bad.version)).toBe(true);
-    expect(await waitFor(() => a.app.ctx.classifier.current().version === bad.version)).toBe(true);
+    expect(await waitFor(() => b.app.core.classifier.current().version === bad.version)).toBe(true);
+    expect(await waitFor(() => a.app.core.classifier.current().version === bad.version)).toBe(true);
 
     const outcome = await runRetraining(deps(a), { corpus: otherQuarter });
     expect(outcome).toMatchObject({ promoted: true, comparedWith: bad.version });
     expect(outcome.candidateMacroF1).toBeGreaterThan(outcome.activeMacroF1!);
     expect(await registry.activeVersion()).toBe(outcome.version);
-    expect(await waitFor(() => b.app.ctx.classifier.current().version === outcome.version)).toBe(true);
-    expect(await waitFor(() => a.app.ctx.classifier.current().version === outcome.version)).toBe(true);
+    expect(await waitFor(() => b.app.core.classifier.current().version === outcome.version)).toBe(true);
+    expect(await waitFor(() => a.app.core.classifier.current().version === outcome.version)).toBe(true);
 
     // A message classified afterwards, in the other process, names the new model.
     const r = await b.app.ctx.pipeline.receiveAndProcess({
@@ -144,7 +144,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
       clientMessageId: 'p1',
       text: 'Where is my order 10023?',
     });
-    const stored = await b.app.ctx.models.Message.findById(r.message.id).lean();
+    const stored = await b.app.core.infra.models.Message.findById(r.message.id).lean();
     expect(stored?.classification?.modelVersion).toBe(outcome.version);
     expect(stored?.classification?.intent).toBe('order_status');
 
@@ -155,7 +155,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
       env: { NLP_SENTENCE_ENCODER: 'false' },
     });
     try {
-      expect(c.app.ctx.classifier.current().version).toBe(outcome.version);
+      expect(c.app.core.classifier.current().version).toBe(outcome.version);
     } finally {
       await c.app.close();
     }
@@ -164,7 +164,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
   it('retrains through the worker on a supervisor request (deduplicated) and lists versions', async () => {
     expect((await post(a, '/nlp/retrain', {}, agent)).status).toBe(403);
     expect((await get(a, '/nlp/models', agent)).status).toBe(403);
-    const before = await a.app.ctx.models.ModelVersion.countDocuments();
+    const before = await a.app.core.infra.models.ModelVersion.countDocuments();
     const first = await post(a, '/nlp/retrain', {}, admin);
     const second = await post(a, '/nlp/retrain', {}, admin);
     expect(first.status).toBe(202);
@@ -173,14 +173,17 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(ids[0]?.jobId).toBeTruthy();
     expect(ids[1]?.jobId).toBe(ids[0]?.jobId);
     expect(
-      await waitFor(async () => (await a.app.ctx.models.ModelVersion.countDocuments()) > before, 20_000),
+      await waitFor(
+        async () => (await a.app.core.infra.models.ModelVersion.countDocuments()) > before,
+        20_000,
+      ),
     ).toBe(true);
     // The full corpus beats the quarter in use: promoted, and this process switches to it.
-    const newest = await a.app.ctx.models.ModelVersion.findOne({}, { version: 1, status: 1 })
+    const newest = await a.app.core.infra.models.ModelVersion.findOne({}, { version: 1, status: 1 })
       .sort({ createdAt: -1 })
       .lean();
     expect(newest?.status).toBe('promoted');
-    expect(await waitFor(() => a.app.ctx.classifier.current().version === newest?.version)).toBe(true);
+    expect(await waitFor(() => a.app.core.classifier.current().version === newest?.version)).toBe(true);
 
     const body = (await (await get(a, '/nlp/models', admin)).json()) as {
       active: string;
@@ -190,20 +193,25 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(body.versions.every((v) => v.model === undefined)).toBe(true);
     expect(body.versions.map((v) => v.status).sort()).toContain('rejected');
     expect(body.versions.some((v) => v.version === body.active)).toBe(true);
-    expect(body.active).toBe(await a.app.ctx.modelRegistry.activeVersion());
+    expect(body.active).toBe(await a.app.core.modelRegistry.activeVersion());
   });
 
   it('fails a job for good on a permanent problem', async () => {
-    const ctx = {
-      ...a.app.ctx,
-      modelRegistry: {
-        ...a.app.ctx.modelRegistry,
-        corrections: async () => {
-          throw new PermanentRetrainError('broken corrections');
-        },
-      },
-    } as AppContext;
-    const run = classifierRetrainingProcessor(ctx);
+    // The use case says a problem with the data is permanent …
+    const registry = a.app.core.modelRegistry;
+    const corrections = registry.corrections;
+    registry.corrections = async () => {
+      throw new PermanentRetrainError('broken corrections');
+    };
+    try {
+      await expect(a.app.core.useCases.learning.retrain()).rejects.toBeInstanceOf(PermanentFailure);
+    } finally {
+      registry.corrections = corrections;
+    }
+    // … and the job runner does not retry what is permanent.
+    const run = withPermanentFailures<'classifier-retraining'>(async () => {
+      throw new PermanentFailure('broken corrections');
+    });
     await expect(run({} as never)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 });
@@ -218,7 +226,7 @@ describe('retraining with the sentence encoder on (the default)', () => {
   });
 
   it('retrains the encoder heads from the same examples, judges every part as served, and switches to all', async () => {
-    const ensemble = t.app.ctx.ensemble;
+    const ensemble = t.app.core.ensemble;
     expect(ensemble).toHaveLength(2);
     // A twentieth of the corpus and a third of the holdout keep the embedding (about 25 ms per
     // English line through both encoders) to a few seconds.
@@ -226,8 +234,8 @@ describe('retraining with the sentence encoder on (the default)', () => {
     const holdout = readHoldout().filter((_, i) => i % 3 === 0);
     const outcome = await runRetraining(
       {
-        registry: t.app.ctx.modelRegistry,
-        holder: t.app.ctx.classifier,
+        registry: t.app.core.modelRegistry,
+        holder: t.app.core.classifier,
         events: t.app.ctx.events,
         log: t.app.ctx.log,
         ensemble,
@@ -238,9 +246,9 @@ describe('retraining with the sentence encoder on (the default)', () => {
     const shipped = loadDefaultModel().version;
     expect(outcome).toMatchObject({ judgedAs: 'n-gram + encoder', comparedWith: shipped, promoted: false });
     expect(outcome.candidateMacroF1).toBeLessThan(outcome.activeMacroF1!);
-    const stored = await t.app.ctx.models.ModelVersion.findOne({ version: outcome.version }).lean();
+    const stored = await t.app.core.infra.models.ModelVersion.findOne({ version: outcome.version }).lean();
     expect(stored?.metrics?.judgedAs).toBe('n-gram + encoder');
-    const heads = parseStoredHeads((await t.app.ctx.modelRegistry.headsJson(outcome.version))!);
+    const heads = parseStoredHeads((await t.app.core.modelRegistry.headsJson(outcome.version))!);
     expect(heads.map((h) => h.encoder)).toEqual(ensemble!.map((m) => m.encoder.name));
     for (const head of heads) {
       expect(head.labels).toEqual([...INTENTS].sort());
@@ -249,10 +257,10 @@ describe('retraining with the sentence encoder on (the default)', () => {
     }
 
     // Made active by hand, the version is served with its own heads.
-    await t.app.ctx.modelRegistry.setActive(outcome.version);
+    await t.app.core.modelRegistry.setActive(outcome.version);
     await t.app.ctx.events.publish('model.promoted', { version: outcome.version });
-    expect(await waitFor(() => t.app.ctx.classifier.current().version === outcome.version)).toBe(true);
-    const c = await t.app.ctx.classifier.current().classify('my order arrived smashed and nobody answers');
+    expect(await waitFor(() => t.app.core.classifier.current().version === outcome.version)).toBe(true);
+    const c = await t.app.core.classifier.current().classify('my order arrived smashed and nobody answers');
     expect(c.kind).toBe('complaint');
     // Real encoders on a 2-core machine shared with the other test files: allow for it.
   }, 90_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateBreaches } from '../../src/core/tickets/escalate-breaches.js';
-import type { TicketView } from '../../src/core/views/views.js';
+import type { TicketView } from '../../src/core/views/index.js';
 import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -12,7 +12,11 @@ describe('SLA escalation', () => {
   afterAll(async () => t?.close());
 
   it('marks an unanswered ticket past its deadline once, raises it, and announces it once', async () => {
-    const { pipeline, models, events } = t.app.ctx;
+    const {
+      pipeline,
+      events,
+      infra: { models },
+    } = t.app.core;
     const { ticket } = await pipeline.receiveAndProcess({
       channel: 'api',
       externalUserId: 'late-1',
@@ -36,8 +40,8 @@ describe('SLA escalation', () => {
     const later = new Date(Date.now() + 2 * 3600_000);
     // Two workers at once: each ticket is escalated by exactly one of them.
     const [a, b] = await Promise.all([
-      escalateBreaches(t.app.ctx, later),
-      escalateBreaches(t.app.ctx, later),
+      escalateBreaches(t.app.core, later),
+      escalateBreaches(t.app.core, later),
     ]);
     expect(a + b).toBe(1);
     // Events travel through Redis: wait for the announcement, then a little longer for any duplicate.
@@ -50,6 +54,6 @@ describe('SLA escalation', () => {
     const stored = await models.Ticket.findById(ticket?.id).lean();
     expect(stored?.sla?.breachedAt).toBeInstanceOf(Date);
     expect(stored?.priority).toBe('high');
-    expect(await escalateBreaches(t.app.ctx, later)).toBe(0);
+    expect(await escalateBreaches(t.app.core, later)).toBe(0);
   });
 });

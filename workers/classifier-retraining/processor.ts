@@ -1,26 +1,10 @@
-import { type Job, UnrecoverableError } from 'bullmq';
-import type { AppContext } from '../../src/app-context.js';
-import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
-import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
+import type { WorkerContext } from '../../src/composition/worker-context.js';
+import type { TypedProcessor } from '../start-workers.js';
 
 /**
  * Thin: the job carries nothing; the use case reads corpus, corrections and the active model.
- * Bad data does not improve with retries (UnrecoverableError); a lost connection may.
+ * Bad data ends as a PermanentFailure (not retried); a lost connection may be.
  */
-export function classifierRetrainingProcessor(ctx: AppContext) {
-  const log = ctx.log.child({ component: 'retraining' });
-  return async (_job: Job) => {
-    try {
-      return await runRetraining({
-        registry: ctx.modelRegistry,
-        holder: ctx.classifier,
-        events: ctx.events,
-        log,
-        ensemble: ctx.ensemble,
-      });
-    } catch (err) {
-      if (err instanceof PermanentRetrainError) throw new UnrecoverableError(err.message);
-      throw err;
-    }
-  };
+export function classifierRetrainingProcessor(ctx: WorkerContext): TypedProcessor<'classifier-retraining'> {
+  return async () => ctx.useCases.learning.retrain();
 }

@@ -1,13 +1,14 @@
-import type { Job } from 'bullmq';
-import type { AppContext } from '../../src/app-context.js';
+import type { WorkerContext } from '../../src/composition/worker-context.js';
+import type { TypedProcessor } from '../start-workers.js';
 
-/** Messages stored but not processed for a minute (the process died after acknowledging them). */
-const STALE_AFTER_MS = 60_000;
-
-export function messageRecoveryProcessor(ctx: AppContext) {
-  return async (_job: Job) => {
-    const resumed = await ctx.pipeline.recoverUnprocessed(STALE_AFTER_MS);
-    if (resumed > 0) ctx.log.warn({ resumed }, 'resumed unprocessed messages');
-    return { resumed };
+/**
+ * Thin: resumes messages acknowledged but never processed (a process died after the ack), and
+ * queues again deliveries whose job was lost.
+ */
+export function messageRecoveryProcessor(ctx: WorkerContext): TypedProcessor<'message-recovery'> {
+  return async () => {
+    const result = await ctx.useCases.recoverMessages();
+    if (result.resumed > 0 || result.requeued > 0) ctx.log.warn(result, 'recovered messages and deliveries');
+    return result;
   };
 }

@@ -1,11 +1,10 @@
-import type { Job } from 'bullmq';
-import type { AppContext } from '../../src/app-context.js';
-import { escalateBreaches } from '../../src/core/tickets/escalate-breaches.js';
+import type { WorkerContext } from '../../src/composition/worker-context.js';
+import type { TypedProcessor } from '../start-workers.js';
 
 /** Thin: the job carries nothing; the use case reads the state and is safe to re-run. */
-export function slaEscalationProcessor(ctx: AppContext) {
-  return async (_job: Job) => {
-    const breached = await escalateBreaches(ctx, new Date());
+export function slaEscalationProcessor(ctx: WorkerContext): TypedProcessor<'sla-escalation'> {
+  return async () => {
+    const breached = await ctx.useCases.escalateBreaches(new Date());
     if (breached > 0) ctx.log.info({ breached }, 'SLA breaches escalated');
     return { breached };
   };

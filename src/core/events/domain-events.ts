@@ -1,4 +1,5 @@
-import type { MessageView, TicketView } from '../views/views.js';
+import type { MessageView } from '../views/message.js';
+import type { TicketView } from '../views/ticket.js';
 
 /** Everything the domain announces. Gateways, the Slack mirror and workers subscribe. */
 export interface DomainEventMap {
@@ -8,8 +9,13 @@ export interface DomainEventMap {
   'ticket.opened': { ticket: TicketView };
   /** A ticket changed (kind, priority, status, assignee, SLA). */
   'ticket.updated': { ticket: TicketView };
-  /** A staff reply was stored and must reach the customer on their channel. */
-  'reply.sent': { message: MessageView; ticket: TicketView | null };
+  /** An outbound message's delivery state changed (sent, an attempt failed, failed for good). */
+  'message.delivery': { message: MessageView };
+  /**
+   * An outbound message for a channel whose customers hold live sockets (the widget): each process
+   * pushes it to the sockets it holds. Raised by that channel's delivery, never by anything else.
+   */
+  'delivery.push': { message: MessageView };
   /** A retrained intent model was promoted: every process switches to it. */
   'model.promoted': { version: string };
   /** A knowledge-base article was created, edited or removed. */

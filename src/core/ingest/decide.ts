@@ -1,5 +1,6 @@
 import type { Classification } from '../ports/classifier.js';
-import type { BotState, TicketKind } from '../views/views.js';
+import type { BotState } from '../views/conversation.js';
+import type { TicketKind } from '../views/ticket.js';
 
 /** Thresholds of the bot's hand-off rules (configuration: BOT_MIN_CONFIDENCE, FAQ_MIN_SCORE). */
 export interface BotPolicy {

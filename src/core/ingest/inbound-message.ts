@@ -1,4 +1,4 @@
-import type { Channel } from '../views/views.js';
+import type { Channel, ChannelRef } from '../views/channel.js';
 
 /** One customer message from any channel, after its adapter translated the platform's event. */
 export interface InboundMessage {
@@ -13,7 +13,12 @@ export interface InboundMessage {
   displayName?: string;
   email?: string;
   /** Where to answer on the platform (channel / thread ids). */
-  channelRef?: Record<string, string>;
+  channelRef?: ChannelRef;
+  /**
+   * The thread this message belongs to, as its adapter names it: two Slack threads of one customer
+   * are two conversations. Unset for channels with one thread per customer (the widget).
+   */
+  threadKey?: string;
 }
 
 export const MAX_MESSAGE_LENGTH = 10000;

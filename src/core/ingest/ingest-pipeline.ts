@@ -1,12 +1,17 @@
 import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
+import { sendToCustomer } from '../outbound/send-to-customer.js';
 import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { DomainLogger } from '../ports/logger.js';
+import type { Outbox } from '../ports/outbox.js';
 import type { Stores } from '../ports/store.js';
+import { openOrUpdateTicket } from '../tickets/open-or-update-ticket.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
-import type { BotState, MessageView, TicketKind, TicketView } from '../views/views.js';
+import type { BotState } from '../views/conversation.js';
+import type { MessageView } from '../views/message.js';
+import type { TicketKind, TicketView } from '../views/ticket.js';
 import { botText, faqAnswerText, handoffText, orderNotFoundText, orderStatusText } from './bot-texts.js';
 import { type BotPolicy, decide } from './decide.js';
 import { type InboundMessage, MAX_MESSAGE_LENGTH } from './inbound-message.js';
@@ -16,6 +21,7 @@ export interface IngestDeps {
   stores: Stores;
   classifier: () => MessageClassifier; // a getter: a retrained model is picked up without restart
   events: EventBus;
+  outbox: Outbox;
   sla: SlaSettings;
   faq: FaqRetriever;
   policy: BotPolicy;
@@ -104,6 +110,7 @@ export class IngestPipeline {
     const { conversation } = await stores.conversations.openFor({
       customerId,
       channel: input.channel,
+      threadKey: input.threadKey,
       channelRef: input.channelRef,
       at,
     });
@@ -203,7 +210,7 @@ export class IngestPipeline {
 
     if (handoff) {
       const priority = priorityFor(c);
-      const result = await stores.tickets.openOrUpdate({
+      const result = await openOrUpdateTicket(this.deps, {
         conversationId: message.conversationId,
         customerId: message.customerId,
         channel: message.channel,
@@ -265,23 +272,17 @@ export class IngestPipeline {
     purpose: string,
     ticketId?: string,
   ): Promise<MessageView> {
-    const { message, duplicate } = await this.deps.stores.messages.insertOnce({
+    const { message } = await sendToCustomer(this.deps, {
       conversationId: to.conversationId,
       customerId: to.customerId,
       channel: to.channel,
-      direction: 'out',
       author: { kind: 'bot' },
       text,
       replyKey: `bot:${to.id}:${purpose}`,
       inReplyTo: to.id,
       ticketId,
-      processed: true,
       at: this.now(),
     });
-    if (!duplicate) {
-      await this.deps.stores.conversations.recordMessage(to.conversationId, new Date(message.createdAt));
-      await this.deps.events.publish('message.stored', { message });
-    }
     return message;
   }
 

@@ -1,34 +1,16 @@
+import type { Classification } from '../views/classification.js';
+
 /**
  * The port every channel's messages are classified through. The NLP module fills it;
- * the ingest pipeline only depends on this shape.
+ * the ingest pipeline only depends on this shape. The shapes themselves are schemas in views/.
  */
-export const INTENTS = [
-  'consultation',
-  'complaint',
-  'order_status',
-  'greeting',
-  'thanks_bye',
-  'ask_human',
-  'out_of_scope',
-] as const;
-export type Intent = (typeof INTENTS)[number];
-
-export type Language = 'en' | 'zh' | 'other';
-
-/** What a person must handle, if anything: the ticket kind, or none when the bot can answer. */
-export type TicketKindOrNone = 'consultation' | 'complaint' | 'none';
-
-export interface Classification {
-  language: Language;
-  intent: Intent;
-  /** Calibrated probability of `intent`, 0..1. */
-  confidence: number;
-  /** -1 (very negative) .. +1 (very positive). */
-  sentiment: number;
-  /** 0 (none) .. 1 (urgent: "refund now", "lawyer", "投诉", "曝光"). */
-  urgency: number;
-  kind: TicketKindOrNone;
-}
+export {
+  type Classification,
+  INTENTS,
+  type Intent,
+  type Language,
+  type TicketKindOrNone,
+} from '../views/classification.js';
 
 export interface MessageClassifier {
   /** Identifies the model that produced a classification (stored with the message). */

@@ -1,20 +1,19 @@
-import type {
-  AuthorKind,
-  BotState,
-  Channel,
-  ConversationView,
-  MessageView,
-  StoredClassification,
-  TicketKind,
-  TicketPriority,
-  TicketView,
-} from '../views/views.js';
-import type { Language } from './classifier.js';
+import type { Channel, ChannelRef } from '../views/channel.js';
+import type { Intent, Language, StoredClassification } from '../views/classification.js';
+import type { BotState, ConversationView } from '../views/conversation.js';
+import type { FaqArticleInput, FaqArticleView, FaqLanguage } from '../views/faq.js';
+import type { AuthorKind, MessageView } from '../views/message.js';
+import type { OrderView } from '../views/order.js';
+import type { TicketKind, TicketPriority, TicketStatus, TicketView } from '../views/ticket.js';
+import type { StaffStore } from './staff.js';
+
+export type { FaqArticleView, OrderView };
 
 /**
  * What the domain needs from storage. The MongoDB implementation lives in src/db/repositories;
  * every write here is a single-document atomic operation or guarded by a unique index, so it is
- * safe under concurrency and safe to repeat.
+ * safe under concurrency and safe to repeat. Rules (what may change into what) live in core; the
+ * stores only apply them, conditionally where a race could break one.
  */
 export interface CustomerStore {
   /** Finds or creates the customer behind a channel identity (idempotent, race-safe). */
@@ -32,11 +31,15 @@ export interface CustomerStore {
 }
 
 export interface ConversationStore {
-  /** The customer's open conversation on this channel, opened if there is none. */
+  /**
+   * The customer's open conversation in this thread, opened if there is none. A thread is what
+   * the channel's adapter says it is (`threadKey`): one per widget visitor, one per Slack thread.
+   */
   openFor(input: {
     customerId: string;
     channel: Channel;
-    channelRef?: Record<string, string>;
+    threadKey?: string;
+    channelRef?: ChannelRef;
     at: Date;
   }): Promise<{ conversation: ConversationView; created: boolean }>;
   get(id: string): Promise<ConversationView | null>;
@@ -61,6 +64,8 @@ export interface NewMessage {
   inReplyTo?: string;
   ticketId?: string;
   processed?: boolean;
+  /** Outbound messages start queued for delivery (the outbox). */
+  queueForDelivery?: boolean;
   at: Date;
 }
 
@@ -68,87 +73,126 @@ export interface MessageStore {
   /** Inserts once; a second call with the same key returns the stored message and `duplicate: true`. */
   insertOnce(message: NewMessage): Promise<{ message: MessageView; duplicate: boolean }>;
   findByKey(key: { sourceKey?: string; clientKey?: string }): Promise<MessageView | null>;
+  get(id: string): Promise<MessageView | null>;
   markProcessed(
     id: string,
     result: { classification?: StoredClassification; ticketId?: string },
   ): Promise<void>;
+  /** A staff member said what the intent really was. */
+  setCorrectedIntent(id: string, intent: Intent): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   listForCustomer(customerId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   /** Inbound messages stored but never processed (a crash between ack and processing). */
   listUnprocessed(olderThan: Date, limit: number): Promise<MessageView[]>;
+  /** The conversation's outbound messages still queued, oldest first, up to and including `upTo`. */
+  listQueuedUpTo(conversationId: string, upTo: MessageView, limit: number): Promise<MessageView[]>;
+  /** Outbound messages queued for longer than `olderThan` (their delivery job may be lost). */
+  listStaleQueued(olderThan: Date, limit: number): Promise<MessageView[]>;
+  /**
+   * Records a delivery attempt's outcome. `sent` and `failed` are final and never overwritten, so
+   * a late retry cannot undo them; returns the message as it now is.
+   */
+  recordDelivery(
+    id: string,
+    outcome:
+      | { status: 'sent'; externalId?: string; at: Date }
+      | { status: 'failed'; error: string; at: Date }
+      | { status: 'attempt_failed'; error: string; at: Date },
+  ): Promise<MessageView | null>;
+}
+
+/** What may change on a live ticket when the customer writes again (decided in core/tickets). */
+export interface TicketPatch {
+  kind?: TicketKind;
+  priority?: TicketPriority;
+  status?: TicketStatus;
+  firstResponseDueAt?: Date;
+}
+
+export interface NewTicket {
+  conversationId: string;
+  customerId: string;
+  channel: Channel;
+  kind: TicketKind;
+  priority: TicketPriority;
+  subject: string;
+  language?: Language;
+  intent?: Intent;
+  firstResponseDueAt: Date;
+  at: Date;
 }
 
 export interface TicketStore {
-  /**
-   * The conversation's live ticket, opened when there is none; an existing one is updated:
-   * a complaint upgrades a consultation, priority only goes up, a pending ticket reopens.
-   */
-  openOrUpdate(input: {
-    conversationId: string;
-    customerId: string;
-    channel: Channel;
-    kind: TicketKind;
-    priority: TicketPriority;
-    subject: string;
-    language?: Language;
-    intent?: string;
-    firstResponseDueAt: Date;
-    at: Date;
-  }): Promise<{ ticket: TicketView; opened: boolean }>;
+  /** Opens the conversation's live ticket; null when the conversation has one already (unique index). */
+  create(input: NewTicket): Promise<TicketView | null>;
   get(id: string): Promise<TicketView | null>;
   /** The conversation's live (not resolved or closed) ticket, if any. */
   findLive(conversationId: string): Promise<TicketView | null>;
+  /**
+   * Applies `patch` and counts a customer message, only if the ticket is still live and still has
+   * the `expected` values (compare-and-set); null when it changed meanwhile.
+   */
+  updateIfUnchanged(
+    id: string,
+    expected: { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: string },
+    patch: TicketPatch,
+  ): Promise<TicketView | null>;
   /** Records a staff reply: first response time once, status pending, assignee if none. */
   recordAgentReply(id: string, agentId: string, at: Date): Promise<TicketView | null>;
   list(filter: {
-    status?: string[];
+    status?: TicketStatus[];
     kind?: TicketKind;
     assigneeId?: string;
     limit: number;
   }): Promise<TicketView[]>;
   /** The live queue, for telling a customer roughly when a person will answer. */
   queueSnapshot(): Promise<{ waiting: number; agents: number }>;
-  /** Marks tickets past their first-response deadline as breached (each once) and returns them. */
-  markBreached(now: Date, limit: number): Promise<TicketView[]>;
-}
-
-export interface FaqArticleView {
-  id: string;
-  language: 'en' | 'zh';
-  title: string;
-  variants: string[];
-  answer: string;
-  tags: string[];
-  active: boolean;
-  stats: { shown: number; helped: number };
-  updatedAt: string;
+  /** Live tickets past their first-response deadline, not yet marked breached. */
+  listDueForBreach(now: Date, limit: number): Promise<TicketView[]>;
+  /** Marks one ticket breached with its new priority, once (conditional); null if it was already. */
+  markBreached(id: string, at: Date, priority: TicketPriority): Promise<TicketView | null>;
+  /** One of the ticket's messages could not be delivered after every retry. */
+  recordFailedDelivery(id: string): Promise<TicketView | null>;
 }
 
 export interface FaqStore {
   listActive(): Promise<FaqArticleView[]>;
+  list(filter: { language?: FaqLanguage; limit: number }): Promise<FaqArticleView[]>;
   get(id: string): Promise<FaqArticleView | null>;
+  create(input: FaqArticleInput): Promise<FaqArticleView>;
+  update(id: string, patch: Partial<FaqArticleInput>): Promise<FaqArticleView | null>;
+  remove(id: string): Promise<boolean>;
   /** Counts an answer shown, and later whether the customer said it helped. */
   recordShown(id: string): Promise<void>;
   recordHelped(id: string): Promise<void>;
-}
-
-export interface OrderView {
-  id: string;
-  number: string;
-  customerId: string;
-  status: string;
-  total: number;
-  currency: string;
-  carrier?: string;
-  trackingNumber?: string;
-  history: { status: string; at: string; note?: string }[];
-  placedAt: string;
 }
 
 export interface OrderStore {
   /** The order with this number only if it is this customer's: another's order is never returned. */
   findForCustomer(customerId: string, number: string): Promise<OrderView | null>;
   recentForCustomer(customerId: string, limit: number): Promise<OrderView[]>;
+}
+
+export interface IntentCorrectionView {
+  messageId: string;
+  text: string;
+  intent: Intent;
+  previousIntent: Intent | null;
+  agentId: string;
+  at: string;
+}
+
+export interface CorrectionStore {
+  /** One correction per message: correcting again replaces the label. */
+  upsert(input: {
+    messageId: string;
+    text: string;
+    language?: Language;
+    intent: Intent;
+    previousIntent?: Intent;
+    agentId: string;
+  }): Promise<void>;
+  list(limit: number): Promise<IntentCorrectionView[]>;
 }
 
 export interface Stores {
@@ -158,4 +202,6 @@ export interface Stores {
   tickets: TicketStore;
   faq: FaqStore;
   orders: OrderStore;
+  corrections: CorrectionStore;
+  staff: StaffStore;
 }

@@ -1,23 +1,26 @@
 import type { EventBus } from '../events/domain-events.js';
 import type { Stores } from '../ports/store.js';
+import { escalatedPriority } from './priority-policy.js';
 
 /**
- * Marks every ticket past its first-response deadline as breached (raising its priority a step)
+ * Marks every ticket past its first-response deadline as breached, raising its priority a step,
  * and announces each once. Safe to run concurrently and repeatedly: the store marks each ticket
  * with a conditional update, so only one run announces it.
  */
 export async function escalateBreaches(
-  deps: { stores: Stores; events: EventBus },
+  deps: { stores: Pick<Stores, 'tickets'>; events: EventBus },
   now: Date,
 ): Promise<number> {
   let total = 0;
   for (;;) {
-    const batch = await deps.stores.tickets.markBreached(now, 100);
-    for (const ticket of batch) {
+    const due = await deps.stores.tickets.listDueForBreach(now, 100);
+    for (const t of due) {
+      const ticket = await deps.stores.tickets.markBreached(t.id, now, escalatedPriority(t.priority));
+      if (!ticket) continue; // another worker marked it
+      total++;
       await deps.events.publish('sla.breached', { ticket });
       await deps.events.publish('ticket.updated', { ticket });
     }
-    total += batch.length;
-    if (batch.length < 100) return total;
+    if (due.length < 100) return total;
   }
 }

@@ -1,5 +1,5 @@
-import type { Classification } from '../ports/classifier.js';
-import type { TicketPriority } from '../views/views.js';
+import type { Classification } from '../views/classification.js';
+import { TICKET_PRIORITIES, type TicketPriority } from '../views/ticket.js';
 
 /**
  * A complaint with strong negative sentiment or urgent words is raised; urgent words plus strong
@@ -16,7 +16,7 @@ export function priorityFor(c: Classification): TicketPriority {
   return urgent ? 'high' : 'normal';
 }
 
-const ORDER: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+const ORDER: readonly TicketPriority[] = TICKET_PRIORITIES;
 
 /** True when `a` outranks `b`. */
 export const isHigherPriority = (a: TicketPriority, b: TicketPriority): boolean =>

@@ -1,16 +1,13 @@
 import { forbidden, invalid, notFound } from '../errors.js';
-import type { EventBus } from '../events/domain-events.js';
 import { MAX_MESSAGE_LENGTH } from '../ingest/inbound-message.js';
+import { type SendDeps, sendToCustomer } from '../outbound/send-to-customer.js';
 import type { Stores } from '../ports/store.js';
-import type { MessageView, TicketView } from '../views/views.js';
-
-export interface Staff {
-  id: string;
-  role: 'agent' | 'supervisor' | 'admin';
-}
+import type { MessageView } from '../views/message.js';
+import type { Actor } from '../views/staff.js';
+import type { TicketView } from '../views/ticket.js';
 
 export interface ReplyCommand {
-  staff: Staff;
+  staff: Actor;
   ticketId: string;
   text: string;
   /** The console's id for this reply: a resend after a reconnect is stored and delivered once. */
@@ -18,12 +15,13 @@ export interface ReplyCommand {
 }
 
 /**
- * A staff reply on a ticket: stored once, the ticket's first response recorded, and
- * `reply.sent` raised so the customer's channel delivers it. An agent may answer an unassigned
- * ticket (and then holds it) or their own; supervisors and admins may answer any.
+ * A staff reply on a ticket: stored once, the ticket's first response recorded, and queued for
+ * delivery to the customer's own channel. An agent may answer an unassigned ticket (and then
+ * holds it) or their own; supervisors and admins may answer any. A resend of a reply whose
+ * follow-up steps were cut short (a crash after the insert) finishes them.
  */
 export async function replyToTicket(
-  deps: { stores: Stores; events: EventBus; now?: () => Date },
+  deps: SendDeps & { stores: Pick<Stores, 'tickets'>; now?: () => Date },
   cmd: ReplyCommand,
 ): Promise<{ message: MessageView; ticket: TicketView; duplicate: boolean }> {
   const text = cmd.text.trim();
@@ -31,31 +29,29 @@ export async function replyToTicket(
   if (text.length > MAX_MESSAGE_LENGTH)
     throw invalid(`text must be at most ${MAX_MESSAGE_LENGTH} characters`);
   const at = deps.now?.() ?? new Date();
-  const ticket = await deps.stores.tickets.get(cmd.ticketId);
+  const { stores } = deps;
+  const ticket = await stores.tickets.get(cmd.ticketId);
   if (!ticket) throw notFound('ticket');
   if (cmd.staff.role === 'agent' && ticket.assigneeId && ticket.assigneeId !== cmd.staff.id) {
     throw forbidden('this ticket is assigned to another agent');
   }
   if (ticket.status === 'closed') throw invalid('this ticket is closed');
 
-  const { message, duplicate } = await deps.stores.messages.insertOnce({
+  const { message, duplicate } = await sendToCustomer(deps, {
     conversationId: ticket.conversationId,
     customerId: ticket.customerId,
     channel: ticket.channel,
-    direction: 'out',
     author: { kind: 'agent', id: cmd.staff.id },
     text,
     clientKey: `agent:${cmd.staff.id}:${cmd.clientMessageId}`,
     clientMessageId: cmd.clientMessageId,
     ticketId: ticket.id,
-    processed: true,
     at,
   });
-  if (duplicate) return { message, ticket, duplicate };
-  const updated = (await deps.stores.tickets.recordAgentReply(ticket.id, cmd.staff.id, at)) ?? ticket;
-  await deps.stores.conversations.recordMessage(ticket.conversationId, at);
-  await deps.events.publish('message.stored', { message });
-  await deps.events.publish('reply.sent', { message, ticket: updated });
+  // Delivered already means the follow-ups ran before: nothing more to do for a resend.
+  if (duplicate && message.delivery?.status !== 'queued') return { message, ticket, duplicate };
+  // Each step is idempotent (first response once, assignee only if none).
+  const updated = (await stores.tickets.recordAgentReply(ticket.id, cmd.staff.id, at)) ?? ticket;
   await deps.events.publish('ticket.updated', { ticket: updated });
   return { message, ticket: updated, duplicate };
 }

@@ -1,4 +1,4 @@
-import type { TicketKind, TicketPriority } from '../views/views.js';
+import type { TicketKind, TicketPriority } from '../views/ticket.js';
 
 export interface SlaSettings {
   firstResponseMinutes: Record<TicketKind, number>;

@@ -1,7 +1,6 @@
 import { type InferSchemaType, Schema } from 'mongoose';
 
-export const ROLES = ['agent', 'supervisor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../../core/views/staff.js';
 
 /** A member of staff who signs in to the console. */
 export const agentSchema = new Schema(

@@ -1,3 +1,2 @@
-/** Channels a customer can write from. Shared by identities, conversations and messages. */
-export const CHANNELS = ['widget', 'api', 'slack', 'discord', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
+/** Channels a customer can write from; the list is the domain's (core/views/channel.ts). */
+export { CHANNELS } from '../../core/views/channel.js';

@@ -7,10 +7,12 @@ export const conversationSchema = new Schema(
     customerId: { type: Schema.Types.ObjectId, required: true },
     channel: { type: String, enum: CHANNELS, required: true },
     status: { type: String, enum: ['open', 'resolved'], default: 'open' },
-    // `${customerId}:${channel}` while open, removed on resolve: the unique index allows one open
-    // conversation per customer and channel, so concurrent first messages cannot open two.
+    // `${customerId}:${channel}` (plus `:${threadKey}` on channels with threads) while open, removed
+    // on resolve: the unique index allows one open conversation per customer and thread, so
+    // concurrent first messages cannot open two.
     openKey: { type: String },
     language: { type: String, enum: ['en', 'zh', 'other'] },
+    threadKey: { type: String, maxlength: 300 }, // the adapter's name for the thread, when the channel has threads
     channelRef: { type: Schema.Types.Mixed }, // where to answer on the platform (Slack channel/thread, Discord channel)
     lastMessageAt: { type: Date, default: () => new Date() },
     messageCount: { type: Number, default: 0 },

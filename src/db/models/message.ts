@@ -1,4 +1,5 @@
 import { type InferSchemaType, Schema } from 'mongoose';
+import { DELIVERY_STATUSES } from '../../core/views/message.js';
 import { CHANNELS } from './channel.js';
 
 /** One message in a conversation, from the customer, an agent, the bot or the system. */
@@ -34,12 +35,20 @@ export const messageSchema = new Schema(
     },
     // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
     processedAt: { type: Date },
-    // Outbound delivery to the customer's platform (Slack/Discord); widget delivery is live + history.
+    // Outbound messages only: where the delivery to the customer's channel stands (the outbox).
+    // `sent` and `failed` are final; attempts count failed tries.
     delivery: {
-      status: { type: String, enum: ['pending', 'sent', 'failed'] },
-      externalId: { type: String },
-      attempts: { type: Number, default: 0 },
-      error: { type: String },
+      type: new Schema(
+        {
+          status: { type: String, enum: DELIVERY_STATUSES, required: true },
+          attempts: { type: Number, default: 0 },
+          lastError: { type: String, maxlength: 1000 },
+          externalId: { type: String, maxlength: 200 },
+          updatedAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      default: undefined,
     },
   },
   { timestamps: true },
@@ -49,5 +58,7 @@ messageSchema.index({ clientKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ replyKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ customerId: 1, createdAt: 1 });
+// The outbox: a conversation's queued messages in order, and stragglers whose job was lost.
+messageSchema.index({ 'delivery.status': 1, conversationId: 1, createdAt: 1 });
 
 export type MessageDoc = InferSchemaType<typeof messageSchema>;

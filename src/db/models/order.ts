@@ -1,6 +1,5 @@
 import { type InferSchemaType, Schema } from 'mongoose';
-
-export const ORDER_STATUSES = ['created', 'paid', 'shipped', 'delivered', 'refunded', 'cancelled'] as const;
+import { ORDER_STATUSES } from '../../core/views/order.js';
 
 /** A customer's order, so the bot can answer "where is my order" and agents see purchases. */
 export const orderSchema = new Schema(

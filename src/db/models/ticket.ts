@@ -1,9 +1,6 @@
 import { type InferSchemaType, Schema } from 'mongoose';
+import { TICKET_KINDS, TICKET_PRIORITIES, TICKET_STATUSES } from '../../core/views/ticket.js';
 import { CHANNELS } from './channel.js';
-
-export const TICKET_KINDS = ['consultation', 'complaint'] as const;
-export const TICKET_STATUSES = ['open', 'pending', 'resolved', 'closed'] as const;
-export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
 /** Work a person must do for a customer: a consultation (question) or a complaint. */
 export const ticketSchema = new Schema(
@@ -40,6 +37,7 @@ export const ticketSchema = new Schema(
       at: { type: Date },
     },
     messageCount: { type: Number, default: 0 },
+    failedDeliveries: { type: Number, default: 0 }, // outbound messages given up on, shown on the ticket
     dayKey: { type: String, required: true }, // 'YYYY-MM-DD' (UTC) opened, for daily reports without date operators
     resolvedAt: { type: Date },
   },

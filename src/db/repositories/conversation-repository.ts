@@ -7,8 +7,8 @@ import { type LeanConversation, toConversationView } from './to-view.js';
 
 export function createConversationRepository(m: Models): ConversationStore {
   return {
-    async openFor({ customerId, channel, channelRef, at }) {
-      const openKey = `${customerId}:${channel}`;
+    async openFor({ customerId, channel, threadKey, channelRef, at }) {
+      const openKey = threadKey ? `${customerId}:${channel}:${threadKey}` : `${customerId}:${channel}`;
       // Usually the conversation exists: one read, no write lock.
       const open = await m.Conversation.findOne({ openKey }).lean();
       if (open && (!channelRef || JSON.stringify(open.channelRef) === JSON.stringify(channelRef))) {
@@ -19,7 +19,14 @@ export function createConversationRepository(m: Models): ConversationStore {
         m.Conversation.findOneAndUpdate(
           { openKey },
           {
-            $setOnInsert: { _id: fresh, customerId, channel, status: 'open', lastMessageAt: at },
+            $setOnInsert: {
+              _id: fresh,
+              customerId,
+              channel,
+              status: 'open',
+              lastMessageAt: at,
+              ...(threadKey ? { threadKey } : {}),
+            },
             ...(channelRef ? { $set: { channelRef } } : {}),
           },
           { upsert: true, new: true, lean: true },

@@ -1,8 +1,9 @@
 import type { FaqArticleView, FaqStore } from '../../core/ports/store.js';
+import type { FaqLanguage } from '../../core/views/faq.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
 
-export interface LeanFaq {
+interface LeanFaq {
   _id: unknown;
   language: string;
   title: string;
@@ -14,10 +15,10 @@ export interface LeanFaq {
   updatedAt?: Date | null;
 }
 
-export function toFaqView(d: LeanFaq): FaqArticleView {
+function toFaqView(d: LeanFaq): FaqArticleView {
   return {
     id: String(d._id),
-    language: d.language as 'en' | 'zh',
+    language: d.language as FaqLanguage,
     title: d.title,
     variants: d.variants ?? [],
     answer: d.answer,
@@ -28,16 +29,43 @@ export function toFaqView(d: LeanFaq): FaqArticleView {
   };
 }
 
+const view = (d: unknown) => toFaqView(d as LeanFaq);
+
 export function createFaqRepository(m: Models): FaqStore {
   return {
     async listActive() {
       const docs = await m.FaqArticle.find({ active: true }).lean();
-      return docs.map((d) => toFaqView(d as LeanFaq));
+      return docs.map(view);
+    },
+    async list({ language, limit }) {
+      const docs = await m.FaqArticle.find(language ? { language } : {})
+        .sort({ updatedAt: -1 })
+        .limit(limit)
+        .lean();
+      return docs.map(view);
     },
     async get(id) {
       if (!isObjectId(id)) return null;
       const doc = await m.FaqArticle.findById(id).lean();
-      return doc ? toFaqView(doc as LeanFaq) : null;
+      return doc ? view(doc) : null;
+    },
+    async create(input) {
+      const doc = await m.FaqArticle.create(input);
+      return view(doc.toObject());
+    },
+    async update(id, patch) {
+      if (!isObjectId(id)) return null;
+      const doc = await m.FaqArticle.findOneAndUpdate(
+        { _id: id },
+        { $set: patch },
+        { new: true, lean: true },
+      );
+      return doc ? view(doc) : null;
+    },
+    async remove(id) {
+      if (!isObjectId(id)) return false;
+      const result = await m.FaqArticle.deleteOne({ _id: id });
+      return result.deletedCount > 0;
     },
     async recordShown(id) {
       await m.FaqArticle.updateOne({ _id: id }, { $inc: { 'stats.shown': 1 } });

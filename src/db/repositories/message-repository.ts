@@ -20,13 +20,15 @@ export function createMessageRepository(m: Models): MessageStore {
           ? { replyKey: k.replyKey }
           : null;
 
+  const view = (d: unknown) => toMessageView(d as LeanMessage);
+
   /** Oldest first, optionally only those after a time (a client catching up). */
   const listInOrder = async (filter: FilterQuery<MessageDoc>, after: Date | undefined, limit: number) => {
     const docs = await m.Message.find({ ...filter, ...(after ? { createdAt: { $gt: after } } : {}) })
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
       .lean();
-    return docs.map((d) => toMessageView(d as LeanMessage));
+    return docs.map(view);
   };
 
   return {
@@ -46,15 +48,16 @@ export function createMessageRepository(m: Models): MessageStore {
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
           processedAt: msg.processed ? msg.at : undefined,
+          delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
         });
-        return { message: toMessageView(doc.toObject() as LeanMessage), duplicate: false };
+        return { message: view(doc.toObject()), duplicate: false };
       } catch (err) {
         const filter = byKey(msg);
         if (!isDuplicateKey(err) || !filter) throw err;
         const existing = await m.Message.findOne(filter).lean();
         if (!existing) throw err;
-        return { message: toMessageView(existing as LeanMessage), duplicate: true };
+        return { message: view(existing), duplicate: true };
       }
     },
 
@@ -62,7 +65,13 @@ export function createMessageRepository(m: Models): MessageStore {
       const filter = byKey(key);
       if (!filter) return null;
       const doc = await m.Message.findOne(filter).lean();
-      return doc ? toMessageView(doc as LeanMessage) : null;
+      return doc ? view(doc) : null;
+    },
+
+    async get(id) {
+      if (!isObjectId(id)) return null;
+      const doc = await m.Message.findById(id).lean();
+      return doc ? view(doc) : null;
     },
 
     async markProcessed(id, { classification, ticketId }) {
@@ -76,6 +85,10 @@ export function createMessageRepository(m: Models): MessageStore {
           },
         },
       );
+    },
+
+    async setCorrectedIntent(id, intent) {
+      await m.Message.updateOne({ _id: id }, { $set: { 'classification.correctedIntent': intent } });
     },
 
     async listForConversation(conversationId, { after, limit }) {
@@ -95,7 +108,59 @@ export function createMessageRepository(m: Models): MessageStore {
         .sort({ createdAt: 1 })
         .limit(limit)
         .lean();
-      return docs.map((d) => toMessageView(d as LeanMessage));
+      return docs.map(view);
+    },
+
+    async listQueuedUpTo(conversationId, upTo, limit) {
+      const at = new Date(upTo.createdAt);
+      const docs = await m.Message.find({
+        'delivery.status': 'queued',
+        conversationId,
+        $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lte: upTo.id } }],
+      })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map(view);
+    },
+
+    async listStaleQueued(olderThan, limit) {
+      const docs = await m.Message.find({ 'delivery.status': 'queued', createdAt: { $lt: olderThan } })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map(view);
+    },
+
+    async recordDelivery(id, outcome) {
+      // Only a queued delivery changes: sent and failed are final, whatever a late retry says.
+      const update =
+        outcome.status === 'sent'
+          ? {
+              $set: {
+                'delivery.status': 'sent',
+                'delivery.updatedAt': outcome.at,
+                ...(outcome.externalId ? { 'delivery.externalId': outcome.externalId } : {}),
+              },
+            }
+          : outcome.status === 'failed'
+            ? {
+                $set: {
+                  'delivery.status': 'failed',
+                  'delivery.lastError': outcome.error,
+                  'delivery.updatedAt': outcome.at,
+                },
+                $inc: { 'delivery.attempts': 1 },
+              }
+            : {
+                $set: { 'delivery.lastError': outcome.error, 'delivery.updatedAt': outcome.at },
+                $inc: { 'delivery.attempts': 1 },
+              };
+      const doc = await m.Message.findOneAndUpdate({ _id: id, 'delivery.status': 'queued' }, update, {
+        new: true,
+        lean: true,
+      });
+      return doc ? view(doc) : null;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ModelRegistry } from '../../nlp/learning/model-registry.js';
+import type { ModelRegistry, ModelVersionLog } from '../../core/ports/model-registry.js';
 import { retryOnDuplicate } from '../duplicate-key.js';
 import type { Models } from '../models.js';
 
@@ -42,6 +42,24 @@ export function createModelRegistry(m: Models): ModelRegistry {
       await retryOnDuplicate(() =>
         m.Setting.updateOne({ _id: ACTIVE }, { $set: { value: version } }, { upsert: true }),
       );
+    },
+  };
+}
+
+export function createModelVersionLog(m: Models): ModelVersionLog {
+  return {
+    async list(limit) {
+      const docs = await m.ModelVersion.find({}, { model: 0, head: 0 })
+        .sort({ createdAt: -1 })
+        .limit(limit)
+        .lean();
+      return docs.map((d) => ({
+        version: d.version,
+        status: d.status as 'promoted' | 'rejected',
+        trainedOn: { corpus: d.trainedOn?.corpus ?? 0, corrections: d.trainedOn?.corrections ?? 0 },
+        metrics: { ...(d.metrics ?? {}) },
+        createdAt: d.createdAt.toISOString(),
+      }));
     },
   };
 }

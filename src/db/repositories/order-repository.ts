@@ -1,4 +1,5 @@
 import type { OrderStore, OrderView } from '../../core/ports/store.js';
+import type { OrderStatus } from '../../core/views/order.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
 
@@ -20,13 +21,13 @@ function toOrderView(d: LeanOrder): OrderView {
     id: String(d._id),
     number: d.number,
     customerId: String(d.customerId),
-    status: d.status,
+    status: d.status as OrderStatus,
     total: d.total,
     currency: d.currency ?? 'USD',
     ...(d.carrier ? { carrier: d.carrier } : {}),
     ...(d.trackingNumber ? { trackingNumber: d.trackingNumber } : {}),
     history: (d.history ?? []).map((h) => ({
-      status: h.status,
+      status: h.status as OrderStatus,
       at: h.at.toISOString(),
       ...(h.note ? { note: h.note } : {}),
     })),

@@ -1,10 +1,12 @@
 import type { Stores } from '../../core/ports/store.js';
 import type { Models } from '../models.js';
 import { createConversationRepository } from './conversation-repository.js';
+import { createCorrectionRepository } from './correction-repository.js';
 import { createCustomerRepository } from './customer-repository.js';
 import { createFaqRepository } from './faq-repository.js';
 import { createMessageRepository } from './message-repository.js';
 import { createOrderRepository } from './order-repository.js';
+import { createStaffRepository } from './staff-repository.js';
 import { createTicketRepository } from './ticket-repository.js';
 
 export function createStores(models: Models): Stores {
@@ -15,5 +17,7 @@ export function createStores(models: Models): Stores {
     tickets: createTicketRepository(models),
     faq: createFaqRepository(models),
     orders: createOrderRepository(models),
+    corrections: createCorrectionRepository(models),
+    staff: createStaffRepository(models),
   };
 }

@@ -1,7 +1,5 @@
 import type { FilterQuery } from 'mongoose';
 import type { TicketStore } from '../../core/ports/store.js';
-import { escalatedPriority, isHigherPriority } from '../../core/tickets/priority-policy.js';
-import type { TicketPriority } from '../../core/views/views.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import type { TicketDoc } from '../models/ticket.js';
 import type { Models } from '../models.js';
@@ -11,6 +9,7 @@ import { type LeanTicket, toTicketView } from './to-view.js';
 const LIVE = ['open', 'pending'];
 
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
+const view = (d: unknown) => toTicketView(d as LeanTicket);
 
 export function createTicketRepository(m: Models): TicketStore {
   async function nextNumber(): Promise<number> {
@@ -19,75 +18,67 @@ export function createTicketRepository(m: Models): TicketStore {
       { $inc: { value: 1 } },
       { upsert: true, new: true, lean: true },
     );
-    return c!.value;
-  }
-
-  async function updateLive(input: Parameters<TicketStore['openOrUpdate']>[0]) {
-    const current = await m.Ticket.findOne({ openKey: input.conversationId }).lean();
-    if (!current) return null;
-    const set: Record<string, unknown> = { status: 'open' };
-    // A complaint upgrades a consultation; never the other way round.
-    if (input.kind === 'complaint' && current.kind !== 'complaint') set.kind = 'complaint';
-    if (isHigherPriority(input.priority, current.priority as TicketPriority)) {
-      set.priority = input.priority;
-      // A raised priority tightens a deadline that has not been met yet, never loosens it.
-      if (
-        current.sla &&
-        !current.sla.firstRespondedAt &&
-        input.firstResponseDueAt < current.sla.firstResponseDueAt
-      ) {
-        set['sla.firstResponseDueAt'] = input.firstResponseDueAt;
-      }
-    }
-    const doc = await m.Ticket.findOneAndUpdate(
-      { _id: current._id, openKey: input.conversationId },
-      { $set: set, $inc: { messageCount: 1 } },
-      { new: true, lean: true },
-    );
-    return doc ? toTicketView(doc as LeanTicket) : null;
+    if (!c) throw new Error('ticket counter upsert returned nothing');
+    return c.value;
   }
 
   return {
-    async openOrUpdate(input) {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const updated = await updateLive(input);
-        if (updated) return { ticket: updated, opened: false };
-        try {
-          const doc = await m.Ticket.create({
-            number: await nextNumber(),
-            kind: input.kind,
-            status: 'open',
-            priority: input.priority,
-            customerId: input.customerId,
-            conversationId: input.conversationId,
-            channel: input.channel,
-            openKey: input.conversationId,
-            subject: input.subject,
-            language: input.language,
-            intent: input.intent,
-            sla: { firstResponseDueAt: input.firstResponseDueAt },
-            messageCount: 1,
-            dayKey: dayKey(input.at),
-          });
-          await m.Customer.updateOne({ _id: input.customerId }, { $inc: { 'stats.tickets': 1 } });
-          return { ticket: toTicketView(doc.toObject() as LeanTicket), opened: true };
-        } catch (err) {
-          // Another message of the same conversation opened it first: update that one instead.
-          if (!isDuplicateKey(err)) throw err;
-        }
+    async create(input) {
+      try {
+        const doc = await m.Ticket.create({
+          number: await nextNumber(),
+          kind: input.kind,
+          status: 'open',
+          priority: input.priority,
+          customerId: input.customerId,
+          conversationId: input.conversationId,
+          channel: input.channel,
+          // One live ticket per conversation: a second open is refused by the unique index.
+          openKey: input.conversationId,
+          subject: input.subject,
+          language: input.language,
+          intent: input.intent,
+          sla: { firstResponseDueAt: input.firstResponseDueAt },
+          messageCount: 1,
+          dayKey: dayKey(input.at),
+        });
+        await m.Customer.updateOne({ _id: input.customerId }, { $inc: { 'stats.tickets': 1 } });
+        return view(doc.toObject());
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
       }
-      throw new Error('could not open or update the ticket after 3 attempts');
     },
 
     async get(id) {
       if (!isObjectId(id)) return null;
       const doc = await m.Ticket.findById(id).lean();
-      return doc ? toTicketView(doc as LeanTicket) : null;
+      return doc ? view(doc) : null;
     },
 
     async findLive(conversationId) {
       const doc = await m.Ticket.findOne({ openKey: conversationId }).lean();
-      return doc ? toTicketView(doc as LeanTicket) : null;
+      return doc ? view(doc) : null;
+    },
+
+    async updateIfUnchanged(id, expected, patch) {
+      const set: Record<string, unknown> = {};
+      if (patch.kind) set.kind = patch.kind;
+      if (patch.priority) set.priority = patch.priority;
+      if (patch.status) set.status = patch.status;
+      if (patch.firstResponseDueAt) set['sla.firstResponseDueAt'] = patch.firstResponseDueAt;
+      const doc = await m.Ticket.findOneAndUpdate(
+        {
+          _id: id,
+          status: { $in: LIVE },
+          kind: expected.kind,
+          priority: expected.priority,
+          'sla.firstResponseDueAt': new Date(expected.firstResponseDueAt),
+        },
+        { $set: set, $inc: { messageCount: 1 } },
+        { new: true, lean: true },
+      );
+      return doc ? view(doc) : null;
     },
 
     async recordAgentReply(id, agentId, at) {
@@ -108,7 +99,7 @@ export function createTicketRepository(m: Models): TicketStore {
         { new: true, lean: true },
       );
       const latest = doc ?? (await m.Ticket.findById(id).lean());
-      return latest ? toTicketView(latest as LeanTicket) : null;
+      return latest ? view(latest) : null;
     },
 
     async list({ status, kind, assigneeId, limit }) {
@@ -117,7 +108,7 @@ export function createTicketRepository(m: Models): TicketStore {
       if (kind) filter.kind = kind;
       if (assigneeId) filter.assigneeId = assigneeId;
       const docs = await m.Ticket.find(filter).sort({ createdAt: 1 }).limit(limit).lean();
-      return docs.map((d) => toTicketView(d as LeanTicket));
+      return docs.map(view);
     },
 
     async queueSnapshot() {
@@ -128,8 +119,8 @@ export function createTicketRepository(m: Models): TicketStore {
       return { waiting, agents };
     },
 
-    async markBreached(now, limit) {
-      const due = await m.Ticket.find({
+    async listDueForBreach(now, limit) {
+      const docs = await m.Ticket.find({
         status: { $in: LIVE },
         'sla.firstRespondedAt': { $exists: false },
         'sla.breachedAt': { $exists: false },
@@ -137,19 +128,26 @@ export function createTicketRepository(m: Models): TicketStore {
       })
         .limit(limit)
         .lean();
-      const breached = [];
-      for (const t of due) {
-        // Conditional update: with several workers each ticket is marked (and announced) once.
-        // A breach escalates: the priority goes up one step.
-        const priority = escalatedPriority(t.priority as TicketPriority);
-        const doc = await m.Ticket.findOneAndUpdate(
-          { _id: t._id, 'sla.breachedAt': { $exists: false }, 'sla.firstRespondedAt': { $exists: false } },
-          { $set: { 'sla.breachedAt': now, priority } },
-          { new: true, lean: true },
-        );
-        if (doc) breached.push(toTicketView(doc as LeanTicket));
-      }
-      return breached;
+      return docs.map(view);
+    },
+
+    async markBreached(id, at, priority) {
+      // Conditional: with several workers each ticket is marked (and announced) once.
+      const doc = await m.Ticket.findOneAndUpdate(
+        { _id: id, 'sla.breachedAt': { $exists: false }, 'sla.firstRespondedAt': { $exists: false } },
+        { $set: { 'sla.breachedAt': at, priority } },
+        { new: true, lean: true },
+      );
+      return doc ? view(doc) : null;
+    },
+
+    async recordFailedDelivery(id) {
+      const doc = await m.Ticket.findOneAndUpdate(
+        { _id: id },
+        { $inc: { failedDeliveries: 1 } },
+        { new: true, lean: true },
+      );
+      return doc ? view(doc) : null;
     },
   };
 }

@@ -1,15 +1,17 @@
 import type { Types } from 'mongoose';
-import type { Intent, Language } from '../../core/ports/classifier.js';
 import type {
   Channel,
   ConversationView,
+  DeliveryStatus,
+  Intent,
+  Language,
   MessageView,
   StoredClassification,
   TicketKind,
   TicketPriority,
   TicketStatus,
   TicketView,
-} from '../../core/views/views.js';
+} from '../../core/views/index.js';
 
 /** Lean documents as read from MongoDB; mapped here to the domain's plain views. */
 type Id = Types.ObjectId;
@@ -26,6 +28,13 @@ export interface LeanMessage {
   clientMessageId?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
+  delivery?: {
+    status: string;
+    attempts?: number | null;
+    lastError?: string | null;
+    externalId?: string | null;
+    updatedAt: Date;
+  } | null;
   createdAt: Date;
 }
 
@@ -46,6 +55,17 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.delivery?.status
+      ? {
+          delivery: {
+            status: d.delivery.status as DeliveryStatus,
+            attempts: d.delivery.attempts ?? 0,
+            ...(d.delivery.lastError ? { lastError: d.delivery.lastError } : {}),
+            ...(d.delivery.externalId ? { externalId: d.delivery.externalId } : {}),
+            updatedAt: d.delivery.updatedAt.toISOString(),
+          },
+        }
+      : {}),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -65,6 +85,7 @@ export interface LeanTicket {
   assigneeId?: Id | null;
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
   messageCount: number;
+  failedDeliveries?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -89,6 +110,7 @@ export function toTicketView(d: LeanTicket): TicketView {
       ...(d.sla.breachedAt ? { breachedAt: d.sla.breachedAt.toISOString() } : {}),
     },
     messageCount: d.messageCount,
+    failedDeliveries: d.failedDeliveries ?? 0,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

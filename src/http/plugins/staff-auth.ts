@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { StaffSession, StaffSessions } from '../../auth/staff-session.js';
-import type { Role } from '../../db/models/agent.js';
+import type { SessionStore, StaffSession } from '../../core/ports/staff.js';
+import type { Actor, Role } from '../../core/views/staff.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,8 +15,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
-/** A preHandler that admits signed-in staff, optionally only some roles. */
-export function requireStaff(sessions: StaffSessions, roles?: readonly Role[]): preHandlerHookHandler {
+/** A preHandler that admits signed-in staff, optionally only some roles (use cases check roles too). */
+export function requireStaff(sessions: SessionStore, roles?: readonly Role[]): preHandlerHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await sessions.get(bearerToken(request));
     if (!session) {
@@ -37,4 +37,10 @@ export function requireStaff(sessions: StaffSessions, roles?: readonly Role[]): 
 export function staffOf(request: FastifyRequest): StaffSession {
   if (!request.staff) throw new Error('staffOf used on a route without requireStaff');
   return request.staff;
+}
+
+/** The signed-in staff member as the use cases take them. */
+export function actorOf(request: FastifyRequest): Actor {
+  const s = staffOf(request);
+  return { id: s.agentId, role: s.role };
 }

@@ -1,21 +1,28 @@
-import { type Static, type TUnsafe, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import { MAX_MESSAGE_LENGTH } from '../../core/ingest/inbound-message.js';
 
+export { literalUnion } from '../../core/views/schema-helpers.js';
+
+/** Every error answer, over HTTP and in socket acks: a machine-readable code and a sentence. */
 export const ErrorResponse = Type.Object(
-  { error: Type.String({ description: 'machine-readable code' }), message: Type.String() },
-  { $id: 'ErrorResponse' },
+  {
+    error: Type.String({ description: 'machine-readable code, e.g. validation_failed, not_found' }),
+    message: Type.String({ description: 'what went wrong, fit to show' }),
+  },
+  { title: 'Error' },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 
 export const ObjectIdString = Type.String({ pattern: '^[0-9a-fA-F]{24}$', description: 'a 24-hex-digit id' });
+export const IdParams = Type.Object({ id: ObjectIdString });
 export const ClientMessageId = Type.String({
   minLength: 1,
   maxLength: 100,
   pattern: '^[A-Za-z0-9._:-]+$',
   description: "The sender's own id for this message; a resend with the same id is stored once",
 });
-export const MessageText = Type.String({ minLength: 1, maxLength: 10000 });
+export const MessageText = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH });
 
-/** A union of string literals that keeps its TypeScript type (a plain .map loses it). */
-export function literalUnion<const T extends string>(values: readonly T[]): TUnsafe<T> {
-  return Type.Unsafe<T>({ type: 'string', enum: [...values] });
-}
+/** Security requirements, as the OpenAPI document names the schemes (see openapi.ts). */
+export const STAFF_AUTH = [{ staffBearer: [] }];
+export const API_KEY_AUTH = [{ apiKey: [] }];

@@ -28,7 +28,8 @@ export function startSupervised(
   command: string,
   args: string[],
   log: Logger,
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  /** forwardOutput: the child's lines go to this process's stdout (its own logs), not only to debug. */
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; forwardOutput?: boolean } = {},
 ): SupervisedProcess {
   const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, 'watchdog', command, ...args], {
     cwd: opts.cwd,
@@ -40,6 +41,7 @@ export function startSupervised(
   const listeners = new Set<(line: string) => void>();
   const onData = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
+    if (opts.forwardOutput) process.stdout.write(text);
     output = (output + text).slice(-8192);
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;

@@ -1,112 +1,77 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../../../app-context.js';
-import { notFound } from '../../../core/errors.js';
-import { type LeanFaq, toFaqView } from '../../../db/repositories/faq-repository.js';
-import { requireStaff, staffOf } from '../../plugins/staff-auth.js';
-import { ErrorResponse, literalUnion, ObjectIdString } from '../../schemas/common.js';
-
-const Variant = Type.String({ minLength: 1, maxLength: 500 });
-const ArticleBody = Type.Object(
-  {
-    language: literalUnion(['en', 'zh']),
-    title: Type.String({ minLength: 1, maxLength: 300 }),
-    variants: Type.Array(Variant, { maxItems: 100, description: 'Ways customers ask it' }),
-    answer: Type.String({ minLength: 1, maxLength: 10000 }),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 20 })),
-    active: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-const Article = Type.Object({
-  id: Type.String(),
-  language: Type.String(),
-  title: Type.String(),
-  variants: Type.Array(Type.String()),
-  answer: Type.String(),
-  tags: Type.Array(Type.String()),
-  active: Type.Boolean(),
-  stats: Type.Object({ shown: Type.Integer(), helped: Type.Integer() }),
-  updatedAt: Type.String(),
-});
-const Params = Type.Object({ id: ObjectIdString });
+import type { AppContext } from '../../../composition/app-context.js';
+import { FaqArticleInputSchema, FaqArticleSchema, FaqLanguageSchema } from '../../../core/views/faq.js';
+import { actorOf, requireStaff } from '../../plugins/staff-auth.js';
+import { IdParams, STAFF_AUTH } from '../../schemas/common.js';
 
 /**
  * The knowledge base the bot answers from. Staff read it; supervisors and admins edit it.
- * Every change reaches the retrieval index of every process through `faq.changed`.
+ * Every change reaches the retrieval index of every process.
  */
 export const faqRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { FaqArticle, AuditLog } = ctx.models;
-  const editors = requireStaff(ctx.sessions, ['supervisor', 'admin']);
-  const changed = async (articleId: string, action: string, actor: { agentId: string; role: string }) => {
-    await AuditLog.create({
-      actorId: actor.agentId,
-      actorRole: actor.role,
-      action,
-      target: { kind: 'faq', id: articleId },
-    });
-    // This process sees the change before answering; the others through the event.
-    ctx.faq.invalidate();
-    await ctx.events.publish('faq.changed', { articleId });
-  };
+  app.addHook('preHandler', requireStaff(ctx.sessions));
+  const faq = ctx.useCases.faq;
 
   app.get(
     '/faq',
     {
-      preHandler: requireStaff(ctx.sessions),
       schema: {
-        querystring: Type.Object({ language: Type.Optional(literalUnion(['en', 'zh'])) }),
-        response: { 200: Type.Object({ articles: Type.Array(Article) }) },
+        tags: ['faq'],
+        summary: 'List the articles',
+        security: STAFF_AUTH,
+        querystring: Type.Object(
+          { language: Type.Optional(FaqLanguageSchema) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ articles: Type.Array(FaqArticleSchema) }) },
       },
     },
-    async (request) => {
-      const docs = await FaqArticle.find(request.query.language ? { language: request.query.language } : {})
-        .sort({ updatedAt: -1 })
-        .limit(1000)
-        .lean();
-      return { articles: docs.map((d) => toFaqView(d as LeanFaq)) };
-    },
+    async (request) => ({ articles: await faq.list({ language: request.query.language }) }),
   );
 
   app.post(
     '/faq',
-    { preHandler: editors, schema: { body: ArticleBody, response: { 201: Article, 400: ErrorResponse } } },
-    async (request, reply) => {
-      const doc = await FaqArticle.create(request.body);
-      await changed(String(doc._id), 'faq.create', staffOf(request));
-      return reply.status(201).send(toFaqView(doc.toObject() as LeanFaq));
+    {
+      schema: {
+        tags: ['faq'],
+        summary: 'Write an article (supervisors and admins)',
+        security: STAFF_AUTH,
+        body: FaqArticleInputSchema,
+        response: { 201: FaqArticleSchema },
+      },
     },
+    async (request, reply) => reply.status(201).send(await faq.create(actorOf(request), request.body)),
   );
 
   app.patch(
     '/faq/:id',
     {
-      preHandler: editors,
       schema: {
-        params: Params,
-        body: Type.Partial(ArticleBody),
-        response: { 200: Article, 404: ErrorResponse },
+        tags: ['faq'],
+        summary: 'Edit an article (supervisors and admins)',
+        security: STAFF_AUTH,
+        params: IdParams,
+        body: Type.Partial(FaqArticleInputSchema, { additionalProperties: false }),
+        response: { 200: FaqArticleSchema },
       },
     },
-    async (request) => {
-      const doc = await FaqArticle.findOneAndUpdate(
-        { _id: request.params.id },
-        { $set: request.body },
-        { new: true, lean: true },
-      );
-      if (!doc) throw notFound('article');
-      await changed(request.params.id, 'faq.update', staffOf(request));
-      return toFaqView(doc as LeanFaq);
-    },
+    async (request) => faq.update(actorOf(request), request.params.id, request.body),
   );
 
   app.delete(
     '/faq/:id',
-    { preHandler: editors, schema: { params: Params, response: { 204: Type.Null(), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['faq'],
+        summary: 'Remove an article (supervisors and admins)',
+        security: STAFF_AUTH,
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'removed' }) },
+      },
+    },
     async (request, reply) => {
-      const result = await FaqArticle.deleteOne({ _id: request.params.id });
-      if (result.deletedCount === 0) throw notFound('article');
-      await changed(request.params.id, 'faq.delete', staffOf(request));
+      await faq.remove(actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -1,9 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../../../app-context.js';
-import { ClientMessageId, ErrorResponse, MessageText } from '../../schemas/common.js';
-import { MessageSchema, TicketSchema } from '../../schemas/views.js';
+import type { AppContext } from '../../../composition/app-context.js';
+import { invalid, unauthorized } from '../../../core/errors.js';
+import { MessageSchema } from '../../../core/views/message.js';
+import { TicketSchema } from '../../../core/views/ticket.js';
+import { API_KEY_AUTH, ClientMessageId, MessageText } from '../../schemas/common.js';
 
 function sameSecret(given: string | undefined, expected: string | undefined): boolean {
   if (!given || !expected) return false;
@@ -12,16 +14,27 @@ function sameSecret(given: string | undefined, expected: string | undefined): bo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const Result = Type.Object({
+  duplicate: Type.Boolean(),
+  message: MessageSchema,
+  ticket: Type.Union([TicketSchema, Type.Null()]),
+  replies: Type.Array(MessageSchema, { description: "the bot's answers to this message" }),
+});
+
 /**
  * Integrations post customer messages here (channel `api`); they go through the same pipeline
  * as the widget's. Answered after the message is stored and processed: 201 the first time, 200
- * with `duplicate: true` for a resend of the same clientMessageId.
+ * with `duplicate: true` for a resend of the same clientMessageId. What Parley says to the user
+ * later (an agent's reply) reaches the integration's webhook (INTEGRATION_WEBHOOK_URL).
  */
 export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
     '/messages',
     {
       schema: {
+        tags: ['messages'],
+        summary: "A customer's message from an integration",
+        security: API_KEY_AUTH,
         headers: Type.Object({ 'x-api-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
@@ -37,41 +50,20 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            duplicate: Type.Boolean(),
-            message: MessageSchema,
-            ticket: Type.Union([TicketSchema, Type.Null()]),
-            replies: Type.Array(MessageSchema),
-          }),
-          201: Type.Object({
-            duplicate: Type.Boolean(),
-            message: MessageSchema,
-            ticket: Type.Union([TicketSchema, Type.Null()]),
-            replies: Type.Array(MessageSchema),
-          }),
-          401: ErrorResponse,
-        },
+        response: { 200: Result, 201: Result },
       },
     },
     async (request, reply) => {
       if (!sameSecret(request.headers['x-api-key'], ctx.config.auth.integrationApiKey)) {
-        return reply.status(401).send({
-          error: 'unauthorized',
-          message: ctx.config.auth.integrationApiKey
+        throw unauthorized(
+          ctx.config.auth.integrationApiKey
             ? 'Missing or wrong x-api-key.'
             : 'Integrations are disabled: set INTEGRATION_API_KEY to enable this endpoint.',
-        });
+        );
       }
-      const body = request.body;
-      const result = await ctx.pipeline.receiveAndProcess({
-        channel: 'api',
-        externalUserId: body.userId,
-        clientMessageId: body.clientMessageId,
-        text: body.text,
-        displayName: body.name,
-        email: body.email,
-      });
+      const inbound = ctx.adapters.api.toInbound(request.body);
+      if (!inbound) throw invalid('this message cannot be taken');
+      const result = await ctx.pipeline.receiveAndProcess(inbound);
       return reply.status(result.duplicate ? 200 : 201).send({
         duplicate: result.duplicate,
         message: result.message,

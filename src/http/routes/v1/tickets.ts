@@ -1,19 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../../../app-context.js';
+import type { AppContext } from '../../../composition/app-context.js';
 import { notFound } from '../../../core/errors.js';
-import { replyToTicket } from '../../../core/tickets/reply-to-ticket.js';
-import { requireStaff, staffOf } from '../../plugins/staff-auth.js';
-import {
-  ClientMessageId,
-  ErrorResponse,
-  literalUnion,
-  MessageText,
-  ObjectIdString,
-} from '../../schemas/common.js';
-import { MessageSchema, TicketSchema } from '../../schemas/views.js';
+import { MessageSchema } from '../../../core/views/message.js';
+import { TicketKindSchema, TicketSchema, TicketStatusSchema } from '../../../core/views/ticket.js';
+import { actorOf, requireStaff, staffOf } from '../../plugins/staff-auth.js';
+import { ClientMessageId, IdParams, MessageText, STAFF_AUTH } from '../../schemas/common.js';
 
-const TicketParams = Type.Object({ id: ObjectIdString });
+const ReplyResult = Type.Object({ duplicate: Type.Boolean(), message: MessageSchema, ticket: TicketSchema });
 
 export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.addHook('preHandler', requireStaff(ctx.sessions));
@@ -22,12 +16,18 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     '/tickets',
     {
       schema: {
-        querystring: Type.Object({
-          status: Type.Optional(Type.Array(literalUnion(['open', 'pending', 'resolved', 'closed']))),
-          kind: Type.Optional(Type.Union([Type.Literal('consultation'), Type.Literal('complaint')])),
-          mine: Type.Optional(Type.Boolean()),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        }),
+        tags: ['tickets'],
+        summary: 'List tickets, oldest first',
+        security: STAFF_AUTH,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Array(TicketStatusSchema, { maxItems: 4 })),
+            kind: Type.Optional(TicketKindSchema),
+            mine: Type.Optional(Type.Boolean()),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ tickets: Type.Array(TicketSchema) }) },
       },
     },
@@ -47,11 +47,11 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     '/tickets/:id',
     {
       schema: {
-        params: TicketParams,
-        response: {
-          200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema) }),
-          404: ErrorResponse,
-        },
+        tags: ['tickets'],
+        summary: 'One ticket with its conversation (each outbound message with its delivery state)',
+        security: STAFF_AUTH,
+        params: IdParams,
+        response: { 200: Type.Object({ ticket: TicketSchema, messages: Type.Array(MessageSchema) }) },
       },
     },
     async (request) => {
@@ -66,24 +66,21 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     '/tickets/:id/replies',
     {
       schema: {
-        params: TicketParams,
+        tags: ['tickets'],
+        summary:
+          'Reply to the customer on their own channel (201; 200 for a resend of the same clientMessageId)',
+        security: STAFF_AUTH,
+        params: IdParams,
         body: Type.Object(
           { text: MessageText, clientMessageId: ClientMessageId },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({ duplicate: Type.Boolean(), message: MessageSchema, ticket: TicketSchema }),
-          201: Type.Object({ duplicate: Type.Boolean(), message: MessageSchema, ticket: TicketSchema }),
-          400: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-        },
+        response: { 200: ReplyResult, 201: ReplyResult },
       },
     },
     async (request, reply) => {
-      const staff = staffOf(request);
-      const result = await replyToTicket(ctx, {
-        staff: { id: staff.agentId, role: staff.role },
+      const result = await ctx.useCases.replyToTicket({
+        staff: actorOf(request),
         ticketId: request.params.id,
         text: request.body.text,
         clientMessageId: request.body.clientMessageId,

@@ -1,0 +1,31 @@
+import type { VisitorTokens } from '../auth/visitor-token.js';
+import type { ApiEvent } from '../channels/api-adapter.js';
+import type { WidgetEvent } from '../channels/widget-adapter.js';
+import type { Config } from '../config/load-config.js';
+import type { EventBus } from '../core/events/domain-events.js';
+import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import type { ChannelAdapter } from '../core/ports/channel-adapter.js';
+import type { SessionStore } from '../core/ports/staff.js';
+import type { Stores } from '../core/ports/store.js';
+import type { Logger } from '../infra/logger.js';
+import type { HealthCheck } from './core.js';
+import type { AppUseCases } from './staff-use-cases.js';
+
+/**
+ * What the app's edges (HTTP routes, socket namespaces) are given: use cases and stores, never
+ * database models or connections. Built once by src/app.ts.
+ */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  events: EventBus;
+  /** For reads that need no rule; writes go through use cases. */
+  stores: Stores;
+  pipeline: IngestPipeline;
+  useCases: AppUseCases;
+  sessions: SessionStore;
+  visitors: VisitorTokens;
+  /** The adapters of the channels whose events arrive at this app's own edges. */
+  adapters: { widget: ChannelAdapter<WidgetEvent>; api: ChannelAdapter<ApiEvent> };
+  health: HealthCheck[];
+}

@@ -1,0 +1,207 @@
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import { apiAdapter } from '../channels/api-adapter.js';
+import { createChannelRegistry } from '../channels/registry.js';
+import { widgetAdapter } from '../channels/widget-adapter.js';
+import type { Config } from '../config/load-config.js';
+import type { EventBus } from '../core/events/domain-events.js';
+import { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import type { AuditLog } from '../core/ports/audit-log.js';
+import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
+import type { MessageClassifier } from '../core/ports/classifier.js';
+import { ClassifierHolder } from '../core/ports/classifier-holder.js';
+import type { FaqRetriever } from '../core/ports/faq-retriever.js';
+import type { Locks } from '../core/ports/locks.js';
+import type { ModelRegistry } from '../core/ports/model-registry.js';
+import type { Outbox } from '../core/ports/outbox.js';
+import type { Stores } from '../core/ports/store.js';
+import { createModels, type Models, syncIndexes } from '../db/models.js';
+import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
+import { createModelRegistry, createModelVersionLog } from '../db/repositories/model-registry.js';
+import { createStores } from '../db/repositories/stores.js';
+import type { Logger } from '../infra/logger.js';
+import { connectMongo, pingMongo } from '../infra/mongo.js';
+import { createProducers, type Producers, queueOutbox, queueRetraining } from '../infra/queues.js';
+import { createRedis } from '../infra/redis.js';
+import { RedisEventBus } from '../infra/redis-event-bus.js';
+import { redisLocks } from '../infra/redis-locks.js';
+import { loadDefaultClassifier, loadEnsembleIfEnabled } from '../nlp/default-classifier.js';
+import { closeEnsemble, type EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
+import { createFaqRetriever } from '../nlp/faq-retriever.js';
+import { createModelActivator } from '../nlp/learning/model-activator.js';
+import { bindCoreUseCases, type CoreUseCases } from './use-cases.js';
+
+export interface CoreOptions {
+  config: Config;
+  log: Logger;
+  mongoUri: string;
+  redisUrl: string;
+  /** Namespaces every Redis key and channel (sessions, events, queues); tests use one per file. */
+  redisPrefix?: string;
+  /** A classifier to use instead of the shipped model (tests). */
+  classifier?: MessageClassifier;
+}
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/**
+ * Connections and clients only the composition root and tests hold: edges and jobs never see
+ * these (they get stores and use cases).
+ */
+export interface Infrastructure {
+  mongo: Connection;
+  models: Models;
+  redis: Redis;
+  redisUrl: string;
+  producers: Producers;
+}
+
+/** What every Parley process shares: storage, events, the pipeline and the use cases. */
+export interface Core {
+  config: Config;
+  log: Logger;
+  redisPrefix: string;
+  infra: Infrastructure;
+  stores: Stores;
+  events: EventBus;
+  audit: AuditLog;
+  locks: Locks;
+  outbox: Outbox;
+  channels: ChannelRegistry;
+  classifier: ClassifierHolder;
+  /** The sentence encoders and shipped heads, when on and loadable (see NLP_SENTENCE_ENCODER). */
+  ensemble: EncoderEnsemble | null;
+  modelRegistry: ModelRegistry;
+  faq: FaqRetriever;
+  pipeline: IngestPipeline;
+  useCases: CoreUseCases;
+  health: HealthCheck[];
+  /** Closes what buildCore opened, after the parts using it stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds what app and workers processes share, from configuration. Edges (HTTP, sockets, bots,
+ * job processors) are added on top by src/app.ts and workers/; nothing else builds parts.
+ */
+export async function buildCore(opts: CoreOptions): Promise<Core> {
+  const { config, log } = opts;
+  const redisPrefix = opts.redisPrefix ?? 'parley:';
+  const mongo = await connectMongo(opts.mongoUri, config.mongo.dbName, log);
+  const models = createModels(mongo);
+  await syncIndexes(models);
+
+  const redis = createRedis(opts.redisUrl, 'command');
+  const pub = createRedis(opts.redisUrl, 'command');
+  const sub = createRedis(opts.redisUrl, 'subscriber');
+  const events = await RedisEventBus.create(
+    pub,
+    sub,
+    `${redisPrefix}events`,
+    log.child({ component: 'events' }),
+  );
+  const stores = createStores(models);
+  const audit = createAuditLogRepository(models);
+  const faq = createFaqRetriever(stores.faq);
+  // An article edited in any process reaches every process's index.
+  events.subscribe('faq.changed', () => faq.invalidate());
+
+  const ensemble = opts.classifier ? null : await loadEnsembleIfEnabled(config.nlp.sentenceEncoder, log);
+  const classifier = new ClassifierHolder(opts.classifier ?? (await loadDefaultClassifier(log, ensemble)));
+  const modelRegistry = createModelRegistry(models);
+  if (!opts.classifier) {
+    const nlpLog = log.child({ component: 'nlp' });
+    // A model promoted by the retraining job wins over the shipped one, here and in every process.
+    const activator = createModelActivator({
+      registry: modelRegistry,
+      holder: classifier,
+      log: nlpLog,
+      ensemble,
+    });
+    events.subscribe(
+      'model.promoted',
+      ({ payload }) =>
+        void activator
+          .sync('model.promoted', payload.version)
+          .catch((err: unknown) => nlpLog.error({ err }, 'switching to the promoted model failed')),
+    );
+    // After subscribing: a promotion while starting is not missed (sync reads the stored pointer).
+    await activator.sync('start');
+  }
+
+  const producers = createProducers(redis, `${redisPrefix}bull`, log);
+  const outbox = queueOutbox(producers.delivery, config.delivery.maxAttempts);
+  const locks = redisLocks(redis, redisPrefix);
+  const channels = createChannelRegistry([
+    widgetAdapter((message) => events.publish('delivery.push', { message })),
+    apiAdapter(config.integration.webhook),
+  ]);
+  const pipeline = new IngestPipeline({
+    stores,
+    classifier: () => classifier.current(),
+    events,
+    outbox,
+    sla: config.sla,
+    faq,
+    policy: {
+      minConfidence: config.bot.minConfidence,
+      faqMinScore: config.bot.faqMinScore,
+      handoffAfterMisunderstandings: config.bot.handoffAfterMisunderstandings,
+    },
+    minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
+    log: log.child({ component: 'ingest' }),
+  });
+  const useCases = bindCoreUseCases({
+    config,
+    log,
+    stores,
+    events,
+    audit,
+    outbox,
+    locks,
+    channels,
+    pipeline,
+    faq,
+    classifier,
+    ensemble,
+    modelRegistry,
+    versionLog: createModelVersionLog(models),
+    retraining: queueRetraining(producers.retraining),
+  });
+
+  return {
+    config,
+    log,
+    redisPrefix,
+    infra: { mongo, models, redis, redisUrl: opts.redisUrl, producers },
+    stores,
+    events,
+    audit,
+    locks,
+    outbox,
+    channels,
+    classifier,
+    ensemble,
+    modelRegistry,
+    faq,
+    pipeline,
+    useCases,
+    health: [
+      { name: 'mongodb', check: () => pingMongo(mongo) },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+    ],
+    async close() {
+      await pipeline.drain();
+      await producers.close();
+      await events.close();
+      redis.disconnect();
+      pub.disconnect();
+      sub.disconnect();
+      await mongo.close();
+      await closeEnsemble(ensemble);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { Role, StaffView } from '../views/staff.js';
+
+/** A staff account as sign-in needs it (the hash never leaves the use case). */
+export interface StaffAccount extends StaffView {
+  active: boolean;
+  passwordHash: string;
+}
+
+/** Staff accounts in the database (src/db/repositories/staff-repository.ts). */
+export interface StaffStore {
+  findByEmail(email: string): Promise<StaffAccount | null>;
+  get(id: string): Promise<StaffAccount | null>;
+  /** Creates an account; null when the email is taken. */
+  create(input: { email: string; name: string; role: Role; passwordHash: string }): Promise<StaffView | null>;
+  anyAdmin(): Promise<boolean>;
+  recordSignIn(id: string, at: Date): Promise<void>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+}
+
+/** Password hashing (scrypt, src/auth/password.ts). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+  /** True when a stored hash is weaker than today's parameters (re-hash at the next sign-in). */
+  needsRehash(stored: string): boolean;
+}
+
+/** What a signed-in staff member's session holds. */
+export interface StaffSession {
+  agentId: string;
+  role: Role;
+  name: string;
+  email: string;
+}
+
+/** Staff sessions (Redis with a TTL, src/auth/staff-session.ts). */
+export interface SessionStore {
+  create(session: StaffSession): Promise<string>;
+  get(token: string | undefined): Promise<StaffSession | null>;
+  revoke(token: string): Promise<void>;
+}
+
+/** Slows password guessing (Redis counters, src/auth/login-throttle.ts). */
+export interface SignInThrottle {
+  /** Seconds until attempts are accepted again, or 0 when they are. */
+  blockedFor(key: { email: string; ip: string }): Promise<number>;
+  recordFailure(key: { email: string; ip: string }): Promise<void>;
+  reset(key: { email: string; ip: string }): Promise<void>;
+}

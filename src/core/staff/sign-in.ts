@@ -1,0 +1,68 @@
+import { DomainError, unauthorized } from '../errors.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { PasswordHasher, SessionStore, SignInThrottle, StaffStore } from '../ports/staff.js';
+import type { StaffView } from '../views/staff.js';
+
+export interface SignInDeps {
+  staff: StaffStore;
+  passwords: PasswordHasher;
+  sessions: SessionStore;
+  throttle: SignInThrottle;
+  audit: AuditLog;
+  now?: () => Date;
+}
+
+// Checking a real hash when the email is unknown keeps the answer's timing the same, so timing
+// does not reveal which emails have accounts.
+let decoy: Promise<string> | undefined;
+
+/**
+ * Staff sign-in: throttled per account and address, audited, and a weak stored hash is
+ * re-hashed with today's parameters while the password is at hand.
+ */
+export async function signIn(
+  deps: SignInDeps,
+  input: { email: string; password: string; ip: string },
+): Promise<{ token: string; staff: StaffView }> {
+  const email = input.email.trim().toLowerCase();
+  const key = { email, ip: input.ip };
+  const wait = await deps.throttle.blockedFor(key);
+  if (wait > 0) {
+    throw new DomainError(
+      'too_many_attempts',
+      `Too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min.`,
+      wait,
+    );
+  }
+  const account = await deps.staff.findByEmail(email);
+  let ok = false;
+  if (account?.active) ok = await deps.passwords.verify(input.password, account.passwordHash);
+  else {
+    decoy ??= deps.passwords.hash('decoy password for unknown accounts');
+    await deps.passwords.verify(input.password, await decoy);
+  }
+  if (!account || !ok) {
+    await deps.throttle.recordFailure(key);
+    await deps.audit.record({ action: 'auth.login_failed', details: { email }, ip: input.ip });
+    throw unauthorized('Wrong email or password.');
+  }
+  await deps.throttle.reset(key);
+  const at = deps.now?.() ?? new Date();
+  await deps.staff.recordSignIn(account.id, at);
+  if (deps.passwords.needsRehash(account.passwordHash)) {
+    await deps.staff.setPasswordHash(account.id, await deps.passwords.hash(input.password));
+  }
+  const staff: StaffView = { id: account.id, email: account.email, name: account.name, role: account.role };
+  const token = await deps.sessions.create({
+    agentId: staff.id,
+    role: staff.role,
+    name: staff.name,
+    email: staff.email,
+  });
+  await deps.audit.record({ actor: { id: staff.id, role: staff.role }, action: 'auth.login', ip: input.ip });
+  return { token, staff };
+}
+
+export async function signOut(deps: Pick<SignInDeps, 'sessions'>, token: string): Promise<void> {
+  await deps.sessions.revoke(token);
+}

@@ -1,0 +1,42 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { ChannelSchema } from './channel.js';
+import { StoredClassificationSchema } from './classification.js';
+import { IsoTime, literalUnion } from './schema-helpers.js';
+
+export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
+export const AuthorKindSchema = literalUnion(AUTHOR_KINDS);
+export type AuthorKind = Static<typeof AuthorKindSchema>;
+
+export const DELIVERY_STATUSES = ['queued', 'sent', 'failed'] as const;
+export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES);
+export type DeliveryStatus = Static<typeof DeliveryStatusSchema>;
+
+/** Where an outbound message stands on its way to the customer's channel (the outbox). */
+export const DeliverySchema = Type.Object({
+  status: DeliveryStatusSchema,
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.Optional(Type.String()),
+  externalId: Type.Optional(Type.String({ description: "the platform's id of the delivered message" })),
+  updatedAt: IsoTime,
+});
+export type Delivery = Static<typeof DeliverySchema>;
+
+export const MessageSchema = Type.Object(
+  {
+    id: Type.String(),
+    conversationId: Type.String(),
+    customerId: Type.String(),
+    ticketId: Type.Optional(Type.String()),
+    channel: ChannelSchema,
+    direction: literalUnion(['in', 'out'] as const),
+    author: Type.Object({ kind: AuthorKindSchema, id: Type.Optional(Type.String()) }),
+    text: Type.String(),
+    clientMessageId: Type.Optional(Type.String()),
+    classification: Type.Optional(StoredClassificationSchema),
+    processed: Type.Boolean(),
+    delivery: Type.Optional(DeliverySchema),
+    createdAt: IsoTime,
+  },
+  { title: 'Message' },
+);
+export type MessageView = Static<typeof MessageSchema>;

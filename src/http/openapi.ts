@@ -1,0 +1,57 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { ErrorResponse } from './schemas/common.js';
+
+/**
+ * The OpenAPI 3 document at /docs/json and a browsable page at /docs, generated from the routes'
+ * own TypeBox schemas (the same ones that validate requests and serialise responses). Every
+ * route answers errors in one shape; that is added here to each route's responses so the
+ * document says so and fastify serialises errors through it.
+ */
+export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url.startsWith('/docs')) return;
+    route.schema ??= {};
+    const schema = route.schema as { response?: Record<string, unknown> };
+    schema.response = { '4xx': ErrorResponse, '5xx': ErrorResponse, ...(schema.response ?? {}) };
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Parley API',
+        version: '1',
+        description:
+          'Customer service: messages in from every channel, tickets, staff, the knowledge base and the learning loop. ' +
+          'Errors are `{error, message}` with a 4xx status (503 with Retry-After when a dependency is down).',
+      },
+      servers: [{ url: publicUrl }],
+      components: {
+        securitySchemes: {
+          staffBearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A staff session token from POST /api/v1/auth/login',
+          },
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-api-key',
+            description: "An integration's API key",
+          },
+        },
+      },
+      tags: [
+        { name: 'auth', description: 'Staff sign-in' },
+        { name: 'messages', description: 'Customer messages from integrations' },
+        { name: 'tickets', description: 'Consultations and complaints staff work on' },
+        { name: 'faq', description: 'The knowledge base the bot answers from' },
+        { name: 'nlp', description: 'Intent corrections and model versions' },
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'pages', description: 'The widget script, its demo page and the console' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Locks } from '../core/ports/locks.js';
+
+// Deletes the key only if this holder still owns it (a lock that expired and was taken by
+// another holder is left alone).
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** The Locks port on Redis: SET NX PX with a random token, released by compare-and-delete. */
+export function redisLocks(redis: Redis, prefix: string): Locks {
+  return {
+    async tryWithLock(key, ttlMs, work) {
+      const name = `${prefix}lock:${key}`;
+      const token = randomBytes(12).toString('base64url');
+      const ok = await redis.set(name, token, 'PX', ttlMs, 'NX');
+      if (ok !== 'OK') return { acquired: false };
+      try {
+        return { acquired: true, value: await work() };
+      } finally {
+        await redis.eval(RELEASE, 1, name, token).catch(() => {});
+      }
+    },
+  };
+}

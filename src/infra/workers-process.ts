@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSupervised } from './embedded/child-process.js';
+import type { Logger } from './logger.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * `npm start` runs the BullMQ workers as a child process on the same servers (the production
+ * shape, one command). The child is supervised like the embedded servers: it never outlives the
+ * app, and its log lines go to the app's output.
+ */
+export async function startWorkersProcess(
+  env: { mongoUri: string; redisUrl: string },
+  log: Logger,
+): Promise<{ stop(): Promise<void> }> {
+  const entry = path.join(root, 'workers/main.ts');
+  const child = startSupervised(process.execPath, ['--import', 'tsx', entry], log, {
+    cwd: root,
+    env: { ...process.env, MONGODB_URI: env.mongoUri, REDIS_URL: env.redisUrl },
+    forwardOutput: true,
+  });
+  await child.waitForOutput(/"msg":"workers started"/, 120_000);
+  return { stop: () => child.stop(15_000) };
+}

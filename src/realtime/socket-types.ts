@@ -1,0 +1,54 @@
+import type { Static } from '@sinclair/typebox';
+import type { StaffSession } from '../core/ports/staff.js';
+import type { MessageView } from '../core/views/message.js';
+import type { TicketView } from '../core/views/ticket.js';
+import type { AgentReply, WidgetHistory, WidgetSend } from './payloads.js';
+
+/** What every socket ack carries: the result, or an error in the HTTP API's error shape. */
+export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type Ack<T> = (response: AckResponse<T>) => void;
+
+/**
+ * The typed events of each namespace. Payloads from clients are `unknown` until validated with
+ * their TypeBox schema (payloads.ts); the Static types say what they are after that.
+ */
+export interface WidgetClientEvents {
+  'message:send': (
+    payload: Static<typeof WidgetSend>,
+    ack: Ack<{ message: MessageView; duplicate: boolean }>,
+  ) => void;
+  history: (payload: Static<typeof WidgetHistory>, ack: Ack<{ messages: MessageView[] }>) => void;
+}
+export interface WidgetServerEvents {
+  /** A new visitor's id and token, to keep in the browser and present at the next connection. */
+  session: (session: { visitorId: string; token: string }) => void;
+  /** Something said to the customer (a bot answer, an agent's reply). */
+  'message:new': (message: MessageView) => void;
+}
+export interface WidgetSocketData {
+  visitorId: string;
+  issued?: { visitorId: string; token: string };
+  customerId?: string;
+}
+
+export interface AgentClientEvents {
+  'reply:send': (
+    payload: Static<typeof AgentReply>,
+    ack: Ack<{ message: MessageView; duplicate: boolean }>,
+  ) => void;
+}
+export interface AgentServerEvents {
+  'ticket:opened': (ticket: TicketView) => void;
+  'ticket:updated': (ticket: TicketView) => void;
+  'sla:breached': (ticket: TicketView) => void;
+  'message:new': (message: MessageView) => void;
+  /** An outbound message's delivery state changed (sent, retrying, failed). */
+  'message:delivery': (message: MessageView) => void;
+}
+export interface AgentSocketData {
+  session: StaffSession;
+  token: string;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for server-to-server events, unused here
+export type NoServerEvents = {};
