@@ -1,6 +1,6 @@
-import { accuracy, accuracyExcluding, macroF1, recallOf } from '../../src/nlp/metrics.js';
-import type { TextClassifier } from '../../src/nlp/text-classifier.js';
-import type { LabelledText } from '../../src/nlp/trainer.js';
+import { accuracy, accuracyExcluding, macroF1, recallOf } from '../../src/nlp/learner/metrics.js';
+import type { TextClassifier } from '../../src/nlp/learner/text-classifier.js';
+import type { LabelledText } from '../../src/nlp/learner/trainer.js';
 import { OOS_LABEL } from './formats.js';
 
 export interface EvalResult {

@@ -1,5 +1,5 @@
-import type { RejectRule } from '../../src/nlp/text-classifier.js';
-import type { TrainOptions } from '../../src/nlp/trainer.js';
+import type { RejectRule } from '../../src/nlp/learner/text-classifier.js';
+import type { TrainOptions } from '../../src/nlp/learner/trainer.js';
 import { type DatasetFormat, OOS_LABEL } from './formats.js';
 
 /**

@@ -22,9 +22,9 @@ import {
 } from '../../src/nlp/encoder/default-ensemble.js';
 import type { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
 import { trainHead } from '../../src/nlp/encoder/train-head.js';
-import { accuracy, macroF1, perLabelScores } from '../../src/nlp/metrics.js';
-import { stratifiedSplit } from '../../src/nlp/split.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { accuracy, macroF1, perLabelScores } from '../../src/nlp/learner/metrics.js';
+import { stratifiedSplit } from '../../src/nlp/learner/split.js';
+import { trainTextClassifier } from '../../src/nlp/learner/trainer.js';
 import { benchmarkOverlapChecker } from './benchmark-overlap.js';
 import {
   DEFAULT_MODEL_OPTIONS,

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
 import {
   closeEnsemble,
   type EncoderEnsemble,
   loadDefaultEncoderEnsemble,
 } from '../../src/nlp/encoder/default-ensemble.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
+import { loadDefaultModel } from '../../src/nlp/intent/default-model.js';
+import { createIntentClassifier } from '../../src/nlp/intent/intent-classifier.js';
 
 /** Both ways the app can run the shipped model, for describe.each. */
 export const SHIPPED_MODES = [

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
 import {
   closeEncoders,
   DEFAULT_ENCODERS,
@@ -16,11 +15,12 @@ import {
   MPNET,
   type SentenceEncoder,
 } from '../../src/nlp/encoder/sentence-encoder.js';
+import { loadDefaultModel } from '../../src/nlp/intent/default-model.js';
 import {
   createIntentClassifier,
   DEFAULT_ENCODERS_BELOW_CONFIDENCE,
-} from '../../src/nlp/intent-classifier.js';
-import { mulberry32 } from '../../src/nlp/random.js';
+} from '../../src/nlp/intent/intent-classifier.js';
+import { mulberry32 } from '../../src/nlp/learner/random.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sentimentScore } from '../../src/nlp/sentiment.js';
-import { urgencyCues, urgencyScore } from '../../src/nlp/urgency.js';
+import { sentimentScore } from '../../src/nlp/cues/sentiment.js';
+import { urgencyCues, urgencyScore } from '../../src/nlp/cues/urgency.js';
 
 describe('sentiment', () => {
   it('scores English with AFINN, negation included', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES, FeatureHasher } from '../../src/nlp/features.js';
-import { hashString } from '../../src/nlp/hash.js';
-import { normalizeText } from '../../src/nlp/normalize.js';
-import { TextClassifier, type TextClassifierJson } from '../../src/nlp/text-classifier.js';
-import { englishTokens, wordNgrams } from '../../src/nlp/tokenize-en.js';
-import { charNgrams, chineseTokens, segmentZhWords } from '../../src/nlp/tokenize-zh.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { ZhDictionary } from '../../src/nlp/zh-dictionary.js';
+import { DEFAULT_FEATURES, FeatureHasher } from '../../src/nlp/features/features.js';
+import { hashString } from '../../src/nlp/features/hash.js';
+import { TextClassifier, type TextClassifierJson } from '../../src/nlp/learner/text-classifier.js';
+import { trainTextClassifier } from '../../src/nlp/learner/trainer.js';
+import { normalizeText } from '../../src/nlp/text/normalize.js';
+import { englishTokens, wordNgrams } from '../../src/nlp/text/tokenize-en.js';
+import { charNgrams, chineseTokens, segmentZhWords } from '../../src/nlp/text/tokenize-zh.js';
+import { ZhDictionary } from '../../src/nlp/text/zh-dictionary.js';
 
 describe('English tokenization', () => {
   it('lowercases, drops apostrophes and stems with Porter', () => {

@@ -1,7 +1,7 @@
 import SentimentAnalyzer from 'natural/lib/natural/sentiment/SentimentAnalyzer.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
-import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { normalizeText } from '../text/normalize.js';
+import { segments } from '../text/script-runs.js';
 import { ZH_INTENSIFIERS, ZH_NEGATORS, ZH_SENTIMENT } from './zh-lexicon.js';
 
 /**

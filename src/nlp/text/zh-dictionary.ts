@@ -1,7 +1,7 @@
-import { fnvStep, hashString } from './hash.js';
-import { HashIndex } from './hash-index.js';
+import { fnvStep, hashString } from '../features/hash.js';
+import { HashIndex } from '../features/hash-index.js';
 import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { segments } from './script-runs.js';
 import { segmentZhWords } from './tokenize-zh.js';
 
 /** Longest dictionary word tried; ICU's longer words are rare and their 4-char parts still match. */

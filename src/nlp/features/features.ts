@@ -1,11 +1,11 @@
+import { chineseHits, englishHits, type SentimentHit } from '../cues/sentiment.js';
+import { matchCues, URGENCY_CUES } from '../cues/urgency.js';
+import { normalizeText } from '../text/normalize.js';
+import { segments } from '../text/script-runs.js';
+import { stem } from '../text/stem.js';
+import { segmentZhWords } from '../text/tokenize-zh.js';
+import type { ZhDictionary } from '../text/zh-dictionary.js';
 import { combineHash, FNV_OFFSET, fnvStep, hashString } from './hash.js';
-import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
-import { chineseHits, englishHits, type SentimentHit } from './sentiment.js';
-import { stem } from './stem.js';
-import { segmentZhWords } from './tokenize-zh.js';
-import { matchCues, URGENCY_CUES } from './urgency.js';
-import type { ZhDictionary } from './zh-dictionary.js';
 
 /**
  * Which features a message is turned into. Every feature is a 32-bit hash (namespaced by seed),

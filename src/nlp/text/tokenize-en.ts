@@ -1,5 +1,5 @@
 import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { segments } from './script-runs.js';
 import { stem } from './stem.js';
 
 /** English (and other Latin-script) words of a message, normalised; stemmed unless asked not to. */

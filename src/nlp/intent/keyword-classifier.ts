@@ -1,5 +1,5 @@
-import type { Classification, Intent, MessageClassifier } from '../core/ports/classifier.js';
-import { detectLanguage } from './language.js';
+import type { Classification, Intent, MessageClassifier } from '../../core/ports/classifier.js';
+import { detectLanguage } from '../text/language.js';
 
 /**
  * A small rule-based classifier: the fallback when no trained model is available, and what

@@ -1,5 +1,5 @@
 import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { segments } from './script-runs.js';
 
 /**
  * Chinese has no spaces. Two views, both used by the feature extractor (see README in this
