@@ -1,7 +1,7 @@
 import { chineseHits, englishHits, type SentimentHit } from '../cues/sentiment.js';
 import { matchCues, URGENCY_CUES } from '../cues/urgency.js';
 import { normalizeText } from '../text/normalize.js';
-import { segments } from '../text/script-runs.js';
+import { scriptRuns } from '../text/script-runs.js';
 import { stem } from '../text/stem.js';
 import { segmentZhWords } from '../text/tokenize-zh.js';
 import type { ZhDictionary } from '../text/zh-dictionary.js';
@@ -88,7 +88,7 @@ export class FeatureHasher {
     words.length = 0;
     const norm = normalizeText(text);
     const raw: string[] = [];
-    for (const seg of segments(norm)) {
+    for (const seg of scriptRuns(norm)) {
       if (seg.kind === 'word') {
         if (cfg.lexicon) raw.push(seg.text);
         words.push(hashString(stem(seg.text), WORD_SEED));

@@ -11,7 +11,7 @@ import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import type { TextClassifier } from '../learner/text-classifier.js';
 import { detectLanguage } from '../text/language.js';
 import { MENTION_WORD, normalizeText, URL_WORD } from '../text/normalize.js';
-import { segments } from '../text/script-runs.js';
+import { scriptRuns } from '../text/script-runs.js';
 
 /**
  * Who must act on an intent:
@@ -66,7 +66,7 @@ function isIntent(label: string): label is Intent {
 }
 
 function onlyHandlesAndLinks(text: string): boolean {
-  const segs = segments(normalizeText(text));
+  const segs = scriptRuns(normalizeText(text));
   return (
     segs.length > 0 &&
     segs.every((s) => s.kind === 'word' && (s.text === MENTION_WORD || s.text === URL_WORD))

@@ -1,5 +1,5 @@
 import { normalizeText } from './normalize.js';
-import { segments } from './script-runs.js';
+import { scriptRuns } from './script-runs.js';
 
 /**
  * Chinese has no spaces. Two views, both used by the feature extractor (see README in this
@@ -28,7 +28,7 @@ export function charNgrams(run: string, minN: number, maxN: number): string[] {
 /** Chinese words of a whole message (Han runs segmented; Latin words kept as they are). */
 export function chineseTokens(text: string): string[] {
   const out: string[] = [];
-  for (const seg of segments(normalizeText(text))) {
+  for (const seg of scriptRuns(normalizeText(text))) {
     if (seg.kind === 'han') out.push(...segmentZhWords(seg.text));
     else if (seg.kind === 'word') out.push(seg.text);
   }
