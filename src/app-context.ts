@@ -12,8 +12,7 @@ import type { FaqRetriever } from './core/ports/faq-retriever.js';
 import type { Stores } from './core/ports/store.js';
 import type { Models } from './db/models.js';
 import type { Logger } from './infra/logger.js';
-import type { EncoderEnsemble } from './nlp/encoder/default-ensemble.js';
-import type { ModelRegistry } from './nlp/learning/model-registry.js';
+import type { EncoderEnsemble, ModelRegistry } from './nlp/index.js';
 
 /** What the edges (HTTP routes, socket namespaces, workers) are given; built once in app.ts. */
 export interface AppContext {

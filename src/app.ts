@@ -20,10 +20,13 @@ import type { Logger } from './infra/logger.js';
 import { connectMongo, pingMongo } from './infra/mongo.js';
 import { createRedis } from './infra/redis.js';
 import { RedisEventBus } from './infra/redis-event-bus.js';
-import { closeEnsemble } from './nlp/encoder/default-ensemble.js';
-import { createFaqRetriever } from './nlp/faq/faq-retriever.js';
-import { loadDefaultClassifier, loadEnsembleIfEnabled } from './nlp/intent/default-classifier.js';
-import { createModelActivator } from './nlp/learning/model-activator.js';
+import {
+  closeEnsemble,
+  createFaqRetriever,
+  createModelActivator,
+  loadDefaultClassifier,
+  loadEnsembleIfEnabled,
+} from './nlp/index.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 

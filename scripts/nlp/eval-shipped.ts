@@ -4,9 +4,7 @@
  *   npx tsx scripts/nlp/eval-shipped.ts --retrain  # retrain from the corpus first (not saved)
  */
 
-import { loadDefaultHeads } from '../../src/nlp/encoder/default-ensemble.js';
-import { loadModel } from '../../src/nlp/intent/default-model.js';
-import { trainTextClassifier } from '../../src/nlp/learner/trainer.js';
+import { loadDefaultHeads, loadModel, trainTextClassifier } from '../../src/nlp/index.js';
 import { DEFAULT_MODEL_OPTIONS, DEFAULT_MODEL_PATH, printUnseenBothWays, readCorpus } from './corpus.js';
 
 const retrain = process.argv.includes('--retrain');

@@ -2,13 +2,16 @@ import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
 import { INTENTS } from '../../src/core/ports/classifier.js';
-import { loadDefaultModel } from '../../src/nlp/intent/default-model.js';
-import { readCorpus, readHoldout } from '../../src/nlp/intent/shipped-corpus.js';
-import { trainTextClassifier } from '../../src/nlp/learner/trainer.js';
-import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
-import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
-import { parseStoredHeads } from '../../src/nlp/learning/version-heads.js';
-import { detectLanguage } from '../../src/nlp/text/language.js';
+import {
+  detectLanguage,
+  loadDefaultModel,
+  PermanentRetrainError,
+  parseStoredHeads,
+  readCorpus,
+  readHoldout,
+  runRetraining,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
 import { classifierRetrainingProcessor } from '../../workers/classifier-retraining/processor.js';
 import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';

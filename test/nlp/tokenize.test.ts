@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES, FeatureHasher } from '../../src/nlp/features/features.js';
-import { hashString } from '../../src/nlp/features/hash.js';
-import { TextClassifier, type TextClassifierJson } from '../../src/nlp/learner/text-classifier.js';
-import { trainTextClassifier } from '../../src/nlp/learner/trainer.js';
-import { normalizeText } from '../../src/nlp/text/normalize.js';
-import { englishTokens, wordNgrams } from '../../src/nlp/text/tokenize-en.js';
-import { charNgrams, chineseTokens, segmentZhWords } from '../../src/nlp/text/tokenize-zh.js';
-import { ZhDictionary } from '../../src/nlp/text/zh-dictionary.js';
+import {
+  charNgrams,
+  chineseTokens,
+  DEFAULT_FEATURES,
+  englishTokens,
+  FeatureHasher,
+  hashString,
+  normalizeText,
+  segmentZhWords,
+  TextClassifier,
+  type TextClassifierJson,
+  trainTextClassifier,
+  wordNgrams,
+  ZhDictionary,
+} from '../../src/nlp/index.js';
 
 describe('English tokenization', () => {
   it('lowercases, drops apostrophes and stems with Porter', () => {

@@ -1,7 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../../src/app-context.js';
-import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
-import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
+import { PermanentRetrainError, runRetraining } from '../../src/nlp/index.js';
 
 /**
  * Thin: the job carries nothing; the use case reads corpus, corrections and the active model.

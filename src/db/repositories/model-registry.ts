@@ -1,4 +1,4 @@
-import type { ModelRegistry } from '../../nlp/learning/model-registry.js';
+import type { ModelRegistry } from '../../nlp/index.js';
 import { retryOnDuplicate } from '../duplicate-key.js';
 import type { Models } from '../models.js';
 
