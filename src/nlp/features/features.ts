@@ -69,7 +69,7 @@ export class FeatureHasher {
   private codes = new Uint16Array(64);
 
   /**
-   * With a dictionary (see zh-dictionary.ts) Han runs are cut by maximum matching against it;
+   * With a dictionary (see text/zh-dictionary.ts) Han runs are cut by maximum matching against it;
    * without one (models saved before it) by Intl.Segmenter.
    */
   constructor(

@@ -2,8 +2,8 @@ import { normalizeText } from './normalize.js';
 import { scriptRuns } from './script-runs.js';
 
 /**
- * Chinese has no spaces. Two views, both used by the feature extractor (see README in this
- * folder for the measurement that picked them): ICU's dictionary word segmentation and
+ * Chinese has no spaces. Two views, both used by the feature extractor (see bench/nlp/README.md
+ * for the measurement that picked them): ICU's dictionary word segmentation and
  * overlapping character n-grams, which need no dictionary and survive typos and new words.
  */
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
