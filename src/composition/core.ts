@@ -25,10 +25,14 @@ import { createProducers, type Producers, queueOutbox, queueRetraining } from '.
 import { createRedis } from '../infra/redis.js';
 import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
-import { loadDefaultClassifier, loadEnsembleIfEnabled } from '../nlp/default-classifier.js';
-import { closeEnsemble, type EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { createFaqRetriever } from '../nlp/faq-retriever.js';
-import { createModelActivator } from '../nlp/learning/model-activator.js';
+import {
+  closeEnsemble,
+  createFaqRetriever,
+  createModelActivator,
+  type EncoderEnsemble,
+  loadDefaultClassifier,
+  loadEnsembleIfEnabled,
+} from '../nlp/index.js';
 import { bindCoreUseCases, type CoreUseCases } from './use-cases.js';
 
 export interface CoreOptions {

@@ -28,9 +28,7 @@ import type { Stores } from '../core/ports/store.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
 import type { Logger } from '../infra/logger.js';
-import type { EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { PermanentRetrainError } from '../nlp/learning/judge-candidate.js';
-import { runRetraining } from '../nlp/learning/run-retraining.js';
+import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 
 export interface UseCaseDeps {
   config: Config;

@@ -1,4 +1,4 @@
-import type { LabelledText } from '../trainer.js';
+import type { LabelledText } from '../learner/trainer.js';
 
 /** Where model versions and corrections live (MongoDB: src/db/repositories/model-registry.ts). */
 export interface ModelRegistry {
