@@ -1,6 +1,5 @@
-import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { WorkerContext } from '../src/composition/worker-context.js';
-import { PermanentFailure } from '../src/core/errors.js';
 import {
   type JobData,
   type JobName,
@@ -12,26 +11,13 @@ import {
 import { createRedis } from '../src/infra/redis.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
+import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
-
-/** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
-export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
-  return async (job: Job<JobData<N>, JobResult<N>, JobName<N>>, token?: string) => {
-    try {
-      return await processor(job, token);
-    } catch (err) {
-      if (err instanceof PermanentFailure) throw new UnrecoverableError(err.message);
-      throw err;
-    }
-  };
-}
 
 export interface RunningWorkers {
   close(): Promise<void>;
 }
-
-export type TypedProcessor<N extends QueueName> = Processor<JobData<N>, JobResult<N>, JobName<N>>;
 
 /**
  * Starts every BullMQ worker and schedules the periodic jobs. Schedulers are upserted by id, so

@@ -11,6 +11,13 @@ import { nlpRoutes } from './routes/v1/nlp.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (method and URL), for the OpenAPI check and for operators. */
+    registeredRoutes: readonly { method: string; url: string }[];
+  }
+}
+
 /** The HTTP app, not yet listening (the server entry listens; tests use inject or port 0). */
 export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => boolean }): FastifyInstance {
   const app = Fastify({
@@ -20,6 +27,11 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   installErrorHandling(app);
   app.register(async (root) => {
     await registerOpenApi(root, ctx.config.publicUrl);

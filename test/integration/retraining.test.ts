@@ -12,7 +12,7 @@ import {
   runRetraining,
   trainTextClassifier,
 } from '../../src/nlp/index.js';
-import { withPermanentFailures } from '../../workers/start-workers.js';
+import { withPermanentFailures } from '../../workers/job-runner.js';
 import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
