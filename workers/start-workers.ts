@@ -25,8 +25,8 @@ export interface RunningWorkers {
  */
 export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> {
   const prefix = ctx.queuePrefix;
-  const connection = createRedis(ctx.redisUrl, 'blocking');
   const log = ctx.log.child({ component: 'workers' });
+  const connection = createRedis(ctx.redisUrl, 'blocking', log);
   const closers: (() => Promise<void>)[] = [];
 
   const add = async <N extends QueueName>(

@@ -23,8 +23,8 @@ import type { Logger } from '../infra/logger.js';
 import { connectMongo, pingMongo } from '../infra/mongo.js';
 import { createProducers, type Producers, queueOutbox, queueRetraining } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
-import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
 import {
   closeEnsemble,
   createFaqRetriever,
@@ -98,12 +98,13 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const models = createModels(mongo);
   await syncIndexes(models);
 
-  const redis = createRedis(opts.redisUrl, 'command');
-  const pub = createRedis(opts.redisUrl, 'command');
-  const sub = createRedis(opts.redisUrl, 'subscriber');
-  const events = await RedisEventBus.create(
+  const redisLog = log.child({ component: 'redis' });
+  const redis = createRedis(opts.redisUrl, 'command', redisLog);
+  const pub = createRedis(opts.redisUrl, 'command', redisLog);
+  const reader = createRedis(opts.redisUrl, 'blocking', redisLog);
+  const events = await RedisStreamEventBus.create(
     pub,
-    sub,
+    reader,
     `${redisPrefix}events`,
     log.child({ component: 'events' }),
   );
@@ -137,7 +138,11 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   }
 
   const producers = createProducers(redis, `${redisPrefix}bull`, log);
-  const outbox = queueOutbox(producers.delivery, config.delivery.maxAttempts);
+  const outbox = queueOutbox(
+    producers.delivery,
+    config.delivery.maxAttempts,
+    log.child({ component: 'outbox' }),
+  );
   const locks = redisLocks(redis, redisPrefix);
   const channels = createChannelRegistry([
     widgetAdapter((message) => events.publish('delivery.push', { message })),
@@ -148,6 +153,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     classifier: () => classifier.current(),
     events,
     outbox,
+    locks,
     sla: config.sla,
     faq,
     policy: {
@@ -203,7 +209,6 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       await events.close();
       redis.disconnect();
       pub.disconnect();
-      sub.disconnect();
       await mongo.close();
       await closeEnsemble(ensemble);
     },

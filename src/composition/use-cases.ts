@@ -48,8 +48,8 @@ export interface UseCaseDeps {
   retraining: RetrainingRequests;
 }
 
-/** Messages acknowledged but unprocessed this long are resumed by the recovery job. */
-const UNPROCESSED_AFTER_MS = 60_000;
+/** Messages acknowledged but unprocessed this long are resumed by the recovery job (a live process takes milliseconds). */
+const UNPROCESSED_AFTER_MS = 15_000;
 /** Outbound messages still queued this long get their delivery job queued again. */
 const STALE_DELIVERY_AFTER_MS = 30_000;
 
@@ -109,7 +109,7 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     deliverMessage: (messageId: string) => deliverMessage(deliverDeps, messageId),
     escalateBreaches: (now: Date) => escalateBreaches(d, now),
     async recoverMessages() {
-      const resumed = await d.pipeline.recoverUnprocessed(UNPROCESSED_AFTER_MS);
+      const resumed = await d.pipeline.recoverUnprocessed(new Date(Date.now() - UNPROCESSED_AFTER_MS));
       const requeued = await requeueStaleDeliveries(d, new Date(Date.now() - STALE_DELIVERY_AFTER_MS));
       return { resumed, requeued };
     },

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../core/errors.js';
+import { isDependencyDown, unavailable } from '../infra/dependency-errors.js';
 
 export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   validation_failed: 400,
@@ -18,7 +19,12 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
  * generic 500 that reveals nothing.
  */
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | DomainError | Error, request, reply) => {
+    let err = caught;
+    if (isDependencyDown(err)) {
+      request.log.warn({ err }, 'a dependency is down');
+      err = unavailable();
+    }
     if (err instanceof DomainError) {
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(STATUS_BY_CODE[err.code]).send({ error: err.code, message: err.message });

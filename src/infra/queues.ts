@@ -80,8 +80,13 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   };
 }
 
-/** The Outbox port: one delivery job per message, its id from the message id (a second add is a no-op). */
-export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number): Outbox {
+/**
+ * The Outbox port: one delivery job per message, its id from the message id (a second add is a
+ * no-op). When Redis is away the message is already stored (queued), so enqueueing never fails
+ * the caller: the job is kept in memory and added when Redis is back (and, should this process
+ * die meanwhile, the recovery job queues stale messages again).
+ */
+export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number, log: Logger): Outbox {
   const options = deliveryJobOptions(maxAttempts);
   const add = (message: { id: string; conversationId: string }) =>
     queue.add(
@@ -89,9 +94,36 @@ export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number):
       { messageId: message.id, conversationId: message.conversationId },
       { ...options, jobId: `deliver-${message.id}` },
     );
+  const waiting = new Map<string, { id: string; conversationId: string }>();
+  let retrying = false;
+  const retry = async () => {
+    if (retrying) return;
+    retrying = true;
+    let backoff = 100;
+    while (waiting.size > 0) {
+      await new Promise((r) => setTimeout(r, backoff).unref());
+      for (const [id, message] of waiting) {
+        try {
+          await add(message);
+          waiting.delete(id);
+          backoff = 100;
+        } catch {
+          backoff = Math.min(backoff * 2, 2000);
+          break;
+        }
+      }
+    }
+    retrying = false;
+  };
   return {
     async enqueue(message) {
-      await add(message);
+      try {
+        await add(message);
+      } catch (err) {
+        log.warn({ err, messageId: message.id }, 'delivery job waits for Redis');
+        waiting.set(message.id, { id: message.id, conversationId: message.conversationId });
+        void retry();
+      }
     },
     async revive(message) {
       // An add with the id of a job that still exists returns that job instead of a new one.

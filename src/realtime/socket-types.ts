@@ -5,7 +5,16 @@ import type { TicketView } from '../core/views/ticket.js';
 import type { AgentReply, WidgetHistory, WidgetSend } from './payloads.js';
 
 /** What every socket ack carries: the result, or an error in the HTTP API's error shape. */
-export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type AckResponse<T> =
+  | { ok: true; data: T }
+  | {
+      ok: false;
+      error: {
+        code: string;
+        message: string /** seconds, for unavailable and rate_limited */;
+        retryAfter?: number;
+      };
+    };
 export type Ack<T> = (response: AckResponse<T>) => void;
 
 /**

@@ -88,7 +88,7 @@ describe('ingest is idempotent on real MongoDB', () => {
     });
     expect(ack.message.processed).toBe(false);
     // As if the process died here; the recovery job finds it.
-    const resumed = await pipeline.recoverUnprocessed(-1000);
+    const resumed = await pipeline.recoverUnprocessed(new Date(Date.now() + 1000));
     expect(resumed).toBeGreaterThanOrEqual(1);
     const stored = await models.Message.findById(ack.message.id).lean();
     expect(stored?.processedAt).toBeInstanceOf(Date);

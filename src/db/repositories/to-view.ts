@@ -28,6 +28,7 @@ export interface LeanMessage {
   clientMessageId?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
+  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -55,6 +56,15 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.processing
+      ? {
+          processing: {
+            attempts: d.processing.attempts ?? 0,
+            ...(d.processing.lastError ? { lastError: d.processing.lastError } : {}),
+            ...(d.processing.parkedAt ? { parkedAt: d.processing.parkedAt.toISOString() } : {}),
+          },
+        }
+      : {}),
     ...(d.delivery?.status
       ? {
           delivery: {
@@ -86,6 +96,7 @@ export interface LeanTicket {
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
   messageCount: number;
   failedDeliveries?: number | null;
+  openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -111,6 +122,7 @@ export function toTicketView(d: LeanTicket): TicketView {
     },
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
+    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
