@@ -21,7 +21,13 @@ import { createModelRegistry, createModelVersionLog } from '../db/repositories/m
 import { createStores } from '../db/repositories/stores.js';
 import type { Logger } from '../infra/logger.js';
 import { connectMongo, pingMongo } from '../infra/mongo.js';
-import { createProducers, type Producers, queueOutbox, queueRetraining } from '../infra/queues.js';
+import {
+  createProducers,
+  type Producers,
+  periodicJobs,
+  queueOutbox,
+  queueRetraining,
+} from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { redisLocks } from '../infra/redis-locks.js';
 import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
@@ -202,6 +208,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     health: [
       { name: 'mongodb', check: () => pingMongo(mongo) },
       { name: 'redis', check: async () => void (await redis.ping()) },
+      // Background jobs: SLA escalation and message recovery must have their schedulers.
+      { name: 'schedulers', check: () => producers.checkSchedulers(periodicJobs(config.workers)) },
     ],
     async close() {
       await pipeline.drain();

@@ -8,6 +8,7 @@ import {
   updateFaqArticle,
 } from '../core/faq/faq-articles.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { listParkedMessages, retryParkedMessage } from '../core/ingest/parked-messages.js';
 import {
   correctIntent,
   listCorrections,
@@ -27,6 +28,7 @@ import type { Outbox } from '../core/ports/outbox.js';
 import type { Stores } from '../core/ports/store.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import type { Actor } from '../core/views/staff.js';
 import type { Logger } from '../infra/logger.js';
 import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 
@@ -105,6 +107,11 @@ export function bindCoreUseCases(d: UseCaseDeps) {
           throw err;
         }
       },
+    },
+    parked: {
+      list: (actor: Actor, limit: number) => listParkedMessages(d, actor, limit),
+      retry: (actor: Actor, id: string) =>
+        retryParkedMessage({ ...d, process: (m) => d.pipeline.process(m) }, actor, id),
     },
     deliverMessage: (messageId: string) => deliverMessage(deliverDeps, messageId),
     escalateBreaches: (now: Date) => escalateBreaches(d, now),

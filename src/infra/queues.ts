@@ -61,21 +61,56 @@ export function openQueue<N extends QueueName>(
   return queue;
 }
 
+/** A job that runs on a schedule: its queue, its scheduler's id and how often. */
+export interface PeriodicJob {
+  queue: 'sla-escalation' | 'message-recovery';
+  schedulerId: string;
+  everyMs: number;
+}
+
+/**
+ * The periodic jobs. The workers register their schedulers (and register them again if Redis
+ * lost them); the app's readiness checks that they exist.
+ */
+export function periodicJobs(settings: { slaScanIntervalSeconds: number }): PeriodicJob[] {
+  return [
+    {
+      queue: 'sla-escalation',
+      schedulerId: 'sla-escalation-tick',
+      everyMs: settings.slaScanIntervalSeconds * 1000,
+    },
+    { queue: 'message-recovery', schedulerId: 'message-recovery-tick', everyMs: 10_000 },
+  ];
+}
+
 /** The producers the request path uses; the connection fails fast, so a Redis outage is an error, not a hang. */
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  /** Throws naming the first periodic job whose scheduler is missing (for readiness). */
+  checkSchedulers(jobs: PeriodicJob[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
+  const periodic = {
+    'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
+    'message-recovery': openQueue('message-recovery', connection, prefix, log),
+  };
   return {
     delivery,
     retraining,
+    async checkSchedulers(jobs) {
+      for (const job of jobs) {
+        const scheduler = await periodic[job.queue].getJobScheduler(job.schedulerId);
+        if (!scheduler)
+          throw new Error(`the ${job.queue} job scheduler is missing (are the workers running?)`);
+      }
+    },
     async close() {
-      await Promise.all([delivery.close(), retraining.close()]);
+      await Promise.all([delivery, retraining, ...Object.values(periodic)].map((q) => q.close()));
     },
   };
 }

@@ -57,6 +57,12 @@ export interface ProcessOutcome {
  * it. `process` does the rest; it is idempotent, so a resend of a message whose processing was
  * cut short (crash, shutdown) resumes it, and the recovery job re-runs stragglers.
  */
+/**
+ * How long a conversation's processing lock lives if its holder dies (or loses Redis before it
+ * could release it). A message takes milliseconds; a stale lock must not stall a conversation long.
+ */
+const PROCESS_LOCK_MS = 10_000;
+
 export class IngestPipeline {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The tail of each conversation's processing in this process: the next message waits for it. */
@@ -183,7 +189,7 @@ export class IngestPipeline {
     for (;;) {
       let result: Awaited<ReturnType<Locks['tryWithLock']>> & { value?: T };
       try {
-        result = await this.deps.locks.tryWithLock(`process:${conversationId}`, 60_000, work);
+        result = await this.deps.locks.tryWithLock(`process:${conversationId}`, PROCESS_LOCK_MS, work);
       } catch (err) {
         // The lock store is away: one process still keeps its own order (the chain above).
         if (err instanceof LockUnavailable) return work();
