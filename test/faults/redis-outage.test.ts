@@ -39,6 +39,7 @@ describe('a Redis outage under steady widget traffic', () => {
     });
     admin = await login(t.url);
     agent = io(`${t.url}/agents`, {
+      forceNew: true,
       transports: ['websocket'],
       auth: { token: admin },
       reconnectionDelay: 100,

@@ -20,11 +20,15 @@ export class WidgetClient {
   readonly received = new Map<string, MessageView>();
   readonly unacked = new Map<string, string>();
   resyncs = 0;
+  /** Why the connection dropped, each time (for failure messages). */
+  readonly drops: string[] = [];
   private session: { visitorId: string; token: string } | null = null;
 
   constructor(url: string) {
     this.socket = io(`${url}/widget`, {
       transports: ['websocket'],
+      // Its own connection, as on a shop's page (not shared with a console's socket in the same test).
+      forceNew: true,
       auth: (cb) => cb(this.session ?? {}),
       reconnectionDelay: 100,
       reconnectionDelayMax: 500,
@@ -36,6 +40,8 @@ export class WidgetClient {
       for (const [id, text] of this.unacked) this.trySend(id, text);
       void this.history();
     });
+    this.socket.on('disconnect', (reason) => this.drops.push(reason));
+    this.socket.on('connect_error', (err) => this.drops.push(`connect_error: ${err.message}`));
     this.socket.on('message:new', (m: MessageView) => this.received.set(m.id, m));
     this.socket.on('resync', () => {
       this.resyncs++;
