@@ -10,10 +10,12 @@ import {
   type QueueName,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
+import { agentPresenceProcessor } from './agent-presence/processor.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
 
 /** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
 export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
@@ -76,6 +78,9 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
   await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   await add(QUEUES.delivery, deliveryProcessor(ctx), { concurrency: 16 });
+  // Resolved tickets close when the reopen window passes; minutes late is fine.
+  await add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx), { everyMs: 5 * 60_000, tickName: 'tick' });
+  await add(QUEUES.agentPresence, agentPresenceProcessor(ctx), { everyMs: 30_000, tickName: 'tick' });
   log.info({ queues: Object.values(QUEUES) }, 'workers started');
 
   return {

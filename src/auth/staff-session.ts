@@ -8,7 +8,9 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /**
  * Staff sessions in Redis with a TTL (FerretDB has no TTL indexes, and Redis expiry is exact).
- * Only a hash of the bearer token is stored, so a Redis dump reveals no usable token.
+ * Only a hash of the bearer token is stored (it is also the session's id), so a Redis dump
+ * reveals no usable token. Each staff member's session ids are indexed in a set, so all of one
+ * person's sessions can end at once (deactivation, a new role, a new password).
  */
 export class StaffSessions implements SessionStore {
   constructor(
@@ -17,23 +19,71 @@ export class StaffSessions implements SessionStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  private key(token: string) {
-    return `${this.prefix}session:${hashToken(token)}`;
+  private key(id: string) {
+    return `${this.prefix}session:${id}`;
+  }
+
+  private indexKey(agentId: string) {
+    return `${this.prefix}sessions-of:${agentId}`;
+  }
+
+  idOf(token: string): string {
+    return hashToken(token);
   }
 
   async create(session: StaffSession): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.redis.set(this.key(token), JSON.stringify(session), 'EX', this.ttlSeconds);
+    const id = hashToken(token);
+    await this.redis
+      .multi()
+      .set(this.key(id), JSON.stringify(session), 'EX', this.ttlSeconds)
+      .sadd(this.indexKey(session.agentId), id)
+      // The index lives as long as the newest session could.
+      .expire(this.indexKey(session.agentId), this.ttlSeconds)
+      .exec();
     return token;
   }
 
   async get(token: string | undefined): Promise<StaffSession | null> {
     if (!token || token.length > 200) return null;
-    const raw = await this.redis.get(this.key(token));
+    const raw = await this.redis.get(this.key(hashToken(token)));
     return raw ? (JSON.parse(raw) as StaffSession) : null;
   }
 
   async revoke(token: string): Promise<void> {
-    await this.redis.del(this.key(token));
+    const id = hashToken(token);
+    const raw = await this.redis.get(this.key(id));
+    await this.redis.del(this.key(id));
+    if (raw) await this.redis.srem(this.indexKey((JSON.parse(raw) as StaffSession).agentId), id);
+  }
+
+  async revokeAllOf(agentId: string, keepToken?: string): Promise<string[]> {
+    const keep = keepToken ? hashToken(keepToken) : undefined;
+    const ids = (await this.redis.smembers(this.indexKey(agentId))).filter((id) => id !== keep);
+    if (ids.length === 0) return [];
+    await this.redis
+      .multi()
+      .del(...ids.map((id) => this.key(id)))
+      .srem(this.indexKey(agentId), ...ids)
+      .exec();
+    return ids;
+  }
+
+  async refresh(
+    agentId: string,
+    update: Partial<Pick<StaffSession, 'name' | 'email' | 'mustChangePassword'>>,
+  ): Promise<void> {
+    for (const id of await this.redis.smembers(this.indexKey(agentId))) {
+      const key = this.key(id);
+      const raw = await this.redis.get(key);
+      if (!raw) {
+        await this.redis.srem(this.indexKey(agentId), id);
+        continue;
+      }
+      const session = { ...(JSON.parse(raw) as StaffSession), ...update };
+      if (update.mustChangePassword === false) delete session.mustChangePassword;
+      // KEEPTTL: the session ends when it would have.
+      await this.redis.set(key, JSON.stringify(session), 'KEEPTTL', 'XX');
+    }
   }
 }

@@ -13,6 +13,8 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  ticketAutoClose: 'ticket-auto-close',
+  agentPresence: 'agent-presence',
 } as const;
 
 export interface QueueJobs {
@@ -27,6 +29,18 @@ export interface QueueJobs {
     data: { messageId: string; conversationId: string };
     result: { delivered: number };
     name: 'deliver';
+  };
+  /** Closes resolved tickets whose reopen window passed. */
+  'ticket-auto-close': { data: Record<string, never>; result: { closed: number }; name: 'tick' };
+  /**
+   * Staff presence and the queue's safety net: consoles whose process died show offline, agents
+   * offline past the grace period give their tickets back, waiting tickets are offered again,
+   * drifted load counters are corrected.
+   */
+  'agent-presence': {
+    data: Record<string, never>;
+    result: { swept: number; returned: number; assigned: number; corrected: number };
+    name: 'tick';
   };
 }
 

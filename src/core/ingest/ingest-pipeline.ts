@@ -5,8 +5,7 @@ import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
-import type { Stores } from '../ports/store.js';
-import { openOrUpdateTicket } from '../tickets/open-or-update-ticket.js';
+import type { NewTicket, Stores } from '../ports/store.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
 import type { BotState } from '../views/conversation.js';
@@ -28,6 +27,11 @@ export interface IngestDeps {
   /** Minutes one waiting ticket adds to a customer's expected wait, per agent. */
   minutesPerWaitingTicket: number;
   log: DomainLogger;
+  /**
+   * Hands a message that needs a person to its ticket: the live one, a recently resolved one
+   * reopened, or a new one (core/tickets/hand-off.ts, which also assigns and announces it).
+   */
+  handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
   now?: () => Date;
 }
 
@@ -135,7 +139,7 @@ export class IngestPipeline {
 
   /** Classifies and acts on a stored inbound message. Safe to run again on the same message. */
   async process(message: MessageView): Promise<ProcessOutcome> {
-    const { stores, events } = this.deps;
+    const { stores } = this.deps;
     const classifier = this.deps.classifier();
     const c = await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
@@ -210,7 +214,7 @@ export class IngestPipeline {
 
     if (handoff) {
       const priority = priorityFor(c);
-      const result = await openOrUpdateTicket(this.deps, {
+      const result = await this.deps.handOff({
         conversationId: message.conversationId,
         customerId: message.customerId,
         channel: message.channel,
@@ -219,12 +223,12 @@ export class IngestPipeline {
         subject: message.text.slice(0, 200),
         language: c.language,
         intent: c.intent,
+        openingMessageId: message.id,
         firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
         at,
       });
       ticket = result.ticket;
-      await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
-      if (result.opened) {
+      if (result.opened || result.reopened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }

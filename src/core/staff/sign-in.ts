@@ -1,4 +1,5 @@
 import { DomainError, unauthorized } from '../errors.js';
+import type { EventBus } from '../events/domain-events.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { PasswordHasher, SessionStore, SignInThrottle, StaffStore } from '../ports/staff.js';
 import type { StaffView } from '../views/staff.js';
@@ -23,7 +24,7 @@ let decoy: Promise<string> | undefined;
 export async function signIn(
   deps: SignInDeps,
   input: { email: string; password: string; ip: string },
-): Promise<{ token: string; staff: StaffView }> {
+): Promise<{ token: string; staff: StaffView; mustChangePassword: boolean }> {
   const email = input.email.trim().toLowerCase();
   const key = { email, ip: input.ip };
   const wait = await deps.throttle.blockedFor(key);
@@ -58,11 +59,25 @@ export async function signIn(
     role: staff.role,
     name: staff.name,
     email: staff.email,
+    ...(account.mustChangePassword ? { mustChangePassword: true } : {}),
   });
+  // An admin may have deactivated or re-roled the account while this sign-in ran; their
+  // "end every session" could not see this one yet, so look again.
+  const now = await deps.staff.get(account.id);
+  if (!now?.active || now.role !== account.role) {
+    await deps.sessions.revoke(token);
+    throw unauthorized('Your account changed while signing in; sign in again.');
+  }
   await deps.audit.record({ actor: { id: staff.id, role: staff.role }, action: 'auth.login', ip: input.ip });
-  return { token, staff };
+  return { token, staff, mustChangePassword: account.mustChangePassword };
 }
 
-export async function signOut(deps: Pick<SignInDeps, 'sessions'>, token: string): Promise<void> {
+/** Ends this session; its sockets are disconnected in every process. */
+export async function signOut(
+  deps: Pick<SignInDeps, 'sessions'> & { events: EventBus },
+  token: string,
+): Promise<void> {
+  const id = deps.sessions.idOf(token);
   await deps.sessions.revoke(token);
+  await deps.events.publish('staff.sessions_ended', { sessionIds: [id], reason: 'signed_out' });
 }

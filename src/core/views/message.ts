@@ -21,6 +21,13 @@ export const DeliverySchema = Type.Object({
 });
 export type Delivery = Static<typeof DeliverySchema>;
 
+/** A question the customer can answer where the message is shown: a 1–5 rating of a resolved ticket. */
+export const MessagePromptSchema = Type.Object(
+  { kind: literalUnion(['csat'] as const), ticketId: Type.String() },
+  { title: 'MessagePrompt' },
+);
+export type MessagePrompt = Static<typeof MessagePromptSchema>;
+
 export const MessageSchema = Type.Object(
   {
     id: Type.String(),
@@ -35,6 +42,8 @@ export const MessageSchema = Type.Object(
     classification: Type.Optional(StoredClassificationSchema),
     processed: Type.Boolean(),
     delivery: Type.Optional(DeliverySchema),
+    /** Something the customer is asked to answer in place (the widget draws it: stars for a rating). */
+    prompt: Type.Optional(MessagePromptSchema),
     createdAt: IsoTime,
   },
   { title: 'Message' },
