@@ -146,11 +146,11 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         description: 'Their sessions end.',
         security: STAFF_AUTH,
         params: IdParams,
-        body: Type.Optional(Type.Object({ invite: Type.Optional(Invite) }, { additionalProperties: false })),
+        querystring: Type.Object({ invite: Type.Optional(Invite) }, { additionalProperties: false }),
         response: { 200: Type.Object(Credentials) },
       },
     },
     async (request) =>
-      staff.resetPassword(actorOf(request), request.params.id, request.body?.invite ?? 'link'),
+      staff.resetPassword(actorOf(request), request.params.id, request.query.invite ?? 'link'),
   );
 };

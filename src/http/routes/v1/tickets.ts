@@ -19,7 +19,6 @@ import { ClientMessageId, IdParams, MessageText, ObjectIdString, STAFF_AUTH } fr
 
 const ReplyResult = Type.Object({ duplicate: Type.Boolean(), message: MessageSchema, ticket: TicketSchema });
 const TicketResult = Type.Object({ ticket: TicketSchema });
-const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 const Since = Type.String({ format: 'date-time', description: 'an ISO 8601 time' });
 
 export const CATCH_UP_DOC =
@@ -181,7 +180,6 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           description,
           security: STAFF_AUTH,
           params: IdParams,
-          body: NoBody,
           response: { 200: TicketResult },
         },
       },
