@@ -61,7 +61,10 @@ export async function call<T = Record<string, unknown>>(
 /** A console connected to /agents (the agent shows online once the server has counted it). */
 export async function openConsole(t: TestApp, staff: StaffHandle): Promise<Socket> {
   const socket = await connect(t.url, '/agents', { token: staff.token });
-  await waitFor(async () => (await t.app.core.stores.staff.getMember(staff.id))?.status !== 'offline', 'online');
+  await waitFor(
+    async () => (await t.app.core.stores.staff.getMember(staff.id))?.status !== 'offline',
+    'online',
+  );
   return socket;
 }
 

@@ -131,10 +131,14 @@ describe('the ticket lifecycle: open → pending → resolved → closed, reopen
     const ida = a.ticket?.id as string;
     const idb = b.ticket?.id as string;
     expect(ida).not.toBe(idb);
-    await call(t, sup.token, 'POST', `/api/v1/tickets/${idb}/notes`, { text: 'same person as the invoice one' });
+    await call(t, sup.token, 'POST', `/api/v1/tickets/${idb}/notes`, {
+      text: 'same person as the invoice one',
+    });
     await call(t, sup.token, 'PATCH', `/api/v1/tickets/${idb}`, { tags: ['Delivery'] });
     const other = await customerSays(t, 'v-someone-else', 'human please');
-    const cross = await call(t, sup.token, 'POST', `/api/v1/tickets/${idb}/merge`, { into: other.ticket?.id });
+    const cross = await call(t, sup.token, 'POST', `/api/v1/tickets/${idb}/merge`, {
+      into: other.ticket?.id,
+    });
     expect(cross.status).toBe(400); // another customer's ticket
 
     const merged = await call<{ target: TicketView; source: TicketView }>(
@@ -189,11 +193,17 @@ describe('the ticket lifecycle: open → pending → resolved → closed, reopen
       tags: ['VIP', 'colour', 'vip'],
     });
     expect(patched.status).toBe(200);
-    expect(patched.body.ticket).toMatchObject({ kind: 'complaint', priority: 'urgent', tags: ['vip', 'colour'] });
+    expect(patched.body.ticket).toMatchObject({
+      kind: 'complaint',
+      priority: 'urgent',
+      tags: ['vip', 'colour'],
+    });
     expect(Date.parse(patched.body.ticket.sla.firstResponseDueAt)).toBeLessThan(
       Date.parse(before.sla.firstResponseDueAt),
     );
-    const correction = await t.app.core.infra.models.IntentCorrection.findOne({ messageId: a.messageId }).lean();
+    const correction = await t.app.core.infra.models.IntentCorrection.findOne({
+      messageId: a.messageId,
+    }).lean();
     expect(correction).toMatchObject({ intent: 'complaint', previousIntent: 'ask_human' });
     const bad = await call(t, agent.token, 'PATCH', `/api/v1/tickets/${id}`, { tags: ['no way!'] });
     expect(bad.status).toBe(400);
@@ -204,7 +214,12 @@ describe('the ticket lifecycle: open → pending → resolved → closed, reopen
   });
 
   it('a console catches up: tickets changed since its last sync, and messages after a time', async () => {
-    const first = await call<{ syncedAt: string; tickets: TicketView[] }>(t, sup.token, 'GET', '/api/v1/tickets');
+    const first = await call<{ syncedAt: string; tickets: TicketView[] }>(
+      t,
+      sup.token,
+      'GET',
+      '/api/v1/tickets',
+    );
     const since = first.body.syncedAt;
     // Changes while the console was away.
     const a = await customerSays(t, 'v-catchup', 'a human please');

@@ -50,15 +50,10 @@ const toMember = (d: LeanAgent): StaffMemberView => ({
   createdAt: (d.createdAt ?? new Date(0)).toISOString(),
 });
 
-const NO_HASH = { passwordHash: 0 } as const;
-
 export function createStaffRepository(m: Models): StaffStore {
   const member = async (filter: Record<string, unknown>, update: Record<string, unknown>) => {
-    const doc = await m.Agent.findOneAndUpdate(filter, update, {
-      new: true,
-      lean: true,
-      projection: NO_HASH,
-    });
+    // No projection: FerretDB v1's findAndModify does not take one (the hash is dropped by toMember).
+    const doc = await m.Agent.findOneAndUpdate(filter, update, { new: true, lean: true });
     return doc ? toMember(doc as unknown as LeanAgent) : null;
   };
 
@@ -110,11 +105,11 @@ export function createStaffRepository(m: Models): StaffStore {
 
     async getMember(id) {
       if (!isObjectId(id)) return null;
-      const doc = await m.Agent.findById(id, NO_HASH).lean();
+      const doc = await m.Agent.findById(id).lean();
       return doc ? toMember(doc as unknown as LeanAgent) : null;
     },
     async list({ activeOnly, limit }) {
-      const docs = await m.Agent.find(activeOnly ? { active: { $ne: false } } : {}, NO_HASH)
+      const docs = await m.Agent.find(activeOnly ? { active: { $ne: false } } : {})
         .sort({ name: 1, _id: 1 })
         .limit(limit)
         .lean();
@@ -169,10 +164,11 @@ export function createStaffRepository(m: Models): StaffStore {
       return doc?.choseAway === true;
     },
     async listAssignable() {
-      const docs = await m.Agent.find(
-        { active: { $ne: false }, status: 'online', freeSlots: { $gt: 0 } },
-        NO_HASH,
-      ).lean();
+      const docs = await m.Agent.find({
+        active: { $ne: false },
+        status: 'online',
+        freeSlots: { $gt: 0 },
+      }).lean();
       return docs.map((d) => toMember(d as unknown as LeanAgent));
     },
     async reserveSlot(id, at) {
@@ -212,17 +208,18 @@ export function createStaffRepository(m: Models): StaffStore {
       return r.modifiedCount === 1;
     },
     async listOfflineHoldingTickets(before) {
-      const docs = await m.Agent.find(
-        { status: 'offline', offlineSince: { $lte: before }, openTickets: { $gt: 0 } },
-        NO_HASH,
-      ).lean();
+      const docs = await m.Agent.find({
+        status: 'offline',
+        offlineSince: { $lte: before },
+        openTickets: { $gt: 0 },
+      }).lean();
       return docs.map((d) => toMember(d as unknown as LeanAgent));
     },
     async listShownPresentSince(before) {
-      const docs = await m.Agent.find(
-        { status: { $in: ['online', 'away'] }, statusAt: { $lte: before } },
-        NO_HASH,
-      ).lean();
+      const docs = await m.Agent.find({
+        status: { $in: ['online', 'away'] },
+        statusAt: { $lte: before },
+      }).lean();
       return docs.map((d) => toMember(d as unknown as LeanAgent));
     },
   };
