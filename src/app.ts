@@ -12,6 +12,7 @@ import type { ChannelAdapter } from './core/ports/channel-adapter.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import { redisRateLimiter } from './infra/redis-rate-limiter.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
+import { attachSupervisorsNamespace } from './realtime/supervisors-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
 export type AppOptions = CoreOptions;
@@ -79,7 +80,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
   attachWidgetNamespace(io, ctx);
-  attachAgentsNamespace(io, ctx);
+  const agents = attachAgentsNamespace(io, ctx);
+  const supervisors = attachSupervisorsNamespace(io, ctx);
 
   // Messages acknowledged but not processed when a process died are resumed now, not at the next
   // recovery tick: their customers are waiting for an answer.
@@ -106,9 +108,12 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     },
     async close() {
       shuttingDown = true;
+      supervisors.stop();
       // New sockets and requests stop; connected sockets are told to go (clients reconnect elsewhere).
       io.disconnectSockets(true);
       io.engine.close();
+      // Their consoles' presence is written before the connections close.
+      await agents.stop();
       await http.close();
       await core.close();
     },

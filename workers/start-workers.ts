@@ -10,11 +10,13 @@ import {
   type QueueName,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
+import { agentPresenceProcessor } from './agent-presence/processor.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
 import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
 
 /** How often the workers check that their job schedulers still exist. */
 const SCHEDULER_CHECK_MS = 5_000;
@@ -50,6 +52,8 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
   add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   add(QUEUES.delivery, deliveryProcessor(ctx), 16);
+  add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
+  add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
 
   // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
   // are registered now, again whenever the connection comes back, and checked every few seconds.

@@ -41,6 +41,13 @@ export interface Config {
     faqMinScore: number;
     minutesPerWaitingTicket: number;
   };
+  /** The console's ticket rules (lifecycle, assignment, live queue). */
+  tickets: {
+    reopenWindowHours: number;
+    awayGraceMinutes: number;
+    atRiskMinutes: number;
+    passwordLinkHours: number;
+  };
   shutdownTimeoutMs: number;
 }
 
@@ -142,6 +149,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
       faqMinScore: env.FAQ_MIN_SCORE,
       minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
+    },
+    tickets: {
+      reopenWindowHours: env.REOPEN_WINDOW_HOURS,
+      awayGraceMinutes: env.AGENT_AWAY_GRACE_MINUTES,
+      atRiskMinutes: env.QUEUE_AT_RISK_MINUTES,
+      passwordLinkHours: env.PASSWORD_LINK_HOURS,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

@@ -2,9 +2,11 @@ import type { Connection } from 'mongoose';
 import { agentSchema } from './models/agent.js';
 import { auditLogSchema } from './models/audit-log.js';
 import { campaignSchema, deliverySchema } from './models/campaign.js';
+import { cannedResponseSchema } from './models/canned-response.js';
 import { conversationSchema } from './models/conversation.js';
 import { counterSchema } from './models/counter.js';
 import { customerSchema } from './models/customer.js';
+import { dailyStatSchema } from './models/daily-stat.js';
 import { faqArticleSchema } from './models/faq-article.js';
 import { identitySchema } from './models/identity.js';
 import { intentCorrectionSchema } from './models/intent-correction.js';
@@ -38,6 +40,8 @@ export function createModels(conn: Connection) {
     IntentCorrection: conn.model('IntentCorrection', intentCorrectionSchema, 'intent_corrections'),
     ModelVersion: conn.model('ModelVersion', modelVersionSchema, 'model_versions'),
     Setting: conn.model('Setting', settingSchema, 'settings'),
+    CannedResponse: conn.model('CannedResponse', cannedResponseSchema, 'canned_responses'),
+    DailyStat: conn.model('DailyStat', dailyStatSchema, 'daily_stats'),
   };
 }
 

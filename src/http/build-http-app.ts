@@ -5,12 +5,16 @@ import type { AppContext } from '../composition/app-context.js';
 import { trustProxyOption } from './client-address.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
+import { csatRoutes } from './routes/csat.js';
 import { healthRoutes } from './routes/health.js';
+import { agentRoutes } from './routes/v1/agents.js';
 import { authRoutes } from './routes/v1/auth.js';
+import { cannedResponseRoutes } from './routes/v1/canned-responses.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
 import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
+import { queueRoutes } from './routes/v1/queue.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
@@ -44,6 +48,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
+    root.register(csatRoutes, { ctx });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -52,6 +57,9 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
         v1.register(parkedMessageRoutes, { ctx });
+        v1.register(agentRoutes, { ctx });
+        v1.register(queueRoutes, { ctx });
+        v1.register(cannedResponseRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

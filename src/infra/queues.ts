@@ -13,6 +13,8 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  ticketAutoClose: 'ticket-auto-close',
+  agentPresence: 'agent-presence',
 } as const;
 
 export interface QueueJobs {
@@ -27,6 +29,18 @@ export interface QueueJobs {
     data: { messageId: string; conversationId: string };
     result: { delivered: number };
     name: 'deliver';
+  };
+  /** Closes resolved tickets whose reopen window passed. */
+  'ticket-auto-close': { data: Record<string, never>; result: { closed: number }; name: 'tick' };
+  /**
+   * Staff presence and the queue's safety net: consoles whose process died show offline, agents
+   * offline past the grace period give their tickets back, waiting tickets are offered again,
+   * drifted load counters are corrected.
+   */
+  'agent-presence': {
+    data: Record<string, never>;
+    result: { swept: number; returned: number; assigned: number; corrected: number };
+    name: 'tick';
   };
 }
 
@@ -63,7 +77,7 @@ export function openQueue<N extends QueueName>(
 
 /** A job that runs on a schedule: its queue, its scheduler's id and how often. */
 export interface PeriodicJob {
-  queue: 'sla-escalation' | 'message-recovery';
+  queue: 'sla-escalation' | 'message-recovery' | 'ticket-auto-close' | 'agent-presence';
   schedulerId: string;
   everyMs: number;
 }
@@ -80,6 +94,9 @@ export function periodicJobs(settings: { slaScanIntervalSeconds: number }): Peri
       everyMs: settings.slaScanIntervalSeconds * 1000,
     },
     { queue: 'message-recovery', schedulerId: 'message-recovery-tick', everyMs: 10_000 },
+    // Resolved tickets close when the reopen window passes; minutes late is fine.
+    { queue: 'ticket-auto-close', schedulerId: 'ticket-auto-close-tick', everyMs: 5 * 60_000 },
+    { queue: 'agent-presence', schedulerId: 'agent-presence-tick', everyMs: 30_000 },
   ];
 }
 
@@ -98,6 +115,8 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   const periodic = {
     'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
     'message-recovery': openQueue('message-recovery', connection, prefix, log),
+    'ticket-auto-close': openQueue('ticket-auto-close', connection, prefix, log),
+    'agent-presence': openQueue('agent-presence', connection, prefix, log),
   };
   return {
     delivery,

@@ -1,6 +1,9 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { invalid } from '../core/errors.js';
+import { MAX_CSAT_COMMENT } from '../core/tickets/csat.js';
+import { AgentStatusSchema } from '../core/views/staff.js';
+import { MAX_TAGS, TicketKindSchema, TicketPrioritySchema } from '../core/views/ticket.js';
 import { ClientMessageId, MessageText, ObjectIdString } from '../http/schemas/common.js';
 
 /** Socket event payloads: validated with the same TypeBox schemas as HTTP bodies. */
@@ -12,17 +15,52 @@ export const WidgetHistory = Type.Object(
   { after: Type.Optional(Type.String({ maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T' })) },
   { additionalProperties: false },
 );
+export const WidgetTyping = Type.Object({ typing: Type.Boolean() }, { additionalProperties: false });
+export const WidgetCsat = Type.Object(
+  {
+    ticketId: ObjectIdString,
+    score: Type.Integer({ minimum: 1, maximum: 5 }),
+    comment: Type.Optional(Type.String({ maxLength: MAX_CSAT_COMMENT })),
+  },
+  { additionalProperties: false },
+);
+
 export const AgentReply = Type.Object(
   { ticketId: ObjectIdString, clientMessageId: ClientMessageId, text: MessageText },
   { additionalProperties: false },
 );
+export const TicketRef = Type.Object({ ticketId: ObjectIdString }, { additionalProperties: false });
+export const TicketAssign = Type.Object(
+  { ticketId: ObjectIdString, agentId: Type.Union([ObjectIdString, Type.Null()]) },
+  { additionalProperties: false },
+);
+export const TicketMerge = Type.Object(
+  { ticketId: ObjectIdString, into: ObjectIdString },
+  { additionalProperties: false },
+);
+export const TicketNoteAdd = Type.Object(
+  { ticketId: ObjectIdString, text: Type.String({ minLength: 1, maxLength: 5000 }) },
+  { additionalProperties: false },
+);
+export const TicketEditPayload = Type.Object(
+  {
+    ticketId: ObjectIdString,
+    priority: Type.Optional(TicketPrioritySchema),
+    kind: Type.Optional(TicketKindSchema),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: MAX_TAGS })),
+  },
+  { additionalProperties: false },
+);
+export const AgentTyping = Type.Object(
+  { ticketId: ObjectIdString, typing: Type.Boolean() },
+  { additionalProperties: false },
+);
+export const StatusSet = Type.Object({ status: AgentStatusSchema }, { additionalProperties: false });
+export const NoPayload = Type.Object({}, { additionalProperties: false });
 
 const compiled = new Map<unknown, ReturnType<typeof TypeCompiler.Compile>>();
 
-export function parsePayload<S extends typeof WidgetSend | typeof WidgetHistory | typeof AgentReply>(
-  schema: S,
-  value: unknown,
-): Static<S> {
+export function parsePayload<S extends TSchema>(schema: S, value: unknown): Static<S> {
   let check = compiled.get(schema);
   if (!check) {
     check = TypeCompiler.Compile(schema);

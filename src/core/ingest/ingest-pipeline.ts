@@ -7,8 +7,7 @@ import type { Locks } from '../ports/locks.js';
 import { LockUnavailable } from '../ports/locks.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
-import type { Stores } from '../ports/store.js';
-import { openOrUpdateTicket } from '../tickets/open-or-update-ticket.js';
+import type { NewTicket, Stores } from '../ports/store.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
 import type { BotState } from '../views/conversation.js';
@@ -34,6 +33,11 @@ export interface IngestDeps {
   log: DomainLogger;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
+  /**
+   * Hands a message that needs a person to its ticket: the live one, a recently resolved one
+   * reopened, or a new one (core/tickets/hand-off.ts, which also assigns and announces it).
+   */
+  handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
   now?: () => Date;
 }
 
@@ -225,7 +229,7 @@ export class IngestPipeline {
   }
 
   private async processOne(message: MessageView): Promise<ProcessOutcome> {
-    const { stores, events } = this.deps;
+    const { stores } = this.deps;
     const classifier = this.deps.classifier();
     const c = await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
@@ -300,7 +304,7 @@ export class IngestPipeline {
 
     if (handoff) {
       const priority = priorityFor(c);
-      const result = await openOrUpdateTicket(this.deps, {
+      const result = await this.deps.handOff({
         conversationId: message.conversationId,
         customerId: message.customerId,
         channel: message.channel,
@@ -309,14 +313,14 @@ export class IngestPipeline {
         subject: message.text.slice(0, 200),
         language: c.language,
         intent: c.intent,
+        openingMessageId: message.id,
         firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
         openedBy: message.id,
         at,
       });
       ticket = result.ticket;
-      await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
-      // This message opened the ticket (now, or in a run cut short before the notice went out).
-      if (result.opened || ticket.openedByMessageId === message.id) {
+      // This message opened or reopened the ticket (now, or in a run cut short before the notice went out).
+      if (result.opened || result.reopened || ticket.openedByMessageId === message.id) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }

@@ -27,6 +27,12 @@ export const ProcessingSchema = Type.Object({
   lastError: Type.Optional(Type.String()),
   parkedAt: Type.Optional(IsoTime),
 });
+/** A question the customer can answer where the message is shown: a 1–5 rating of a resolved ticket. */
+export const MessagePromptSchema = Type.Object(
+  { kind: literalUnion(['csat'] as const), ticketId: Type.String() },
+  { title: 'MessagePrompt' },
+);
+export type MessagePrompt = Static<typeof MessagePromptSchema>;
 
 export const MessageSchema = Type.Object(
   {
@@ -43,6 +49,8 @@ export const MessageSchema = Type.Object(
     processed: Type.Boolean(),
     processing: Type.Optional(ProcessingSchema),
     delivery: Type.Optional(DeliverySchema),
+    /** Something the customer is asked to answer in place (the widget draws it: stars for a rating). */
+    prompt: Type.Optional(MessagePromptSchema),
     createdAt: IsoTime,
   },
   { title: 'Message' },

@@ -29,6 +29,7 @@ export interface LeanMessage {
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
   processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
+  prompt?: { kind?: string | null; ticketId?: string | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -65,6 +66,9 @@ export function toMessageView(d: LeanMessage): MessageView {
           },
         }
       : {}),
+    ...(d.prompt?.kind && d.prompt.ticketId
+      ? { prompt: { kind: 'csat' as const, ticketId: d.prompt.ticketId } }
+      : {}),
     ...(d.delivery?.status
       ? {
           delivery: {
@@ -92,16 +96,39 @@ export interface LeanTicket {
   subject?: string | null;
   language?: string | null;
   intent?: string | null;
+  openingMessageId?: Id | null;
   assigneeId?: Id | null;
+  assignedAt?: Date | null;
+  queuedAt?: Date | null;
+  participantIds?: string[] | null;
+  tags?: string[] | null;
+  notes?: { id: string; authorId: string; text: string; at: Date }[] | null;
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
+  csat?: {
+    requested?: boolean | null;
+    score?: number | null;
+    comment?: string | null;
+    at?: Date | null;
+  } | null;
   messageCount: number;
   failedDeliveries?: number | null;
   openedByMessageId?: Id | null;
+  resolvedAt?: Date | null;
+  closedAt?: Date | null;
+  reopenedAt?: Date | null;
+  reopenCount?: number | null;
+  mergedInto?: Id | null;
+  mergedFrom?: Id[] | null;
+  extraConversationIds?: Id[] | null;
+  rev?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
+
 export function toTicketView(d: LeanTicket): TicketView {
+  const csat = d.csat;
   return {
     id: String(d._id),
     number: d.number,
@@ -114,7 +141,18 @@ export function toTicketView(d: LeanTicket): TicketView {
     ...(d.subject ? { subject: d.subject } : {}),
     ...(d.language ? { language: d.language as Language } : {}),
     ...(d.intent ? { intent: d.intent as Intent } : {}),
+    ...(d.openingMessageId ? { openingMessageId: String(d.openingMessageId) } : {}),
     ...(d.assigneeId ? { assigneeId: String(d.assigneeId) } : {}),
+    ...(d.assignedAt && d.assigneeId ? { assignedAt: d.assignedAt.toISOString() } : {}),
+    ...(d.queuedAt ? { queuedAt: d.queuedAt.toISOString() } : {}),
+    participantIds: d.participantIds ?? [],
+    tags: d.tags ?? [],
+    notes: (d.notes ?? []).map((n) => ({
+      id: n.id,
+      authorId: n.authorId,
+      text: n.text,
+      at: n.at.toISOString(),
+    })),
     sla: {
       firstResponseDueAt: d.sla.firstResponseDueAt.toISOString(),
       ...(d.sla.firstRespondedAt ? { firstRespondedAt: d.sla.firstRespondedAt.toISOString() } : {}),
@@ -123,6 +161,24 @@ export function toTicketView(d: LeanTicket): TicketView {
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
     ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
+    ...(d.resolvedAt ? { resolvedAt: iso(d.resolvedAt) } : {}),
+    ...(d.closedAt ? { closedAt: iso(d.closedAt) } : {}),
+    ...(d.reopenedAt ? { reopenedAt: iso(d.reopenedAt) } : {}),
+    reopenCount: d.reopenCount ?? 0,
+    ...(d.mergedInto ? { mergedInto: String(d.mergedInto) } : {}),
+    mergedFrom: (d.mergedFrom ?? []).map(String),
+    extraConversationIds: (d.extraConversationIds ?? []).map(String),
+    ...(csat?.score && csat.at
+      ? {
+          csat: {
+            score: csat.score,
+            ...(csat.comment ? { comment: csat.comment } : {}),
+            at: csat.at.toISOString(),
+          },
+        }
+      : {}),
+    csatRequested: Boolean(csat?.requested),
+    rev: d.rev ?? 0,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
