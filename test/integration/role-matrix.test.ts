@@ -476,4 +476,30 @@ describe('the role × action matrix over every console route and socket event', 
     );
     expect(seen).not.toContainEqual({ who: 'agent', id: theirs.id });
   });
+
+  it('catching up, an agent is told which queue tickets went to someone else while it was away', async () => {
+    const sync = await call<{ syncedAt: string }>(t, agent.token, 'GET', '/api/v1/tickets');
+    const stays = await queueTicket();
+    const leaves = await queueTicket();
+    await t.app.core.useCases.tickets.assign(admin(), leaves.id, owner.id);
+    const since = encodeURIComponent(sync.body.syncedAt);
+    const delta = await call<{ tickets: TicketView[]; removedIds: string[] }>(
+      t,
+      agent.token,
+      'GET',
+      `/api/v1/tickets?updatedSince=${since}&limit=500`,
+    );
+    expect(delta.body.tickets.map((x) => x.id)).toContain(stays.id);
+    expect(delta.body.tickets.map((x) => x.id)).not.toContain(leaves.id);
+    expect(delta.body.removedIds).toContain(leaves.id);
+    // Supervisors see it change instead.
+    const lead = await call<{ tickets: TicketView[]; removedIds: string[] }>(
+      t,
+      sup.token,
+      'GET',
+      `/api/v1/tickets?updatedSince=${since}&limit=500`,
+    );
+    expect(lead.body.tickets.map((x) => x.id)).toContain(leaves.id);
+    expect(lead.body.removedIds).toEqual([]);
+  });
 });
