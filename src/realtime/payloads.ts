@@ -2,9 +2,15 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { invalid } from '../core/errors.js';
 import { MAX_CSAT_COMMENT } from '../core/tickets/csat.js';
-import { AgentStatusSchema } from '../core/views/staff.js';
-import { MAX_TAGS, TicketKindSchema, TicketPrioritySchema } from '../core/views/ticket.js';
+import { AGENT_STATUSES } from '../core/views/staff.js';
+import { MAX_TAGS, TICKET_KINDS, TICKET_PRIORITIES } from '../core/views/ticket.js';
 import { ClientMessageId, MessageText, ObjectIdString } from '../http/schemas/common.js';
+
+/**
+ * A choice of strings the TypeBox compiler can check (the views' literalUnion is an Unsafe enum,
+ * which only Ajv, the HTTP side, understands).
+ */
+const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 /** Socket event payloads: validated with the same TypeBox schemas as HTTP bodies. */
 export const WidgetSend = Type.Object(
@@ -45,8 +51,8 @@ export const TicketNoteAdd = Type.Object(
 export const TicketEditPayload = Type.Object(
   {
     ticketId: ObjectIdString,
-    priority: Type.Optional(TicketPrioritySchema),
-    kind: Type.Optional(TicketKindSchema),
+    priority: Type.Optional(oneOf(TICKET_PRIORITIES)),
+    kind: Type.Optional(oneOf(TICKET_KINDS)),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: MAX_TAGS })),
   },
   { additionalProperties: false },
@@ -55,7 +61,7 @@ export const AgentTyping = Type.Object(
   { ticketId: ObjectIdString, typing: Type.Boolean() },
   { additionalProperties: false },
 );
-export const StatusSet = Type.Object({ status: AgentStatusSchema }, { additionalProperties: false });
+export const StatusSet = Type.Object({ status: oneOf(AGENT_STATUSES) }, { additionalProperties: false });
 export const NoPayload = Type.Object({}, { additionalProperties: false });
 
 const compiled = new Map<unknown, ReturnType<typeof TypeCompiler.Compile>>();

@@ -105,3 +105,10 @@ export function shiftClock(t: TestApp, ms: number): void {
 }
 
 export const HOUR = 3600_000;
+
+/** Sets the clock every rule reads to `iso`, running on from there. */
+export function clockAt(t: TestApp, iso: string): void {
+  const base = Date.parse(iso);
+  const setAt = Date.now();
+  t.app.core.clock.now = () => new Date(base + (Date.now() - setAt));
+}

@@ -20,8 +20,8 @@
         send: '发送', sending: '发送中…', failed: '未发送：', retry: '重试', discard: '删除', you: '我', agent: '客服',
         bot: '智能助手', hello: '您好！有什么可以帮您？我们通常几分钟内回复。', connecting: '正在连接…',
         offline: '网络已断开，恢复后会自动发送您的消息。', tooLong: '消息过长（最多 10000 字）。', unknown: '发送失败，请重试。',
-        typing: '客服正在输入…', rateAsk: '本次服务怎么样？请打分：', star: (n) => `${n} 星`, rateComment: '想说点什么吗？（可选）',
-        rateSend: '提交评分', rateThanks: (n) => `感谢您的评分（${n} 星）！`, rateDone: '感谢您的评分！',
+        rate: '您对本次服务满意吗？', star: (n) => `${n} 星`, comment: '补充说明（选填）', sendRating: '提交评分',
+        thanks: '感谢您的评分！', typing: '客服正在输入…',
       }
     : {
         open: 'Open chat', close: 'Close chat', title: 'Chat with us', label: 'Your message',
@@ -30,9 +30,8 @@
         hello: 'Hi! Ask us anything. We usually reply within minutes.', connecting: 'Connecting…',
         offline: 'You are offline. Your messages will be sent when the connection is back.',
         tooLong: 'That message is too long (10,000 characters at most).', unknown: 'Could not send. Please try again.',
-        typing: 'Support is typing…', rateAsk: 'How did we do? Rate this conversation:',
-        star: (n) => `${n} star${n > 1 ? 's' : ''}`, rateComment: 'Anything to add? (optional)', rateSend: 'Send rating',
-        rateThanks: (n) => `Thank you for your rating (${n} of 5)!`, rateDone: 'Thank you for your rating!',
+        rate: 'How did we do?', star: (n) => `${n} star${n > 1 ? 's' : ''}`, comment: 'Anything to add? (optional)',
+        sendRating: 'Send rating', thanks: 'Thank you for your rating!', typing: 'Support is typing…',
       };
 
   // ---- storage (falls back to memory where localStorage is blocked) ----
@@ -55,7 +54,7 @@
   let session = load('session', null); // { visitorId, token }
   let messages = load('messages', []); // MessageView[] the server has stored, sorted by createdAt
   let outbox = load('outbox', []); // [{ clientMessageId, text, at, error? }]
-  let rated = load('rated', {}); // ticketId -> score (0: rated, score unknown)
+  let rated = load('rated', {}); // ticketId -> score, once the server took the rating
   const persist = () => {
     save('messages', messages.slice(-200));
     save('outbox', outbox);
@@ -115,20 +114,18 @@ border:1px solid #e5e7eb;align-self:flex-start}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb}
 textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border:1px solid #d1d5db;border-radius:8px;color:#111827}
 .send{background:var(--a);color:#fff;border-radius:8px;padding:0 14px;font-weight:600}
-.typing{font-size:12px;color:#6b7280;padding:0 12px;min-height:18px;font-style:italic;background:#f9fafb}
-.rate{display:flex;flex-direction:column;gap:6px;margin-top:6px}
-.stars{display:flex;gap:2px}
-.stars button{background:transparent;color:#d1d5db;font-size:24px;line-height:1;padding:0 2px;border-radius:4px}
-.stars button.on{color:#f59e0b}
-.rate textarea{height:52px;resize:vertical;padding:6px 8px;border:1px solid #d1d5db;border-radius:8px;font-size:13px}
-.rate .go{align-self:flex-start;background:var(--a);color:#fff;border-radius:8px;padding:4px 12px;font-weight:600}
-.rate .err{color:#b91c1c;font-size:12px}
+.csat{align-self:stretch;max-width:none;background:#fff}
+.stars{display:flex;gap:4px;margin:6px 0}.stars button{background:transparent;font-size:24px;line-height:1;color:#d1d5db;padding:0 2px}
+.stars button[aria-pressed=true]{color:#f59e0b}
+.csat input{width:100%;padding:6px 8px;border:1px solid #d1d5db;border-radius:6px;margin:4px 0}
+.csat .go{background:var(--a);color:#fff;border-radius:6px;padding:4px 10px;font-size:13px}
+.typing{color:#6b7280;font-size:12px;padding:0 12px 4px}.typing[hidden]{display:none}
 </style>
 <div class="panel" id="p" role="dialog" aria-modal="false" aria-labelledby="t" hidden>
 <header><h2 id="t"></h2><button type="button" class="x" id="x">×</button></header>
 <div class="status" role="status" id="s" hidden></div>
 <ol class="log" id="log" role="log" aria-live="polite" aria-labelledby="t"></ol>
-<div class="typing" id="ty" aria-live="polite"></div>
+<div class="typing" id="ty" aria-live="polite" hidden></div>
 <div class="alert" role="alert" id="err"></div>
 <form id="f"><textarea id="in" rows="1" maxlength="10000"></textarea><button class="send" id="go"></button></form>
 </div>
@@ -161,11 +158,11 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     const items = [];
     if (!messages.length && !outbox.length) items.push(el('li', 'hello', T.hello));
     for (const m of messages) {
-      const kind = m.author && m.author.kind;
-      if (m.prompt && m.prompt.kind === 'csat' && m.prompt.ticketId) {
-        items.push(ratingItem(m));
+      if (m.prompt && m.prompt.kind === 'csat') {
+        items.push(csatItem(m));
         continue;
       }
+      const kind = m.author && m.author.kind;
       const li = el('li', `m ${kind === 'customer' ? 'customer' : 'staff'}`, m.text);
       li.dataset.id = m.id;
       li.append(el('span', 'meta', `${kind === 'customer' ? T.you : kind === 'agent' ? T.agent : T.bot} · ${time(m.createdAt)}`));
@@ -199,120 +196,67 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
       }
       items.push(li);
     }
-    reconcile(log, items);
+    log.replaceChildren(...items);
     if (force || nearBottom) log.scrollTop = log.scrollHeight;
     badge.hidden = !unread;
     badge.textContent = unread > 9 ? '9+' : String(unread);
   }
 
-  // Puts `nodes` in `parent` in order without moving nodes that stay (a rating form being filled
-  // in keeps its focus while messages arrive).
-  function reconcile(parent, nodes) {
-    const keep = new Set(nodes);
-    for (const c of [...parent.children]) if (!keep.has(c)) c.remove();
-    let cur = parent.firstChild;
-    for (const n of nodes) {
-      if (n === cur) cur = cur.nextSibling;
-      else parent.insertBefore(n, cur);
-    }
-  }
-
-  // A resolved ticket's rating request: stars (1-5), an optional comment, sent once.
-  const ratingItems = new Map(); // message id -> { li, state }
-  function ratingItem(m) {
+  // A rating request: stars in place of the link (one rating per ticket; the server says so too).
+  const csatDraft = {}; // ticketId -> { score, comment }
+  function csatItem(m) {
     const ticketId = m.prompt.ticketId;
-    const done = Object.prototype.hasOwnProperty.call(rated, ticketId);
-    const cached = ratingItems.get(m.id);
-    if (cached && cached.done === done) return cached.li;
-    const li = el('li', 'm staff rating');
+    const li = el('li', 'm staff csat');
     li.dataset.id = m.id;
-    li.dataset.rating = ticketId;
-    if (done) {
-      li.append(el('span', '', rated[ticketId] ? T.rateThanks(rated[ticketId]) : T.rateDone));
-    } else {
-      const state = { score: 0, busy: false };
-      li.append(el('span', '', T.rateAsk));
-      const box = el('div', 'rate');
-      const stars = el('div', 'stars');
-      stars.setAttribute('role', 'group');
-      stars.setAttribute('aria-label', T.rateAsk);
-      const buttons = [1, 2, 3, 4, 5].map((n) => {
-        const b = el('button', '', '★');
-        b.type = 'button';
-        b.setAttribute('aria-label', T.star(n));
-        b.setAttribute('aria-pressed', 'false');
-        b.onclick = () => {
-          state.score = n;
-          buttons.forEach((x, i) => {
-            x.classList.toggle('on', i < n);
-            x.setAttribute('aria-pressed', String(i + 1 === n));
-          });
-          go.disabled = false;
-        };
-        return b;
-      });
-      stars.append(...buttons);
-      const comment = el('textarea');
-      comment.maxLength = 2000;
-      comment.setAttribute('aria-label', T.rateComment);
-      comment.placeholder = T.rateComment;
-      const err = el('div', 'err');
-      err.setAttribute('role', 'alert');
-      const go = el('button', 'go', T.rateSend);
-      go.type = 'button';
-      go.disabled = true;
-      go.onclick = () => {
-        if (!state.score || state.busy || !socket || !socket.connected) return;
-        state.busy = true;
-        go.disabled = true;
-        const payload = { ticketId, score: state.score };
-        if (comment.value.trim()) payload.comment = comment.value.trim();
-        socket.timeout(15000).emit('csat:submit', payload, (e, res) => {
-          state.busy = false;
-          go.disabled = false;
-          if (!e && res && res.ok) rated[ticketId] = res.data.csat.score;
-          else if (!e && res && res.error && res.error.code === 'conflict') rated[ticketId] = 0;
-          else {
-            err.textContent = (res && res.error && res.error.message) || T.unknown;
-            return;
-          }
-          save('rated', rated);
-          render();
-        });
+    if (rated[ticketId]) {
+      li.append(el('span', '', T.thanks));
+      return li;
+    }
+    const draft = (csatDraft[ticketId] = csatDraft[ticketId] || { score: 0, comment: '' });
+    li.append(el('span', '', T.rate));
+    const stars = el('div', 'stars');
+    stars.setAttribute('role', 'group');
+    stars.setAttribute('aria-label', T.rate);
+    for (let n = 1; n <= 5; n++) {
+      const b = el('button', '', '★');
+      b.type = 'button';
+      b.setAttribute('aria-label', T.star(n));
+      b.setAttribute('aria-pressed', String(n <= draft.score));
+      b.onclick = () => {
+        draft.score = n;
+        render();
       };
-      box.append(stars, comment, go, err);
-      li.append(box);
+      stars.append(b);
     }
-    li.append(el('span', 'meta', `${T.bot} · ${time(m.createdAt)}`));
-    ratingItems.set(m.id, { li, done });
+    const comment = el('input');
+    comment.maxLength = 2000;
+    comment.placeholder = T.comment;
+    comment.setAttribute('aria-label', T.comment);
+    comment.value = draft.comment;
+    comment.oninput = () => {
+      draft.comment = comment.value;
+    };
+    const go = el('button', 'go', T.sendRating);
+    go.type = 'button';
+    go.disabled = !draft.score;
+    go.onclick = () => {
+      if (!socket || !socket.connected || !draft.score) return;
+      go.disabled = true;
+      const payload = { ticketId, score: draft.score };
+      if (draft.comment.trim()) payload.comment = draft.comment.trim();
+      socket.timeout(15000).emit('csat:submit', payload, (err, res) => {
+        // Rated now, or rated before (conflict): either way there is nothing more to ask.
+        if (!err && res && (res.ok || (res.error && res.error.code === 'conflict'))) {
+          rated[ticketId] = draft.score;
+          save('rated', rated);
+        } else {
+          alertBox.textContent = T.failed + ((res && res.error && res.error.message) || T.unknown);
+        }
+        render();
+      });
+    };
+    li.append(stars, comment, go);
     return li;
-  }
-
-  // Typing, both ways: the visitor's "typing" at most every 2 s and "stopped" after 3 s of quiet;
-  // an agent's shows under the conversation until they stop, send, or 6 s pass.
-  let typingSentAt = 0;
-  let typingQuiet = null;
-  function stopTyping() {
-    if (typingQuiet) clearTimeout(typingQuiet);
-    typingQuiet = null;
-    if (typingSentAt && socket && socket.connected) socket.emit('typing', { typing: false });
-    typingSentAt = 0;
-  }
-  function typedKey() {
-    if (!socket || !socket.connected || !session) return;
-    if (!input.value.trim()) return stopTyping();
-    if (Date.now() - typingSentAt > 2000) {
-      typingSentAt = Date.now();
-      socket.emit('typing', { typing: true });
-    }
-    if (typingQuiet) clearTimeout(typingQuiet);
-    typingQuiet = setTimeout(stopTyping, 3000);
-  }
-  let agentTypingTimer = null;
-  function showAgentTyping(on) {
-    if (agentTypingTimer) clearTimeout(agentTypingTimer);
-    agentTypingTimer = on ? setTimeout(() => showAgentTyping(false), 6000) : null;
-    typingBar.textContent = on ? T.typing : '';
   }
 
   function setOpen(open) {
@@ -336,7 +280,24 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
   root.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !panel.hidden) setOpen(false);
   });
-  input.addEventListener('input', typedKey);
+  // Typing indicator to the agent: "typing" at most every 2 s while keys are pressed, "stopped" after 3 s idle or on send.
+  let typingSentAt = 0;
+  let typingIdle = null;
+  const sendTyping = (typing) => {
+    if (socket && socket.connected) socket.emit('typing', { typing });
+  };
+  input.addEventListener('input', () => {
+    const now = Date.now();
+    if (now - typingSentAt > 2000) {
+      typingSentAt = now;
+      sendTyping(true);
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(() => {
+      typingSentAt = 0;
+      sendTyping(false);
+    }, 3000);
+  });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -352,7 +313,11 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
       return;
     }
     alertBox.textContent = '';
-    stopTyping();
+    clearTimeout(typingIdle);
+    if (typingSentAt) {
+      typingSentAt = 0;
+      sendTyping(false);
+    }
     outbox.push({ clientMessageId: uuid(), text, at: new Date().toISOString() });
     persist();
     input.value = '';
@@ -373,14 +338,6 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     if (!socket || !socket.connected) return;
     for (const o of outbox) {
       if (o.error || inflight.has(o.clientMessageId)) continue;
-      // Never resend forever what cannot go: too long (an old outbox), or a send that keeps
-      // losing the connection (the server closes on what it will not read).
-      if (o.text.length > 10000 || (o.drops || 0) >= 3) {
-        o.error = o.text.length > 10000 ? T.tooLong : T.unknown;
-        persist();
-        render();
-        continue;
-      }
       const attempt = {};
       const s = socket;
       inflight.set(o.clientMessageId, attempt);
@@ -392,11 +349,6 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
         }
         if (res && res.ok) {
           merge([res.data.message]);
-        } else if (res && res.error && (res.error.code === 'unavailable' || res.error.code === 'rate_limited')) {
-          // Not refused, only not now: the same message goes again after the wait the server asks for.
-          const wait = Math.min(60, Math.max(1, Number(res.error.retryAfter) || 5)) * 1000;
-          if (res.error.code === 'rate_limited') alertBox.textContent = res.error.message;
-          setTimeout(flush, wait);
         } else {
           const msg = (res && res.error && res.error.message) || T.unknown;
           const item = outbox.find((x) => x.clientMessageId === o.clientMessageId);
@@ -474,29 +426,20 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
           syncHistory();
         });
         socket.on('disconnect', () => {
-          // A message in flight when the connection dropped counts a drop against it.
-          for (const id of inflight.keys()) {
-            const item = outbox.find((x) => x.clientMessageId === id);
-            if (item) item.drops = (item.drops || 0) + 1;
-          }
-          persist();
           inflight = new Map();
           showStatus();
         });
-        // The server lost live updates (its event stream restarted): fetch what we may have missed.
-        socket.on('resync', () => syncHistory());
-        socket.on('connect_error', (err) => {
-          showStatus();
-          // The server refused the connection (not a network error): say why, and try again when it says.
-          if (!socket.active) {
-            const data = (err && err.data) || {};
-            if (data.code === 'rate_limited') alertBox.textContent = err.message;
-            setTimeout(() => socket.connect(), Math.min(60, Math.max(1, Number(data.retryAfter) || 5)) * 1000);
-          }
+        socket.on('connect_error', showStatus);
+        let typingHide = null;
+        socket.on('typing', (e) => {
+          clearTimeout(typingHide);
+          typingBar.textContent = T.typing;
+          typingBar.hidden = !(e && e.typing);
+          // A lost "stopped" never leaves the indicator on for good.
+          if (!typingBar.hidden) typingHide = setTimeout(() => (typingBar.hidden = true), 6000);
         });
-        socket.on('typing', (e) => showAgentTyping(Boolean(e && e.from === 'agent' && e.typing)));
         socket.on('message:new', (m) => {
-          if (m.author && m.author.kind === 'agent') showAgentTyping(false);
+          if (m.author && m.author.kind === 'agent') typingBar.hidden = true;
           merge([m]);
           if (panel.hidden && m.author && m.author.kind !== 'customer') unread++;
           render();
