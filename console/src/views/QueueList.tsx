@@ -26,7 +26,7 @@ export function QueueList(props: { openId?: string }) {
   const list = listedTickets({ ...s, tickets }, view);
   const counts = tabCounts({ ...s, tickets });
   const meId = s.session?.staff.id;
-  const tabs: QueueTab[] = ['queue', 'mine', 'all'];
+  const tabs: QueueTab[] = ['all', 'mine', 'queue'];
   return (
     <section class="pane" aria-labelledby="queue-title">
       <header>

@@ -17,7 +17,7 @@ function initial(): QueueView {
     const saved = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as QueueView | null;
     if (saved && ['queue', 'mine', 'all'].includes(saved.tab)) return saved;
   } catch {}
-  return { tab: 'queue', kind: '', channel: '', priority: '' };
+  return { tab: 'all', kind: '', channel: '', priority: '' };
 }
 
 export const queueViewStore = createStore<QueueView>(initial());
