@@ -74,6 +74,8 @@ export function attachSupervisorsNamespace(
     timer = setTimeout(() => void push(), Math.max(0, lastPush + LIVE_QUEUE_EVERY_MS - Date.now()));
   };
   for (const type of CHANGES) ctx.events.subscribe(type, () => schedule());
+  // Live events may have been lost (the event stream restarted): push the queue as it is now.
+  ctx.events.subscribe('live.resync', () => schedule());
 
   ns.on('connection', (socket) => {
     void socket.join(sessionRoom(socket.data.sessionId));

@@ -22,8 +22,8 @@ export function BarList(props: {
 }) {
   const id = useId();
   const rowH = 24;
-  const width = 420;
-  const labelW = 130;
+  const width = 520;
+  const labelW = 170;
   const valueW = 60;
   const barMax = width - labelW - valueW;
   const max = props.max ?? Math.max(1, ...props.data.map((d) => d.value));
@@ -47,7 +47,7 @@ export function BarList(props: {
               <g key={d.label}>
                 <title>{`${d.label}: ${d.display ?? d.value}`}</title>
                 <text x={labelW - 8} y={y + rowH / 2 + 4} text-anchor="end">
-                  {d.label.length > 18 ? `${d.label.slice(0, 17)}…` : d.label}
+                  {d.label.length > 24 ? `${d.label.slice(0, 23)}…` : d.label}
                 </text>
                 <rect x={labelW} y={y + 4} width={barMax} height={rowH - 8} rx="3" fill="#f3f4f6" />
                 <rect
@@ -73,7 +73,7 @@ export function BarList(props: {
 /** Vertical columns over a fixed set of categories (ratings 1–5). */
 export function Columns(props: { title: string; data: Datum[]; empty?: string }) {
   const id = useId();
-  const width = 300;
+  const width = 360;
   const height = 130;
   const base = height - 22;
   const max = Math.max(1, ...props.data.map((d) => d.value));
@@ -88,6 +88,7 @@ export function Columns(props: { title: string; data: Datum[]; empty?: string })
         <svg
           viewBox={`0 0 ${width} ${height}`}
           width="100%"
+          style={{ maxWidth: `${width}px` }}
           role="img"
           aria-label={`${props.title}: ${spoken(props.data)}`}
         >

@@ -176,10 +176,18 @@ export function LiveQueue() {
     .slice(0, 8)
     .map(([k, v]) => ({ label: k, value: v, color: '#7c3aed' }));
   const stars = today.csat.distribution.map((n, i) => ({
-    label: t('live.stars', { n: i + 1 }),
+    label: `${i + 1}★`,
     value: n,
     color: ['#dc2626', '#f97316', '#eab308', '#84cc16', '#16a34a'][i],
   }));
+  const times = [
+    { label: t('live.frMedian'), value: today.firstResponse.medianSeconds, color: '#0891b2' },
+    { label: t('live.frP90'), value: today.firstResponse.p90Seconds, color: '#67e8f9' },
+    { label: t('live.resMedian'), value: today.resolution.medianSeconds, color: '#059669' },
+    { label: t('live.resP90'), value: today.resolution.p90Seconds, color: '#6ee7b7' },
+  ]
+    .filter((d): d is { label: string; value: number; color: string } => d.value !== null)
+    .map((d) => ({ ...d, display: formatDuration(d.value) }));
   const agents = [...queue.agents].sort(
     (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name),
   );
@@ -316,6 +324,7 @@ export function LiveQueue() {
         <section class="box" aria-label={t('live.today')}>
           <BarList title={t('live.byChannel')} data={byChannel} empty={t('live.noData')} />
           <BarList title={t('live.byIntent')} data={byIntent} empty={t('live.noData')} />
+          <BarList title={t('live.times')} data={times} empty={t('live.noData')} />
           <Columns title={t('live.csatDist')} data={stars} empty={t('live.noRatings')} />
         </section>
       </div>

@@ -133,7 +133,9 @@ export function QueueList(props: { openId?: string }) {
                       <PriorityBadge priority={tk.priority} />
                       <SlaBadge ticket={tk} now={now} />
                       <span>
-                        {t('queue.col.wait')} {formatDuration(waitedSeconds(tk, now))}
+                        {tk.assigneeId
+                          ? t('queue.age', { time: formatDuration(waitedSeconds(tk, now)) })
+                          : `${t('queue.col.wait')} ${formatDuration(waitedSeconds(tk, now))}`}
                       </span>
                       {view.tab !== 'queue' && (
                         <span>
