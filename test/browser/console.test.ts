@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
   it('an agent signs in, sees a new ticket arrive live, claims it and answers with a canned response the widget shows', async () => {
     agent = await agentCtx.newPage();
     await signIn(agent, ANN);
-    await expect.poll(() => agent.locator('#queue li').count()).toBe(0);
+    await expect.poll(() => agent.locator('#queue li').count(), { timeout: 10_000 }).toBe(0);
 
     // The customer writes from the shop page in another browser.
     shop = await shopCtx.newPage();
@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
     await row.getByText('new', { exact: true }).waitFor();
     await row.getByText('Complaint').waitFor();
     await agent.getByRole('link', { name: `Open ticket ${ticket.number}` }).click();
-    await expect.poll(() => agent.url()).toContain(`/console/tickets/${ticket.id}`);
+    await expect.poll(() => agent.url(), { timeout: 10_000 }).toContain(`/console/tickets/${ticket.id}`);
     await thread(agent).locator('li').filter({ hasText: COMPLAINT }).waitFor();
     await agent.getByRole('heading', { name: `Ticket #${ticket.number}` }).waitFor();
 
@@ -124,7 +124,9 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
       .getByRole('button', { name: 'Claim' })
       .click();
     await agent.getByText(`${ANN.name} (you)`).waitFor();
-    await expect.poll(async () => (await t.app.core.stores.tickets.get(ticket.id))?.assigneeId).toBe(annId);
+    await expect
+      .poll(async () => (await t.app.core.stores.tickets.get(ticket.id))?.assigneeId, { timeout: 10_000 })
+      .toBe(annId);
 
     // Typing, both ways.
     await input.fill('Also the lid');
@@ -139,7 +141,7 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
     await option.waitFor();
     await reply.press('Enter');
     const expanded = `Hi there, I am Ann. Sorry about that: your refund for ticket #${ticket.number} is on its way.`;
-    await expect.poll(() => reply.inputValue()).toBe(expanded);
+    await expect.poll(() => reply.inputValue(), { timeout: 10_000 }).toBe(expanded);
     await reply.press('Enter');
 
     // The reply is in the transcript with its delivery state, and on the customer's screen.
@@ -168,14 +170,18 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
     await agent.getByRole('button', { name: 'Remove tag refund' }).waitFor();
     const head = agent.getByRole('region', { name: new RegExp(`^Ticket #${ticket.number}`) });
     await head.getByLabel(/^Priority/).selectOption('urgent');
-    await expect.poll(async () => (await t.app.core.stores.tickets.get(ticket.id))?.priority).toBe('urgent');
+    await expect
+      .poll(async () => (await t.app.core.stores.tickets.get(ticket.id))?.priority, { timeout: 10_000 })
+      .toBe('urgent');
     await head.getByLabel(/^Kind/).selectOption('consultation');
     await expect
-      .poll(async () => (await t.app.core.stores.tickets.get(ticket.id))?.kind)
+      .poll(async () => (await t.app.core.stores.tickets.get(ticket.id))?.kind, { timeout: 10_000 })
       .toBe('consultation');
     expect((await t.app.core.stores.tickets.get(ticket.id))?.tags).toEqual(['refund']);
     // A changed kind is a correction for the classifier's learning loop.
-    await expect.poll(() => t.app.core.infra.models.IntentCorrection.countDocuments({})).toBeGreaterThan(0);
+    await expect
+      .poll(() => t.app.core.infra.models.IntentCorrection.countDocuments({}), { timeout: 10_000 })
+      .toBeGreaterThan(0);
   });
 
   it('shows the customer sidebar, the help overlay and a Chinese UI', async () => {
@@ -229,17 +235,19 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
     const text = 'The blender you sent me is broken, this is unacceptable!';
     await visitorWrites(text, 'console-sup-1');
     const second = await ticketWith(text);
-    await expect.poll(() => kpiNumber(sup, 'waiting')).toBe(waiting0 + 1);
-    await expect.poll(() => kpiNumber(sup, 'opened')).toBe(opened0 + 1);
+    await expect.poll(() => kpiNumber(sup, 'waiting'), { timeout: 10_000 }).toBe(waiting0 + 1);
+    await expect.poll(() => kpiNumber(sup, 'opened'), { timeout: 10_000 }).toBe(opened0 + 1);
     const row = sup.locator('#waiting tr').filter({ hasText: `#${second.number}` });
     await row.waitFor();
     await sup.getByRole('img', { name: /Today by channel: Web chat: \d+/ }).waitFor();
 
     // Reassigned from the live queue: the number waiting drops and Ann's load grows.
     await row.getByLabel(`Reassign ticket #${second.number}`).selectOption(annId);
-    await expect.poll(() => kpiNumber(sup, 'waiting')).toBe(waiting0);
+    await expect.poll(() => kpiNumber(sup, 'waiting'), { timeout: 10_000 }).toBe(waiting0);
     await sup.locator(`#agents tr[data-agent="${annId}"] [data-load]`).getByText('1 of 0').waitFor();
-    await expect.poll(async () => (await t.app.core.stores.tickets.get(second.id))?.assigneeId).toBe(annId);
+    await expect
+      .poll(async () => (await t.app.core.stores.tickets.get(second.id))?.assigneeId, { timeout: 10_000 })
+      .toBe(annId);
     // Ann's console gets it in "Mine" live.
     await agent.getByRole('button', { name: /Mine/ }).click();
     await agent.getByRole('link', { name: `Open ticket ${second.number}` }).waitFor();

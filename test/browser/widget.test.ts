@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
       text: 'Your courier smashed my parcel, this is unacceptable!',
     });
     other.close();
-    await expect.poll(() => page.locator('#queue li').count()).toBe(2);
+    await expect.poll(() => page.locator('#queue li').count(), { timeout: 15_000 }).toBe(2);
     await page.screenshot({ path: '/tmp/console.png' });
     await page.close();
   });

@@ -108,36 +108,39 @@ const consoleResponse = {
 
 /** The embeddable widget script, its demo page and the staff console. */
 export const widgetAssets: FastifyPluginAsync = async (app) => {
+  const pageSchema = (summary: string, params?: Record<string, unknown>) => ({
+    schema: {
+      tags: ['pages'],
+      summary,
+      ...(params ? { params: { type: 'object', properties: params } } : {}),
+      response: consoleResponse,
+    },
+  });
+  const segment = { type: 'string', maxLength: 100 };
+  // The app routes in the browser: /console, /console/live, /console/tickets/<id>, … are all its page.
   app.get(
     '/console',
-    {
-      schema: {
-        tags: ['pages'],
-        summary: 'The staff console (agents, supervisors, admins)',
-        response: consoleResponse,
-      },
-    },
+    pageSchema('The staff console (agents, supervisors, admins)'),
     async (_request, reply) => consolePage(reply),
   );
   app.get(
-    '/console/*',
-    {
-      schema: {
-        tags: ['pages'],
-        summary: "The staff console's pages (routed in the browser) and its built files",
-        params: { type: 'object', properties: { '*': { type: 'string' } } },
-        response: consoleResponse,
-      },
-    },
+    '/console/:page',
+    pageSchema('A page of the staff console (routed in the browser)', { page: segment }),
+    async (_request, reply) => consolePage(reply),
+  );
+  app.get(
+    '/console/:page/:id',
+    pageSchema('A page of the staff console about one thing (a ticket)', { page: segment, id: segment }),
+    async (_request, reply) => consolePage(reply),
+  );
+  app.get(
+    '/console/assets/:file',
+    pageSchema("The staff console's built files (hashed names, cached for good)", { file: segment }),
     async (request, reply) => {
-      const rest = (request.params as { '*'?: string })['*'] ?? '';
-      if (!rest.startsWith('assets/')) return consolePage(reply);
-      const name = rest.slice('assets/'.length);
+      const name = (request.params as { file: string }).file;
       const type = ASSET_TYPES[path.extname(name)];
       // Only plain file names straight under assets/ (no folders, no way out of it).
-      if (!type || !/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {
-        throw notFound('console file');
-      }
+      if (!type || !/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) throw notFound('console file');
       const body = await readFile(path.join(consoleDist, 'assets', name)).catch(() => null);
       if (!body) throw notFound('console file');
       return reply.type(type).header('cache-control', 'public, max-age=31536000, immutable').send(body);
