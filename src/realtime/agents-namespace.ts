@@ -21,7 +21,8 @@ import type {
 } from './socket-types.js';
 import {
   AGENTS,
-  disconnectEndedSessions,
+  checkRecoveredSession,
+  keepSessionsLive,
   LEADS,
   onStaffEvent,
   requireStaffHandshake,
@@ -61,6 +62,7 @@ export function attachAgentsNamespace(
 
   ns.on('connection', (socket) => {
     const { session, sessionId, connectionId } = socket.data;
+    checkRecoveredSession(socket, ctx);
     void socket.join([
       isLead(session.role) ? LEADS : AGENTS,
       staffRoom(session.agentId),
@@ -134,7 +136,7 @@ export function attachAgentsNamespace(
   }, PRESENCE_RENEW_MS);
   renew.unref();
 
-  disconnectEndedSessions(ns as unknown as Namespace, ctx);
+  const sessions = keepSessionsLive(ns as unknown as Namespace, ctx, log);
 
   // Every process receives every event and emits to the sockets it holds (local).
   const toTicket = (rooms: string[]) => ns.local.to(rooms);
@@ -187,6 +189,7 @@ export function attachAgentsNamespace(
     ns,
     async stop() {
       clearInterval(renew);
+      sessions.stop();
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };

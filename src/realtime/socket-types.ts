@@ -22,7 +22,16 @@ import type {
 } from './payloads.js';
 
 /** What every socket ack carries: the result, or an error in the HTTP API's error shape. */
-export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type AckResponse<T> =
+  | { ok: true; data: T }
+  | {
+      ok: false;
+      error: {
+        code: string;
+        message: string /** seconds, for unavailable and rate_limited */;
+        retryAfter?: number;
+      };
+    };
 export type Ack<T> = (response: AckResponse<T>) => void;
 
 /**
@@ -55,9 +64,13 @@ export interface WidgetServerEvents {
   'message:new': (message: MessageView) => void;
   /** An agent is typing (or stopped) in the visitor's conversation. */
   typing: (event: { from: 'agent'; typing: boolean }) => void;
+  /** Live updates may have been lost: fetch the history again. */
+  resync: () => void;
 }
 export interface WidgetSocketData {
   visitorId: string;
+  /** The client's address (behind TRUST_PROXY's proxies), for rate limits. */
+  address: string;
   issued?: { visitorId: string; token: string };
   customerId?: string;
   lastTypingAt?: number;
@@ -125,6 +138,11 @@ export interface AgentServerEvents {
   }) => void;
   /** This session ended (signed out, deactivated, new role or password): the server disconnects next. */
   'session:ended': (event: { reason: string }) => void;
+  /**
+   * Live updates may have been lost (the event stream restarted): catch up as after a reconnect
+   * (the queue and the open ticket).
+   */
+  resync: () => void;
 }
 export interface AgentSocketData {
   session: StaffSession;
@@ -148,6 +166,8 @@ export interface SupervisorClientEvents {
 export interface SupervisorServerEvents {
   'queue:live': (queue: LiveQueueView) => void;
   'session:ended': (event: { reason: string }) => void;
+  /** Live updates may have been lost: ask `queue:get`. */
+  resync: () => void;
 }
 export type SupervisorSocketData = AgentSocketData;
 

@@ -3,7 +3,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../src/core/views/index.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { addStaff, call, type StaffHandle } from '../helpers/console.js';
 import { connect, emitAck, nextEvent } from '../helpers/sockets.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketChangeInfo } from '../../src/core/events/domain-events.js';
 import type { TicketView } from '../../src/core/views/index.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import {
   addStaff,
   call,

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Every route the console builds on, as the OpenAPI document at /docs/json says it. */

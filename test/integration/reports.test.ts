@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveQueueView, ReportRow, TicketReportView, TicketView } from '../../src/core/views/index.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { addStaff, call, clockAt, customerSays, type StaffHandle, shiftClock } from '../helpers/console.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 

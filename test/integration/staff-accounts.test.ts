@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveQueueView, StaffMemberView, TicketView } from '../../src/core/views/index.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { addStaff, call, customerSays, openConsole, waitFor } from '../helpers/console.js';
 import { connect, emitAck, nextEvent } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';

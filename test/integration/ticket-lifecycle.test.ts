@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, TicketView } from '../../src/core/views/index.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { addStaff, call, customerSays, HOUR, type StaffHandle, shiftClock } from '../helpers/console.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -173,7 +173,7 @@ describe('the ticket lifecycle: open → pending → resolved → closed, reopen
     const id = a.ticket?.id as string;
     const before = await ticket(id);
     expect(before.kind).toBe('consultation');
-    expect(before.openingMessageId).toBe(a.messageId);
+    expect(before.openedByMessageId).toBe(a.messageId);
 
     const note = await call<{ note: { text: string; authorId: string } }>(
       t,

@@ -1,5 +1,5 @@
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /**
  * Thin: the assignment's safety net, every step conditional and safe to re-run. Consoles whose

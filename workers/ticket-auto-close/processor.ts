@@ -1,5 +1,5 @@
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /** Thin: closes resolved tickets past REOPEN_WINDOW_HOURS; each close is conditional, so re-runs are harmless. */
 export function ticketAutoCloseProcessor(ctx: WorkerContext): TypedProcessor<'ticket-auto-close'> {

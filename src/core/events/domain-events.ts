@@ -54,8 +54,6 @@ export interface DomainEventMap {
   'sla.breached': { ticket: TicketView };
   /** A staff account was created or changed, or its status moved (online, away, offline). */
   'staff.updated': { staff: StaffMemberView; change: 'created' | 'updated' | 'deactivated' | 'status' };
-  /** Staff sessions ended (sign-out, deactivation, a new role or password): their sockets are disconnected. */
-  'staff.sessions_ended': { sessionIds: string[]; reason: string };
   /** Someone is typing in a conversation (the customer in the widget, or an agent in the console). */
   typing: {
     conversationId: string;
@@ -66,6 +64,18 @@ export interface DomainEventMap {
     agentId?: string;
     typing: boolean;
   };
+  /**
+   * Raised locally by a process whose event stream lost entries (Redis came back empty): live
+   * updates may be missing, so gateways tell their clients to fetch again.
+   */
+  'live.resync': { reason: string };
+  /** A customer message failed processing repeatedly and waits for staff (see GET /messages/parked). */
+  'message.parked': { messageId: string; reason: string };
+  /**
+   * A staff session ended (sign-out, deactivation, a new role or password): its sockets are told
+   * why (`reason`) and closed in every process.
+   */
+  'session.revoked': { sessionId: string; agentId: string; reason?: string };
 }
 
 export type DomainEventType = keyof DomainEventMap;
@@ -79,9 +89,10 @@ export interface DomainEvent<T extends DomainEventType = DomainEventType> {
 export type EventHandler<T extends DomainEventType> = (event: DomainEvent<T>) => void | Promise<void>;
 
 /**
- * Publish/subscribe between parts (and, in the Redis implementation, between processes).
- * Delivery is at-most-once and for live updates only: the source of truth is MongoDB, and
- * clients catch up from it after a reconnect.
+ * Publish/subscribe between parts (and, in the Redis implementation, between processes), for
+ * live updates: every process hears every event once, in order. Publishing never fails the
+ * caller. The source of truth is MongoDB: clients catch up from it after a reconnect or a
+ * `live.resync`.
  */
 export interface EventBus {
   publish<T extends DomainEventType>(type: T, payload: DomainEventMap[T]): Promise<void>;

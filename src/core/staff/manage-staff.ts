@@ -4,7 +4,7 @@ import { offerWaitingTickets, returnTicketsOf } from '../tickets/assignment.js';
 import { mustAdmin } from '../tickets/ticket-access.js';
 import type { Actor, Role, StaffMemberView } from '../views/staff.js';
 import { TAG_PATTERN } from '../views/ticket.js';
-import { checkPassword, type StaffDeps } from './staff-deps.js';
+import { checkPassword, endSessionsOf, type StaffDeps } from './staff-deps.js';
 
 const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
@@ -194,11 +194,7 @@ async function afterEdit(deps: StaffDeps, actor: Actor, before: StaffMemberView,
   const deactivated = before.active && !after.active;
   const roleChanged = before.role !== after.role;
   if (deactivated || roleChanged) {
-    const ended = await deps.sessions.revokeAllOf(after.id);
-    await deps.events.publish('staff.sessions_ended', {
-      sessionIds: ended,
-      reason: deactivated ? 'deactivated' : 'role_changed',
-    });
+    await endSessionsOf(deps, after.id, deactivated ? 'deactivated' : 'role_changed');
   } else if (before.name !== after.name || before.email !== after.email) {
     await deps.sessions.refresh(after.id, { name: after.name, email: after.email });
   }
@@ -238,8 +234,7 @@ export async function resetStaffPassword(
   if (!member.active) throw invalid('that account is deactivated');
   const issued = await issueCredentials(deps, id, invite);
   await deps.stores.staff.setPasswordHash(id, issued.passwordHash, issued.mustChangePassword);
-  const ended = await deps.sessions.revokeAllOf(id);
-  await deps.events.publish('staff.sessions_ended', { sessionIds: ended, reason: 'password_reset' });
+  await endSessionsOf(deps, id, 'password_reset');
   await deps.audit.record({
     actor,
     action: 'staff.password_reset',

@@ -27,6 +27,12 @@ export const MessagePromptSchema = Type.Object(
   { title: 'MessagePrompt' },
 );
 export type MessagePrompt = Static<typeof MessagePromptSchema>;
+/** An inbound message's processing when it did not go through at once: attempts, and parked after a few. */
+export const ProcessingSchema = Type.Object({
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.Optional(Type.String()),
+  parkedAt: Type.Optional(IsoTime),
+});
 
 export const MessageSchema = Type.Object(
   {
@@ -41,6 +47,7 @@ export const MessageSchema = Type.Object(
     clientMessageId: Type.Optional(Type.String()),
     classification: Type.Optional(StoredClassificationSchema),
     processed: Type.Boolean(),
+    processing: Type.Optional(ProcessingSchema),
     delivery: Type.Optional(DeliverySchema),
     /** Something the customer is asked to answer in place (the widget draws it: stars for a rating). */
     prompt: Type.Optional(MessagePromptSchema),

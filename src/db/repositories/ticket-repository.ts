@@ -93,11 +93,9 @@ export function createTicketRepository(m: Models): TicketStore {
           subject: input.subject,
           language: input.language,
           intent: input.intent,
-          ...(input.openingMessageId && isObjectId(input.openingMessageId)
-            ? { openingMessageId: input.openingMessageId }
-            : {}),
           queuedAt: input.at,
           sla: { firstResponseDueAt: input.firstResponseDueAt },
+          ...(input.openedBy ? { openedByMessageId: input.openedBy } : {}),
           messageCount: 1,
           dayKey: dayKeyOf(input.at),
           createdAt: input.at,

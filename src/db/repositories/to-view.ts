@@ -29,6 +29,7 @@ export interface LeanMessage {
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
   prompt?: { kind?: string | null; ticketId?: string | null } | null;
+  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -59,6 +60,15 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.prompt?.kind && d.prompt.ticketId
       ? { prompt: { kind: 'csat' as const, ticketId: d.prompt.ticketId } }
       : {}),
+    ...(d.processing
+      ? {
+          processing: {
+            attempts: d.processing.attempts ?? 0,
+            ...(d.processing.lastError ? { lastError: d.processing.lastError } : {}),
+            ...(d.processing.parkedAt ? { parkedAt: d.processing.parkedAt.toISOString() } : {}),
+          },
+        }
+      : {}),
     ...(d.delivery?.status
       ? {
           delivery: {
@@ -86,7 +96,6 @@ export interface LeanTicket {
   subject?: string | null;
   language?: string | null;
   intent?: string | null;
-  openingMessageId?: Id | null;
   assigneeId?: Id | null;
   assignedAt?: Date | null;
   queuedAt?: Date | null;
@@ -110,6 +119,7 @@ export interface LeanTicket {
   mergedFrom?: Id[] | null;
   extraConversationIds?: Id[] | null;
   rev?: number | null;
+  openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -130,7 +140,6 @@ export function toTicketView(d: LeanTicket): TicketView {
     ...(d.subject ? { subject: d.subject } : {}),
     ...(d.language ? { language: d.language as Language } : {}),
     ...(d.intent ? { intent: d.intent as Intent } : {}),
-    ...(d.openingMessageId ? { openingMessageId: String(d.openingMessageId) } : {}),
     ...(d.assigneeId ? { assigneeId: String(d.assigneeId) } : {}),
     ...(d.assignedAt && d.assigneeId ? { assignedAt: d.assignedAt.toISOString() } : {}),
     ...(d.queuedAt ? { queuedAt: d.queuedAt.toISOString() } : {}),
@@ -167,6 +176,7 @@ export function toTicketView(d: LeanTicket): TicketView {
       : {}),
     csatRequested: Boolean(csat?.requested),
     rev: d.rev ?? 0,
+    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
