@@ -9,9 +9,9 @@ export const sessionIdOf = (token: string) => createHash('sha256').update(token)
 
 /**
  * Staff sessions in Redis with a TTL (FerretDB has no TTL indexes, and Redis expiry is exact).
- * Only a hash of the bearer token is stored (it is also the session's id), so a Redis dump
- * reveals no usable token. Each staff member's session ids are indexed in a set, so all of one
- * person's sessions can end at once (deactivation, a new role, a new password).
+ * Only a hash of the bearer token is stored, so a Redis dump reveals no usable token. Each
+ * agent's sessions are also listed, so all of them can end at once (deactivation, a new role, a
+ * new password).
  */
 export class StaffSessions implements SessionStore {
   constructor(
@@ -20,12 +20,12 @@ export class StaffSessions implements SessionStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  private key(id: string) {
-    return `${this.prefix}session:${id}`;
+  private key(sessionId: string) {
+    return `${this.prefix}session:${sessionId}`;
   }
 
-  private indexKey(agentId: string) {
-    return `${this.prefix}sessions-of:${agentId}`;
+  private agentKey(agentId: string) {
+    return `${this.prefix}agent-sessions:${agentId}`;
   }
 
   idOf(token: string): string {
@@ -38,9 +38,9 @@ export class StaffSessions implements SessionStore {
     await this.redis
       .multi()
       .set(this.key(id), JSON.stringify(session), 'EX', this.ttlSeconds)
-      .sadd(this.indexKey(session.agentId), id)
+      .sadd(this.agentKey(session.agentId), id)
       // The index lives as long as the newest session could.
-      .expire(this.indexKey(session.agentId), this.ttlSeconds)
+      .expire(this.agentKey(session.agentId), this.ttlSeconds)
       .exec();
     return token;
   }
@@ -56,18 +56,18 @@ export class StaffSessions implements SessionStore {
     const raw = await this.redis.getdel(this.key(id));
     if (!raw) return null;
     const { agentId } = JSON.parse(raw) as StaffSession;
-    await this.redis.srem(this.indexKey(agentId), id);
+    await this.redis.srem(this.agentKey(agentId), id);
     return { sessionId: id, agentId };
   }
 
   async revokeAllOf(agentId: string, keepToken?: string): Promise<string[]> {
     const keep = keepToken ? sessionIdOf(keepToken) : undefined;
-    const ids = (await this.redis.smembers(this.indexKey(agentId))).filter((id) => id !== keep);
+    const ids = (await this.redis.smembers(this.agentKey(agentId))).filter((id) => id !== keep);
     if (ids.length === 0) return [];
     await this.redis
       .multi()
       .del(...ids.map((id) => this.key(id)))
-      .srem(this.indexKey(agentId), ...ids)
+      .srem(this.agentKey(agentId), ...ids)
       .exec();
     return ids;
   }
@@ -76,11 +76,11 @@ export class StaffSessions implements SessionStore {
     agentId: string,
     update: Partial<Pick<StaffSession, 'name' | 'email' | 'mustChangePassword'>>,
   ): Promise<void> {
-    for (const id of await this.redis.smembers(this.indexKey(agentId))) {
+    for (const id of await this.redis.smembers(this.agentKey(agentId))) {
       const key = this.key(id);
       const raw = await this.redis.get(key);
       if (!raw) {
-        await this.redis.srem(this.indexKey(agentId), id);
+        await this.redis.srem(this.agentKey(agentId), id);
         continue;
       }
       const session = { ...(JSON.parse(raw) as StaffSession), ...update };

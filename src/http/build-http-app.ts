@@ -56,10 +56,10 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(ticketRoutes, { ctx });
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
-        v1.register(parkedMessageRoutes, { ctx });
         v1.register(agentRoutes, { ctx });
         v1.register(queueRoutes, { ctx });
         v1.register(cannedResponseRoutes, { ctx });
+        v1.register(parkedMessageRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

@@ -96,6 +96,7 @@ export function periodicJobs(settings: { slaScanIntervalSeconds: number }): Peri
     { queue: 'message-recovery', schedulerId: 'message-recovery-tick', everyMs: 10_000 },
     // Resolved tickets close when the reopen window passes; minutes late is fine.
     { queue: 'ticket-auto-close', schedulerId: 'ticket-auto-close-tick', everyMs: 5 * 60_000 },
+    // Presence sweep, tickets of absent agents back to the queue, waiting tickets offered again.
     { queue: 'agent-presence', schedulerId: 'agent-presence-tick', everyMs: 30_000 },
   ];
 }

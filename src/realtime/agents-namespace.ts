@@ -21,7 +21,8 @@ import type {
 } from './socket-types.js';
 import {
   AGENTS,
-  disconnectEndedSessions,
+  checkRecoveredSession,
+  keepSessionsLive,
   LEADS,
   onStaffEvent,
   requireStaffHandshake,
@@ -29,9 +30,6 @@ import {
   staffRoom,
   ticketRooms,
 } from './staff-sockets.js';
-
-/** How often open console sockets are checked against the session store (a wiped store ends them). */
-const SESSION_CHECK_MS = 30_000;
 
 type AgentsNamespace = Namespace<AgentClientEvents, AgentServerEvents, NoServerEvents, AgentSocketData>;
 
@@ -62,26 +60,9 @@ export function attachAgentsNamespace(
   const t = ctx.useCases.tickets;
   requireStaffHandshake(ns as unknown as Namespace, ctx);
 
-  /** Ends sockets whose session is gone (signed out, deactivated, or Redis came back empty). */
-  const revalidate = async () => {
-    for (const socket of await ns.fetchSockets()) {
-      const session = await ctx.sessions.get(socket.data.token).catch(() => undefined);
-      // undefined: Redis did not answer; keep the socket until it can be checked.
-      if (session === null) socket.disconnect(true);
-    }
-  };
-
   ns.on('connection', (socket) => {
     const { session, sessionId, connectionId } = socket.data;
-    // A connection recovered after a network drop skips the handshake middleware: check again.
-    if (socket.recovered) {
-      void ctx.sessions
-        .get(socket.data.token)
-        .then((current) => {
-          if (current === null) socket.disconnect(true);
-        })
-        .catch(() => {});
-    }
+    checkRecoveredSession(socket, ctx);
     void socket.join([
       isLead(session.role) ? LEADS : AGENTS,
       staffRoom(session.agentId),
@@ -143,17 +124,6 @@ export function attachAgentsNamespace(
     }));
   });
 
-  // Live updates may have been lost (the event stream restarted): consoles fetch again.
-  ctx.events.subscribe('live.resync', () => {
-    void ns.emit('resync');
-    void revalidate().catch((err: unknown) => log.warn({ err }, 'checking sessions failed'));
-  });
-  const timer = setInterval(
-    () => void revalidate().catch((err: unknown) => log.warn({ err }, 'checking sessions failed')),
-    SESSION_CHECK_MS,
-  );
-  timer.unref();
-
   // Presence entries expire unless renewed: a process that dies stops counting its consoles.
   const renew = setInterval(() => {
     const entries = [...ns.sockets.values()].map((s) => ({
@@ -166,7 +136,7 @@ export function attachAgentsNamespace(
   }, PRESENCE_RENEW_MS);
   renew.unref();
 
-  disconnectEndedSessions(ns as unknown as Namespace, ctx);
+  const sessions = keepSessionsLive(ns as unknown as Namespace, ctx, log);
 
   // Every process receives every event and emits to the sockets it holds (local).
   const toTicket = (rooms: string[]) => ns.local.to(rooms);
@@ -219,7 +189,7 @@ export function attachAgentsNamespace(
     ns,
     async stop() {
       clearInterval(renew);
-      clearInterval(timer);
+      sessions.stop();
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };

@@ -62,10 +62,10 @@ export interface WidgetServerEvents {
    * message with `prompt: {kind: 'csat', ticketId}`, drawn as stars).
    */
   'message:new': (message: MessageView) => void;
-  /** Live updates may have been lost: fetch the history again. */
-  resync: () => void;
   /** An agent is typing (or stopped) in the visitor's conversation. */
   typing: (event: { from: 'agent'; typing: boolean }) => void;
+  /** Live updates may have been lost: fetch the history again. */
+  resync: () => void;
 }
 export interface WidgetSocketData {
   visitorId: string;
@@ -126,8 +126,6 @@ export interface AgentServerEvents {
   'message:new': (message: MessageView) => void;
   /** An outbound message's delivery state changed (sent, retrying, failed). */
   'message:delivery': (message: MessageView) => void;
-  /** Live updates may have been lost (the event stream restarted): fetch the queue and the open ticket again. */
-  resync: () => void;
   /** A colleague's account or status changed (online, away, offline; capacity, role…). */
   'staff:updated': (staff: StaffMemberView) => void;
   /** Someone is typing on a ticket this console sees: the customer, or a colleague (agentId). */
@@ -140,6 +138,11 @@ export interface AgentServerEvents {
   }) => void;
   /** This session ended (signed out, deactivated, new role or password): the server disconnects next. */
   'session:ended': (event: { reason: string }) => void;
+  /**
+   * Live updates may have been lost (the event stream restarted): catch up as after a reconnect
+   * (the queue and the open ticket).
+   */
+  resync: () => void;
 }
 export interface AgentSocketData {
   session: StaffSession;
@@ -163,6 +166,8 @@ export interface SupervisorClientEvents {
 export interface SupervisorServerEvents {
   'queue:live': (queue: LiveQueueView) => void;
   'session:ended': (event: { reason: string }) => void;
+  /** Live updates may have been lost: ask `queue:get`. */
+  resync: () => void;
 }
 export type SupervisorSocketData = AgentSocketData;
 

@@ -82,14 +82,59 @@ export function onStaffEvent(
   );
 }
 
-/** Ended sessions: tell their sockets why, then disconnect them (each process its own). */
-export function disconnectEndedSessions(ns: Namespace, ctx: AppContext): void {
-  ctx.events.subscribe('staff.sessions_ended', ({ payload }) => {
-    if (payload.sessionIds.length === 0) return;
-    const rooms = payload.sessionIds.map(sessionRoom);
-    ns.local.to(rooms).emit('session:ended', { reason: payload.reason });
-    ns.local.in(rooms).disconnectSockets(true);
-  });
+/** How often open console sockets are checked against the session store (a wiped store ends them). */
+const SESSION_CHECK_MS = 30_000;
+
+/**
+ * Keeps a staff namespace's sockets to live sessions: an ended session's sockets are told why
+ * and disconnected (each process its own); a lost event stream makes clients resync and the
+ * sessions be checked; and every half minute the sockets are checked anyway (Redis may have
+ * come back empty).
+ */
+export function keepSessionsLive(ns: Namespace, ctx: AppContext, log: Logger): { stop(): void } {
+  const revalidate = async () => {
+    for (const socket of ns.sockets.values()) {
+      const session = await ctx.sessions.get((socket.data as StaffData).token).catch(() => undefined);
+      // undefined: Redis did not answer; keep the socket until it can be checked.
+      if (session === null) {
+        socket.emit('session:ended', { reason: 'expired' });
+        socket.disconnect(true);
+      }
+    }
+  };
+  const unsubscribe = [
+    ctx.events.subscribe('session.revoked', ({ payload }) => {
+      const room = sessionRoom(payload.sessionId);
+      ns.local.to(room).emit('session:ended', { reason: payload.reason ?? 'ended' });
+      ns.local.in(room).disconnectSockets(true);
+    }),
+    ctx.events.subscribe('live.resync', () => {
+      ns.local.emit('resync');
+      void revalidate().catch((err: unknown) => log.warn({ err }, 'checking sessions failed'));
+    }),
+  ];
+  const timer = setInterval(
+    () => void revalidate().catch((err: unknown) => log.warn({ err }, 'checking sessions failed')),
+    SESSION_CHECK_MS,
+  );
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      for (const off of unsubscribe) off();
+    },
+  };
+}
+
+/** A connection recovered after a network drop skips the handshake middleware: check its session again. */
+export function checkRecoveredSession(socket: Socket, ctx: AppContext): void {
+  if (!socket.recovered) return;
+  void ctx.sessions
+    .get((socket.data as StaffData).token)
+    .then((current) => {
+      if (current === null) socket.disconnect(true);
+    })
+    .catch(() => {});
 }
 
 /**

@@ -10,7 +10,8 @@ import type {
   SupervisorSocketData,
 } from './socket-types.js';
 import {
-  disconnectEndedSessions,
+  checkRecoveredSession,
+  keepSessionsLive,
   onStaffEvent,
   requireStaffHandshake,
   sessionRoom,
@@ -78,6 +79,7 @@ export function attachSupervisorsNamespace(
   ctx.events.subscribe('live.resync', () => schedule());
 
   ns.on('connection', (socket) => {
+    checkRecoveredSession(socket as never, ctx);
     void socket.join(sessionRoom(socket.data.sessionId));
     // The queue as it is now, for this socket alone; later pushes go to all.
     ctx.useCases.queue
@@ -94,11 +96,12 @@ export function attachSupervisorsNamespace(
     });
   });
 
-  disconnectEndedSessions(ns as unknown as Namespace, ctx);
+  const sessions = keepSessionsLive(ns as unknown as Namespace, ctx, log);
   return {
     ns,
     stop() {
       stopped = true;
+      sessions.stop();
       if (timer) clearTimeout(timer);
     },
   };

@@ -28,7 +28,10 @@ describe('staff accounts, sessions and presence', () => {
 
   const status = async (id: string) => (await t.app.core.stores.staff.getMember(id))?.status;
 
-  it('admins create staff with a password, a set-password link or a one-time password', async () => {
+  // A dozen scrypt hashes and checks (OWASP's parameters): slow on purpose, so a longer timeout.
+  it('admins create staff with a password, a set-password link or a one-time password', {
+    timeout: 120_000,
+  }, async () => {
     const withPassword = await call<{ staff: StaffMemberView }>(t, admin, 'POST', '/api/v1/agents', {
       email: 'Pat@Test.Local',
       name: 'Pat',

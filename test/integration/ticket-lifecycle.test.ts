@@ -173,7 +173,7 @@ describe('the ticket lifecycle: open → pending → resolved → closed, reopen
     const id = a.ticket?.id as string;
     const before = await ticket(id);
     expect(before.kind).toBe('consultation');
-    expect(before.openingMessageId).toBe(a.messageId);
+    expect(before.openedByMessageId).toBe(a.messageId);
 
     const note = await call<{ note: { text: string; authorId: string } }>(
       t,

@@ -147,6 +147,14 @@ export function LiveQueue() {
       setError(err.message);
     });
     socket.on('queue:live', (q: LiveQueueView) => setQueue(q));
+    // Live events may have been lost on the server: ask for the queue as it is now.
+    socket.on('resync', () => {
+      socket
+        .timeout(10_000)
+        .emit('queue:get', undefined, (err: unknown, res?: { ok: boolean; data?: LiveQueueView }) => {
+          if (!err && res?.ok && res.data) setQueue(res.data);
+        });
+    });
     return () => {
       socket.removeAllListeners();
       socket.disconnect();

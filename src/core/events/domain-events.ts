@@ -52,17 +52,8 @@ export interface DomainEventMap {
   'faq.changed': { articleId: string };
   /** A ticket missed its first-response deadline. */
   'sla.breached': { ticket: TicketView };
-  /**
-   * Raised locally by a process whose event stream lost entries (Redis came back empty): live
-   * updates may be missing, so gateways tell their clients to fetch again.
-   */
-  'live.resync': { reason: string };
-  /** A customer message failed processing repeatedly and waits for staff (see GET /messages/parked). */
-  'message.parked': { messageId: string; reason: string };
   /** A staff account was created or changed, or its status moved (online, away, offline). */
   'staff.updated': { staff: StaffMemberView; change: 'created' | 'updated' | 'deactivated' | 'status' };
-  /** Staff sessions ended (sign-out, deactivation, a new role or password): their sockets are disconnected. */
-  'staff.sessions_ended': { sessionIds: string[]; reason: string };
   /** Someone is typing in a conversation (the customer in the widget, or an agent in the console). */
   typing: {
     conversationId: string;
@@ -73,6 +64,18 @@ export interface DomainEventMap {
     agentId?: string;
     typing: boolean;
   };
+  /**
+   * Raised locally by a process whose event stream lost entries (Redis came back empty): live
+   * updates may be missing, so gateways tell their clients to fetch again.
+   */
+  'live.resync': { reason: string };
+  /** A customer message failed processing repeatedly and waits for staff (see GET /messages/parked). */
+  'message.parked': { messageId: string; reason: string };
+  /**
+   * A staff session ended (sign-out, deactivation, a new role or password): its sockets are told
+   * why (`reason`) and closed in every process.
+   */
+  'session.revoked': { sessionId: string; agentId: string; reason?: string };
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -31,13 +31,13 @@ export interface IngestDeps {
   /** Minutes one waiting ticket adds to a customer's expected wait, per agent. */
   minutesPerWaitingTicket: number;
   log: DomainLogger;
-  /** Failed processing attempts before a message is parked for staff to look at. */
-  parkAfterAttempts?: number;
   /**
    * Hands a message that needs a person to its ticket: the live one, a recently resolved one
    * reopened, or a new one (core/tickets/hand-off.ts, which also assigns and announces it).
    */
   handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
+  /** Failed processing attempts before a message is parked for staff to look at. */
+  parkAfterAttempts?: number;
   now?: () => Date;
 }
 
@@ -313,13 +313,13 @@ export class IngestPipeline {
         subject: message.text.slice(0, 200),
         language: c.language,
         intent: c.intent,
-        openingMessageId: message.id,
         firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
         openedBy: message.id,
         at,
       });
       ticket = result.ticket;
-      // This message opened or reopened the ticket (now, or in a run cut short before the notice went out).
+      // This message opened or reopened the ticket (or opened it in a run cut short before the
+      // notice went out). handOff announced the ticket itself.
       if (result.opened || result.reopened || ticket.openedByMessageId === message.id) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);

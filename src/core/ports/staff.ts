@@ -107,11 +107,11 @@ export interface StaffSession {
 export interface SessionStore {
   create(session: StaffSession): Promise<string>;
   get(token: string | undefined): Promise<StaffSession | null>;
+  /** The session's id (not the token): what sockets and events name it by. */
+  idOf(token: string): string;
   /** Ends one session; null when it had ended already. */
   revoke(token: string): Promise<{ sessionId: string; agentId: string } | null>;
-  /** The session's id (not the token): sockets join a room by it, events name it. */
-  idOf(token: string): string;
-  /** Ends every session of a staff member but `keepToken`; returns the ids ended. */
+  /** Ends every session of a staff member but `keepToken` (deactivation, a new role or password); returns their ids. */
   revokeAllOf(agentId: string, keepToken?: string): Promise<string[]>;
   /** Rewrites what a staff member's live sessions hold (a new name or password state). */
   refresh(

@@ -147,8 +147,6 @@ export interface NewTicket {
   subject: string;
   language?: Language;
   intent?: Intent;
-  /** The customer message that opened it. */
-  openingMessageId?: string;
   firstResponseDueAt: Date;
   /** The customer message whose hand-off opened it. */
   openedBy?: string;

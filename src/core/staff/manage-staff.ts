@@ -4,7 +4,7 @@ import { offerWaitingTickets, returnTicketsOf } from '../tickets/assignment.js';
 import { mustAdmin } from '../tickets/ticket-access.js';
 import type { Actor, Role, StaffMemberView } from '../views/staff.js';
 import { TAG_PATTERN } from '../views/ticket.js';
-import { checkPassword, type StaffDeps } from './staff-deps.js';
+import { checkPassword, endSessionsOf, type StaffDeps } from './staff-deps.js';
 
 const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
@@ -68,29 +68,35 @@ function cleanCapacity(capacity: number): number {
   return capacity;
 }
 
-async function issueCredentials(
-  deps: StaffDeps,
-  agentId: string,
-  invite: Invite,
-): Promise<{ credentials: Credentials; passwordHash: string; mustChangePassword: boolean }> {
-  if (invite === 'one_time_password') {
-    const oneTimePassword = deps.randomPassword();
-    return {
-      credentials: { oneTimePassword },
-      passwordHash: await deps.passwords.hash(oneTimePassword),
-      mustChangePassword: true,
-    };
-  }
+/** A set-password link for an account (its current password, if any, stays until the link is used). */
+async function passwordLink(deps: StaffDeps, agentId: string): Promise<Credentials> {
   const token = await deps.setupTokens.issue(agentId);
   return {
-    credentials: {
-      setPasswordToken: token,
-      setPasswordUrl: `${deps.settings.publicUrl}/console/set-password?token=${encodeURIComponent(token)}`,
-    },
-    // Nobody knows this password: they sign in after choosing one through the link.
-    passwordHash: await deps.passwords.hash(deps.randomPassword()),
-    mustChangePassword: false,
+    setPasswordToken: token,
+    setPasswordUrl: `${deps.settings.publicUrl}/console/set-password?token=${encodeURIComponent(token)}`,
   };
+}
+
+/**
+ * What a new or reset account signs in with: the given password, a one-time password they
+ * must change, or (for a link) a random password nobody knows. One hash each (scrypt is slow on
+ * purpose).
+ */
+async function initialPassword(
+  deps: StaffDeps,
+  how: { password: string } | { invite: Invite },
+): Promise<{ passwordHash: string; mustChangePassword: boolean; oneTimePassword?: string }> {
+  if ('password' in how)
+    return { passwordHash: await deps.passwords.hash(how.password), mustChangePassword: false };
+  if (how.invite === 'one_time_password') {
+    const oneTimePassword = deps.randomPassword();
+    return {
+      passwordHash: await deps.passwords.hash(oneTimePassword),
+      mustChangePassword: true,
+      oneTimePassword,
+    };
+  }
+  return { passwordHash: await deps.passwords.hash(deps.randomPassword()), mustChangePassword: false };
 }
 
 /** Admins create agents, supervisors and admins. */
@@ -107,6 +113,9 @@ export async function createStaff(
   const capacity = cleanCapacity(input.capacity ?? defaultCapacity(input.role));
   if (input.password !== undefined && input.invite) throw invalid('give a password or an invite, not both');
   const password = input.password !== undefined ? checkPassword(input.password) : undefined;
+  const invite = input.invite ?? 'link';
+  if (await deps.stores.staff.findByEmail(email)) throw conflict(`a staff account with ${email} exists`);
+  const initial = await initialPassword(deps, password !== undefined ? { password } : { invite });
   const created = await deps.stores.staff.create({
     email,
     name,
@@ -114,15 +123,14 @@ export async function createStaff(
     languages,
     skills,
     capacity,
-    passwordHash: await deps.passwords.hash(password ?? deps.randomPassword()),
+    passwordHash: initial.passwordHash,
+    mustChangePassword: initial.mustChangePassword,
   });
+  // The unique email decides between two creations at the same moment.
   if (!created) throw conflict(`a staff account with ${email} exists`);
   let credentials: Credentials = {};
-  if (password === undefined) {
-    const issued = await issueCredentials(deps, created.id, input.invite ?? 'link');
-    await deps.stores.staff.setPasswordHash(created.id, issued.passwordHash, issued.mustChangePassword);
-    credentials = issued.credentials;
-  }
+  if (initial.oneTimePassword) credentials = { oneTimePassword: initial.oneTimePassword };
+  else if (password === undefined) credentials = await passwordLink(deps, created.id);
   const staff = await deps.stores.staff.getMember(created.id);
   if (!staff) throw notFound('staff member');
   await deps.audit.record({
@@ -194,11 +202,7 @@ async function afterEdit(deps: StaffDeps, actor: Actor, before: StaffMemberView,
   const deactivated = before.active && !after.active;
   const roleChanged = before.role !== after.role;
   if (deactivated || roleChanged) {
-    const ended = await deps.sessions.revokeAllOf(after.id);
-    await deps.events.publish('staff.sessions_ended', {
-      sessionIds: ended,
-      reason: deactivated ? 'deactivated' : 'role_changed',
-    });
+    await endSessionsOf(deps, after.id, deactivated ? 'deactivated' : 'role_changed');
   } else if (before.name !== after.name || before.email !== after.email) {
     await deps.sessions.refresh(after.id, { name: after.name, email: after.email });
   }
@@ -236,17 +240,19 @@ export async function resetStaffPassword(
   const member = await deps.stores.staff.getMember(id);
   if (!member) throw notFound('staff member');
   if (!member.active) throw invalid('that account is deactivated');
-  const issued = await issueCredentials(deps, id, invite);
-  await deps.stores.staff.setPasswordHash(id, issued.passwordHash, issued.mustChangePassword);
-  const ended = await deps.sessions.revokeAllOf(id);
-  await deps.events.publish('staff.sessions_ended', { sessionIds: ended, reason: 'password_reset' });
+  const initial = await initialPassword(deps, { invite });
+  await deps.stores.staff.setPasswordHash(id, initial.passwordHash, initial.mustChangePassword);
+  const credentials = initial.oneTimePassword
+    ? { oneTimePassword: initial.oneTimePassword }
+    : await passwordLink(deps, id);
+  await endSessionsOf(deps, id, 'password_reset');
   await deps.audit.record({
     actor,
     action: 'staff.password_reset',
     target: { kind: 'staff', id },
     details: { invite },
   });
-  return issued.credentials;
+  return credentials;
 }
 
 /** Every staff member may list colleagues (to hand a ticket over); only admins see deactivated ones. */

@@ -1,7 +1,7 @@
 import { notFound, unauthorized } from '../errors.js';
 import { offerWaitingTickets } from '../tickets/assignment.js';
 import type { Actor, AgentStatus, StaffMemberView } from '../views/staff.js';
-import { checkPassword, type StaffDeps } from './staff-deps.js';
+import { checkPassword, endSessionsOf, type StaffDeps } from './staff-deps.js';
 
 export async function getOwnAccount(deps: Pick<StaffDeps, 'stores'>, actor: Actor): Promise<StaffMemberView> {
   const me = await deps.stores.staff.getMember(actor.id);
@@ -26,10 +26,8 @@ export async function changeOwnPassword(
   }
   const password = checkPassword(input.newPassword);
   await deps.stores.staff.setPasswordHash(actor.id, await deps.passwords.hash(password), false);
-  const ended = await deps.sessions.revokeAllOf(actor.id, token);
+  await endSessionsOf(deps, actor.id, 'password_changed', token);
   await deps.sessions.refresh(actor.id, { mustChangePassword: false });
-  if (ended.length)
-    await deps.events.publish('staff.sessions_ended', { sessionIds: ended, reason: 'password_changed' });
   await deps.audit.record({
     actor,
     action: 'staff.password_changed',
@@ -48,9 +46,7 @@ export async function setPasswordWithLink(
   const account = await deps.stores.staff.get(agentId);
   if (!account?.active) throw unauthorized('this account is not active');
   await deps.stores.staff.setPasswordHash(agentId, await deps.passwords.hash(password), false);
-  const ended = await deps.sessions.revokeAllOf(agentId);
-  if (ended.length)
-    await deps.events.publish('staff.sessions_ended', { sessionIds: ended, reason: 'password_set' });
+  await endSessionsOf(deps, agentId, 'password_set');
   await deps.audit.record({
     actor: { id: agentId, role: account.role },
     action: 'staff.password_set',

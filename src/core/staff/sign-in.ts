@@ -72,12 +72,8 @@ export async function signIn(
   return { token, staff, mustChangePassword: account.mustChangePassword };
 }
 
-/** Ends this session; its sockets are disconnected in every process. */
+/** Ends the session, and its open sockets in every process. */
 export async function signOut(deps: Pick<SignInDeps, 'sessions' | 'events'>, token: string): Promise<void> {
   const ended = await deps.sessions.revoke(token);
-  if (ended)
-    await deps.events.publish('staff.sessions_ended', {
-      sessionIds: [ended.sessionId],
-      reason: 'signed_out',
-    });
+  if (ended) await deps.events.publish('session.revoked', { ...ended, reason: 'signed_out' });
 }

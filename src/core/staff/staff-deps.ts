@@ -26,3 +26,15 @@ export function checkPassword(password: string): string {
   }
   return password;
 }
+
+/** Ends every session of a staff member (but `keepToken`), and their sockets in every process. */
+export async function endSessionsOf(
+  deps: Pick<StaffDeps, 'sessions' | 'events'>,
+  agentId: string,
+  reason: string,
+  keepToken?: string,
+): Promise<number> {
+  const ended = await deps.sessions.revokeAllOf(agentId, keepToken);
+  for (const sessionId of ended) await deps.events.publish('session.revoked', { sessionId, agentId, reason });
+  return ended.length;
+}

@@ -77,7 +77,7 @@ export async function updateTicket(
 
 /** The learning loop: the message that opened the ticket is labelled with the kind staff chose. */
 async function labelOpeningMessage(deps: TicketDeps, actor: Actor, ticket: TicketView, kind: TicketKind) {
-  let messageId = ticket.openingMessageId;
+  let messageId = ticket.openedByMessageId;
   if (!messageId) {
     // Tickets opened before the opening message was recorded: the first customer message of it.
     const messages = await deps.stores.messages.listForConversation(ticket.conversationId, { limit: 200 });

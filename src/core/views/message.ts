@@ -21,18 +21,18 @@ export const DeliverySchema = Type.Object({
 });
 export type Delivery = Static<typeof DeliverySchema>;
 
-/** An inbound message's processing when it did not go through at once: attempts, and parked after a few. */
-export const ProcessingSchema = Type.Object({
-  attempts: Type.Integer({ minimum: 0 }),
-  lastError: Type.Optional(Type.String()),
-  parkedAt: Type.Optional(IsoTime),
-});
 /** A question the customer can answer where the message is shown: a 1–5 rating of a resolved ticket. */
 export const MessagePromptSchema = Type.Object(
   { kind: literalUnion(['csat'] as const), ticketId: Type.String() },
   { title: 'MessagePrompt' },
 );
 export type MessagePrompt = Static<typeof MessagePromptSchema>;
+/** An inbound message's processing when it did not go through at once: attempts, and parked after a few. */
+export const ProcessingSchema = Type.Object({
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.Optional(Type.String()),
+  parkedAt: Type.Optional(IsoTime),
+});
 
 export const MessageSchema = Type.Object(
   {

@@ -67,8 +67,6 @@ export const TicketSchema = Type.Object(
     subject: Type.Optional(Type.String()),
     language: Type.Optional(LanguageSchema),
     intent: Type.Optional(IntentSchema),
-    /** The customer message that opened the ticket (a kind correction labels it). */
-    openingMessageId: Type.Optional(Type.String()),
     assigneeId: Type.Optional(Type.String()),
     assignedAt: Type.Optional(IsoTime),
     /** Since when it waits in the queue for an assignee (set while live and unassigned). */
@@ -81,8 +79,6 @@ export const TicketSchema = Type.Object(
     messageCount: Type.Integer(),
     /** Outbound messages of this ticket that could not be delivered after every retry. */
     failedDeliveries: Type.Integer({ minimum: 0 }),
-    /** The customer message whose hand-off opened this ticket. */
-    openedByMessageId: Type.Optional(Type.String()),
     resolvedAt: Type.Optional(IsoTime),
     closedAt: Type.Optional(IsoTime),
     reopenedAt: Type.Optional(IsoTime),
@@ -101,6 +97,8 @@ export const TicketSchema = Type.Object(
      * newer (a console catching up keeps that one).
      */
     rev: Type.Integer({ minimum: 0 }),
+    /** The customer message whose hand-off opened this ticket (a kind correction labels it). */
+    openedByMessageId: Type.Optional(Type.String()),
     createdAt: IsoTime,
     updatedAt: IsoTime,
   },

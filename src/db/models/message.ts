@@ -72,8 +72,8 @@ messageSchema.index({ clientKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ replyKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ customerId: 1, createdAt: 1 });
-messageSchema.index({ direction: 1, processedAt: 1, createdAt: 1 });
 messageSchema.index({ ticketId: 1 }, { sparse: true });
+messageSchema.index({ direction: 1, processedAt: 1, createdAt: 1 });
 // The outbox: a conversation's queued messages in order, and stragglers whose job was lost.
 messageSchema.index({ 'delivery.status': 1, conversationId: 1, createdAt: 1 });
 

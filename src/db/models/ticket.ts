@@ -18,7 +18,6 @@ export const ticketSchema = new Schema(
     subject: { type: String, maxlength: 300 }, // first customer message, shortened
     language: { type: String },
     intent: { type: String }, // the intent that opened it
-    openingMessageId: { type: Schema.Types.ObjectId }, // the customer message that opened it
     assigneeId: { type: Schema.Types.ObjectId },
     assignedAt: { type: Date },
     queuedAt: { type: Date }, // while live and unassigned: since when it waits
@@ -48,7 +47,7 @@ export const ticketSchema = new Schema(
     },
     messageCount: { type: Number, default: 0 },
     failedDeliveries: { type: Number, default: 0 },
-    openedByMessageId: { type: Schema.Types.ObjectId }, // the hand-off that opened it (its notice is sent once) // outbound messages given up on, shown on the ticket
+    openedByMessageId: { type: Schema.Types.ObjectId }, // the hand-off that opened it (its notice is sent once)
     dayKey: { type: String, required: true }, // 'YYYY-MM-DD' (UTC) opened, for daily reports without date operators
     resolvedAt: { type: Date }, // the last resolution (removed by a reopen)
     closedAt: { type: Date },

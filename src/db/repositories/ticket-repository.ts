@@ -93,9 +93,6 @@ export function createTicketRepository(m: Models): TicketStore {
           subject: input.subject,
           language: input.language,
           intent: input.intent,
-          ...(input.openingMessageId && isObjectId(input.openingMessageId)
-            ? { openingMessageId: input.openingMessageId }
-            : {}),
           queuedAt: input.at,
           sla: { firstResponseDueAt: input.firstResponseDueAt },
           ...(input.openedBy ? { openedByMessageId: input.openedBy } : {}),

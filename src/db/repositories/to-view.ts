@@ -28,8 +28,8 @@ export interface LeanMessage {
   clientMessageId?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
-  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   prompt?: { kind?: string | null; ticketId?: string | null } | null;
+  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -57,6 +57,9 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.prompt?.kind && d.prompt.ticketId
+      ? { prompt: { kind: 'csat' as const, ticketId: d.prompt.ticketId } }
+      : {}),
     ...(d.processing
       ? {
           processing: {
@@ -65,9 +68,6 @@ export function toMessageView(d: LeanMessage): MessageView {
             ...(d.processing.parkedAt ? { parkedAt: d.processing.parkedAt.toISOString() } : {}),
           },
         }
-      : {}),
-    ...(d.prompt?.kind && d.prompt.ticketId
-      ? { prompt: { kind: 'csat' as const, ticketId: d.prompt.ticketId } }
       : {}),
     ...(d.delivery?.status
       ? {
@@ -96,7 +96,6 @@ export interface LeanTicket {
   subject?: string | null;
   language?: string | null;
   intent?: string | null;
-  openingMessageId?: Id | null;
   assigneeId?: Id | null;
   assignedAt?: Date | null;
   queuedAt?: Date | null;
@@ -112,7 +111,6 @@ export interface LeanTicket {
   } | null;
   messageCount: number;
   failedDeliveries?: number | null;
-  openedByMessageId?: Id | null;
   resolvedAt?: Date | null;
   closedAt?: Date | null;
   reopenedAt?: Date | null;
@@ -121,6 +119,7 @@ export interface LeanTicket {
   mergedFrom?: Id[] | null;
   extraConversationIds?: Id[] | null;
   rev?: number | null;
+  openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -141,7 +140,6 @@ export function toTicketView(d: LeanTicket): TicketView {
     ...(d.subject ? { subject: d.subject } : {}),
     ...(d.language ? { language: d.language as Language } : {}),
     ...(d.intent ? { intent: d.intent as Intent } : {}),
-    ...(d.openingMessageId ? { openingMessageId: String(d.openingMessageId) } : {}),
     ...(d.assigneeId ? { assigneeId: String(d.assigneeId) } : {}),
     ...(d.assignedAt && d.assigneeId ? { assignedAt: d.assignedAt.toISOString() } : {}),
     ...(d.queuedAt ? { queuedAt: d.queuedAt.toISOString() } : {}),
@@ -160,7 +158,6 @@ export function toTicketView(d: LeanTicket): TicketView {
     },
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
-    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     ...(d.resolvedAt ? { resolvedAt: iso(d.resolvedAt) } : {}),
     ...(d.closedAt ? { closedAt: iso(d.closedAt) } : {}),
     ...(d.reopenedAt ? { reopenedAt: iso(d.reopenedAt) } : {}),
@@ -179,6 +176,7 @@ export function toTicketView(d: LeanTicket): TicketView {
       : {}),
     csatRequested: Boolean(csat?.requested),
     rev: d.rev ?? 0,
+    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
