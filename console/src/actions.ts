@@ -140,6 +140,7 @@ export async function loadInitial(): Promise<void> {
     me,
     staff: Object.fromEntries(agents.agents.map((a) => [a.id, a])),
     canned: canned.cannedResponses,
+    cannedAt: Date.now(),
   }));
 }
 
@@ -152,7 +153,7 @@ function keepNewer(held: Record<string, TicketView>, fresh: Record<string, Ticke
 
 export async function reloadCanned(): Promise<void> {
   const res = await api<{ cannedResponses: CannedResponseView[] }>('GET', '/canned-responses');
-  store.set({ canned: res.cannedResponses });
+  store.set({ canned: res.cannedResponses, cannedAt: Date.now() });
 }
 
 export async function reloadStaff(): Promise<void> {

@@ -55,6 +55,8 @@ export interface AppState {
   syncedAt: string | null;
   staff: Record<string, StaffMemberView>;
   canned: CannedResponseView[];
+  /** When the canned responses were fetched (the reply box refreshes them when they are old). */
+  cannedAt: number;
   open: OpenTicket | null;
   pending: PendingReply[];
   typing: Record<string, Typing>;
@@ -96,6 +98,7 @@ export const initialData = (): Omit<AppState, 'session' | 'endedReason' | 'helpO
   syncedAt: null,
   staff: {},
   canned: [],
+  cannedAt: 0,
   open: null,
   pending: [],
   typing: {},

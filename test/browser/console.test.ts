@@ -6,7 +6,7 @@ import type { MessageView, TicketView } from '../../src/core/views/index.js';
 import { call } from '../helpers/console.js';
 import { connect, emitAck } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -309,5 +309,61 @@ describe.skipIf(!hasChromium)('the staff console, in Chromium', () => {
     await t.app.core.events.publish('live.resync', { reason: 'a test' });
     await thread(agent).locator('li[data-id]').filter({ hasText: lost }).waitFor();
     await agent.screenshot({ path: '/tmp/console-agent.png' });
+  });
+  it('lets an admin add an agent with a one-time password, write a canned response and deactivate the agent', async () => {
+    const adminCtx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    adminCtx.setDefaultTimeout(10_000);
+    const admin = await adminCtx.newPage();
+    admin.on('dialog', (d) => void d.accept());
+    await signIn(admin, ADMIN);
+    await admin.getByRole('navigation').getByRole('link', { name: 'Staff' }).click();
+    await admin.getByRole('button', { name: 'New staff member' }).click();
+    const form = admin.getByRole('dialog', { name: 'New staff member' });
+    await form.getByLabel('Name').fill('Cy Jones');
+    await form.getByLabel('Email').fill('cy@console.test');
+    await form.getByLabel('Capacity').fill('2');
+    await form.getByLabel('Languages').fill('en, zh');
+    await form.getByLabel('Invitation').selectOption('one_time_password');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const otp = (await admin.locator('.credentials').first().textContent())?.trim() ?? '';
+    expect(otp.length).toBeGreaterThan(7);
+    await admin.locator('tr[data-staff="cy@console.test"]').getByText('Agent').waitFor();
+
+    // Cy signs in with it and must choose a password before anything else.
+    const cyCtx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    cyCtx.setDefaultTimeout(10_000);
+    const cy = await cyCtx.newPage();
+    await cy.goto(`${t.url}/console`);
+    await cy.getByLabel('Email').fill('cy@console.test');
+    await cy.getByLabel('Password').fill(otp);
+    await cy.getByRole('button', { name: 'Sign in' }).click();
+    await cy.getByText('Choose a new password before you start.').waitFor();
+    await cy.getByLabel('Current password').fill(otp);
+    await cy.getByLabel('New password', { exact: true }).fill('cy-new-password-1');
+    await cy.getByLabel('New password again').fill('cy-new-password-1');
+    await cy.getByRole('button', { name: 'Save' }).click();
+    await cy.locator('[data-connection="online"]').waitFor();
+
+    // A canned response written by the admin is offered to Cy.
+    await admin.getByRole('navigation').getByRole('link', { name: 'Canned responses' }).click();
+    await admin.getByRole('button', { name: 'New canned response' }).click();
+    const canned = admin.getByRole('dialog', { name: 'New canned response' });
+    await canned.getByLabel('Shortcut').fill('thanks');
+    await canned.getByLabel('Title').fill('Thanks');
+    await canned.getByLabel('Text').fill('Thank you {{customer.firstName | "for writing"}}!');
+    await canned.getByRole('button', { name: 'Save' }).click();
+    await admin.locator('tr[data-shortcut="thanks"]').waitFor();
+    expect((await t.app.core.stores.cannedResponses.list({ prefix: 'thanks', limit: 5 })).length).toBe(1);
+
+    // Deactivated: Cy's console is signed out at once.
+    await admin.getByRole('navigation').getByRole('link', { name: 'Staff' }).click();
+    await admin
+      .locator('tr[data-staff="cy@console.test"]')
+      .getByRole('button', { name: 'Deactivate' })
+      .click();
+    await cy.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
+    await cy.getByText(/Your session ended \(account deactivated\)/).waitFor();
+    await cyCtx.close();
+    await adminCtx.close();
   });
 });

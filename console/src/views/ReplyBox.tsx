@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { addNote, errorText, renderCanned, sendReply } from '../actions.js';
+import { addNote, errorText, reloadCanned, renderCanned, sendReply } from '../actions.js';
 import { useT } from '../lib/i18n.js';
 import { useStore } from '../lib/store.js';
 import type { CannedResponseView, TicketView } from '../lib/types.js';
@@ -7,6 +7,8 @@ import { stoppedTyping, typed } from '../live.js';
 import { store } from '../state.js';
 
 export type ComposerMode = 'reply' | 'note';
+
+const CANNED_FRESH_MS = 30_000;
 
 /** Lets keyboard shortcuts (r, n) reach the composer of the open ticket. */
 export const composer: { focus: (mode: ComposerMode) => void } = { focus: () => {} };
@@ -58,7 +60,10 @@ export function ReplyBox(props: { ticket: TicketView }) {
   const update = (value: string, caret: number) => {
     setText(value);
     drafts.current[`${ticket.id}:${mode}`] = value;
-    setSlash(mode === 'reply' ? slashAt(value, caret) : null);
+    const at = mode === 'reply' ? slashAt(value, caret) : null;
+    // Colleagues may have added canned responses since they were fetched.
+    if (at && !slash && Date.now() - store.get().cannedAt > CANNED_FRESH_MS) void reloadCanned().catch(() => {});
+    setSlash(at);
     setActive(0);
     if (mode === 'reply' && value.trim()) typed(ticket.id);
   };
