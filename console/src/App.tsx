@@ -31,6 +31,15 @@ function Signed() {
     return () => disconnectLive();
   }, [token]);
   useEffect(() => installShortcuts(), []);
+  useEffect(() => {
+    const titles: Record<string, string> = {
+      live: tr('nav.live'),
+      staff: tr('nav.staff'),
+      canned: tr('nav.canned'),
+      account: tr('nav.account'),
+    };
+    document.title = `${titles[route.page] ?? tr('nav.inbox')} · ${tr('app.name')}`;
+  }, [route.page, tr]);
   if (!session) return null;
   const role = session.staff.role;
   let page = null;
@@ -50,15 +59,6 @@ function Signed() {
     default:
       page = <Inbox ticketId={route.page === 'inbox' ? route.ticketId : undefined} />;
   }
-  useEffect(() => {
-    const titles: Record<string, string> = {
-      live: tr('nav.live'),
-      staff: tr('nav.staff'),
-      canned: tr('nav.canned'),
-      account: tr('nav.account'),
-    };
-    document.title = `${titles[route.page] ?? tr('nav.inbox')} · ${tr('app.name')}`;
-  }, [route.page, tr]);
   return (
     <div class="shell">
       <TopBar />

@@ -62,7 +62,8 @@ export function ReplyBox(props: { ticket: TicketView }) {
     drafts.current[`${ticket.id}:${mode}`] = value;
     const at = mode === 'reply' ? slashAt(value, caret) : null;
     // Colleagues may have added canned responses since they were fetched.
-    if (at && !slash && Date.now() - store.get().cannedAt > CANNED_FRESH_MS) void reloadCanned().catch(() => {});
+    if (at && !slash && Date.now() - store.get().cannedAt > CANNED_FRESH_MS)
+      void reloadCanned().catch(() => {});
     setSlash(at);
     setActive(0);
     if (mode === 'reply' && value.trim()) typed(ticket.id);
