@@ -49,5 +49,13 @@ export type Models = ReturnType<typeof createModels>;
 
 /** Builds every index before traffic, so uniqueness (idempotency) holds from the first message. */
 export async function syncIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await model.createIndexes();
+  for (const model of Object.values(models)) {
+    // Every collection exists before traffic, also those with no index but _id (counters, daily
+    // stats): FerretDB v1 creating a collection under load can stall every pooled connection
+    // (its metadata lock), so the first ticket of the day must not be what creates one.
+    await model.createCollection().catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== 48) throw err; // NamespaceExists
+    });
+    await model.createIndexes();
+  }
 }
