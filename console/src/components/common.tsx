@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { formatDuration, type Translate, useT } from '../lib/i18n.js';
-import type { TicketSummaryView, TicketView } from '../lib/types.js';
+import { type Slaish, slaState } from '../lib/sla.js';
 
 /** The current time, refreshed every `ms` (waiting times and SLA clocks tick). */
 export function useNow(ms = 1_000): number {
@@ -58,21 +58,6 @@ export function Dialog(props: {
   );
 }
 
-type Slaish = Pick<TicketView, 'sla' | 'status'> | Pick<TicketSummaryView, 'sla' | 'status'>;
-
-/** Where a ticket stands against its first-response deadline. */
-export function slaState(
-  tk: Slaish,
-  now: number,
-  atRiskMinutes = 10,
-): { kind: 'breached' | 'risk' | 'ok' | 'answered'; seconds: number } {
-  if (tk.sla.firstRespondedAt) return { kind: 'answered', seconds: 0 };
-  const due = Date.parse(tk.sla.firstResponseDueAt);
-  const left = (due - now) / 1000;
-  if (tk.sla.breachedAt || left <= 0) return { kind: 'breached', seconds: -left };
-  return { kind: left <= atRiskMinutes * 60 ? 'risk' : 'ok', seconds: left };
-}
-
 export function SlaBadge(props: { ticket: Slaish; now: number }) {
   const t = useT();
   if (props.ticket.status !== 'open' && props.ticket.status !== 'pending') return null;
@@ -103,10 +88,6 @@ export function StatusBadge(props: { status: string }) {
   return <span class={`badge s-${props.status}`}>{t(`status.${props.status}` as 'status.open')}</span>;
 }
 
-/** Seconds a ticket has waited: in the queue since queuedAt, otherwise since it opened. */
-export const waitedSeconds = (tk: { queuedAt?: string; createdAt: string }, now: number): number =>
-  Math.max(0, (now - Date.parse(tk.queuedAt ?? tk.createdAt)) / 1000);
-
 export const channelLabel = (t: Translate, channel: string) => t(`channel.${channel}` as 'channel.widget');
 
 export const splitList = (value: string): string[] =>
@@ -114,3 +95,5 @@ export const splitList = (value: string): string[] =>
     .split(/[,，\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
+
+export { slaState, waitedSeconds } from '../lib/sla.js';

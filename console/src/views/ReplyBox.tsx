@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { addNote, errorText, reloadCanned, renderCanned, sendReply } from '../actions.js';
 import { useT } from '../lib/i18n.js';
+import { slashAt } from '../lib/slash.js';
 import { useStore } from '../lib/store.js';
 import type { CannedResponseView, TicketView } from '../lib/types.js';
 import { stoppedTyping, typed } from '../live.js';
@@ -12,14 +13,6 @@ const CANNED_FRESH_MS = 30_000;
 
 /** Lets keyboard shortcuts (r, n) reach the composer of the open ticket. */
 export const composer: { focus: (mode: ComposerMode) => void } = { focus: () => {} };
-
-/** The `/shortcut` being typed just before the caret, if any. */
-function slashAt(text: string, caret: number): { start: number; prefix: string } | null {
-  const before = text.slice(0, caret);
-  const m = /(^|\s)\/([a-z0-9_-]{0,40})$/i.exec(before);
-  if (!m) return null;
-  return { start: caret - (m[2]?.length ?? 0) - 1, prefix: (m[2] ?? '').toLowerCase() };
-}
 
 export function ReplyBox(props: { ticket: TicketView }) {
   const t = useT();
