@@ -152,9 +152,12 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(stored?.classification?.intent).toBe('order_status');
 
     // A process started now loads the active model at start, not the shipped one.
+    // No workers: c.app.close() does not stop them, and workers left on a closed connection would
+    // take (and fail) the next test's retraining job.
     const c = await startTestApp('retrain', {
       dbName: a.dbName,
       listen: false,
+      workers: false,
       env: { NLP_SENTENCE_ENCODER: 'false' },
     });
     try {
