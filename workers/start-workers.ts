@@ -14,6 +14,7 @@ import { classifierRetrainingProcessor } from './classifier-retraining/processor
 import { deliveryProcessor } from './delivery/processor.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+import { slackMirrorProcessor } from './slack-mirror/processor.js';
 
 /** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
 export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
@@ -37,7 +38,15 @@ export type TypedProcessor<N extends QueueName> = Processor<JobData<N>, JobResul
  * Starts every BullMQ worker and schedules the periodic jobs. Schedulers are upserted by id, so
  * any number of processes may call this: each job runs once per tick, on whichever worker takes it.
  */
-export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> {
+export interface WorkerOptions {
+  /**
+   * How long a job's lock lasts without renewal (BullMQ's default 30 s): a job of a worker that
+   * died is taken up again after about this long. Tests of a killed worker shorten it.
+   */
+  lockDurationMs?: number;
+}
+
+export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const prefix = ctx.queuePrefix;
   const connection = createRedis(ctx.redisUrl, 'blocking');
   const log = ctx.log.child({ component: 'workers' });
@@ -61,6 +70,9 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
       connection,
       prefix,
       concurrency: opts.concurrency ?? 1,
+      ...(options.lockDurationMs
+        ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(500, options.lockDurationMs / 2) }
+        : {}),
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
@@ -76,7 +88,12 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
   await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   await add(QUEUES.delivery, deliveryProcessor(ctx), { concurrency: 16 });
-  log.info({ queues: Object.values(QUEUES) }, 'workers started');
+  // Posts for different tickets go side by side; one ticket's one at a time (a lock).
+  if (ctx.slackDesk) await add(QUEUES.slackMirror, slackMirrorProcessor(ctx), { concurrency: 8 });
+  log.info(
+    { queues: Object.values(QUEUES).filter((q) => ctx.slackDesk || q !== QUEUES.slackMirror) },
+    'workers started',
+  );
 
   return {
     async close() {

@@ -1,11 +1,18 @@
+import type { WebClient } from '@slack/web-api';
+import { REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { discordAdapter } from '../../bots/discord/discord-adapter.js';
+import { slackAgentDesk } from '../../bots/slack/agent-desk.js';
+import { slackAdapter } from '../../bots/slack/slack-adapter.js';
+import { createSlackWebClient } from '../../bots/slack/web-client.js';
 import { apiAdapter } from '../channels/api-adapter.js';
 import { createChannelRegistry } from '../channels/registry.js';
 import { widgetAdapter } from '../channels/widget-adapter.js';
 import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { type AgentDesk, type DeskMirror, noDeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { MessageClassifier } from '../core/ports/classifier.js';
@@ -21,7 +28,13 @@ import { createModelRegistry, createModelVersionLog } from '../db/repositories/m
 import { createStores } from '../db/repositories/stores.js';
 import type { Logger } from '../infra/logger.js';
 import { connectMongo, pingMongo } from '../infra/mongo.js';
-import { createProducers, type Producers, queueOutbox, queueRetraining } from '../infra/queues.js';
+import {
+  createProducers,
+  type Producers,
+  queueDeskMirror,
+  queueOutbox,
+  queueRetraining,
+} from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
@@ -57,6 +70,10 @@ export interface Infrastructure {
   redis: Redis;
   redisUrl: string;
   producers: Producers;
+  /** The Slack Web API client (bot token), when Slack is on. */
+  slack: WebClient | null;
+  /** The Discord REST client (bot token), when Discord is on. */
+  discord: REST | null;
 }
 
 /** What every Parley process shares: storage, events, the pipeline and the use cases. */
@@ -71,6 +88,10 @@ export interface Core {
   locks: Locks;
   outbox: Outbox;
   channels: ChannelRegistry;
+  /** The agents' Slack channel, when Slack and SLACK_AGENTS_CHANNEL are set. */
+  agentDesk: AgentDesk | null;
+  /** Queues the desk's posts (a no-op without a desk). */
+  deskMirror: DeskMirror;
   classifier: ClassifierHolder;
   /** The sentence encoders and shipped heads, when on and loadable (see NLP_SENTENCE_ENCODER). */
   ensemble: EncoderEnsemble | null;
@@ -135,15 +156,24 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const producers = createProducers(redis, `${redisPrefix}bull`, log);
   const outbox = queueOutbox(producers.delivery, config.delivery.maxAttempts);
   const locks = redisLocks(redis, redisPrefix);
+  const platforms = connectPlatforms(config, log);
   const channels = createChannelRegistry([
     widgetAdapter((message) => events.publish('delivery.push', { message })),
     apiAdapter(config.integration.webhook),
+    ...(platforms.slack ? [slackAdapter(platforms.slack)] : []),
+    ...(platforms.discord ? [discordAdapter(platforms.discord)] : []),
   ]);
+  const agentDesk =
+    platforms.slack && config.slack.agentsChannel
+      ? slackAgentDesk(platforms.slack, config.slack.agentsChannel)
+      : null;
+  const deskMirror = agentDesk ? queueDeskMirror(producers.slackMirror) : noDeskMirror;
   const pipeline = new IngestPipeline({
     stores,
     classifier: () => classifier.current(),
     events,
     outbox,
+    desk: deskMirror,
     sla: config.sla,
     faq,
     policy: {
@@ -163,6 +193,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     outbox,
     locks,
     channels,
+    desk: deskMirror,
+    agentDesk,
     pipeline,
     faq,
     classifier,
@@ -176,13 +208,23 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     config,
     log,
     redisPrefix,
-    infra: { mongo, models, redis, redisUrl: opts.redisUrl, producers },
+    infra: {
+      mongo,
+      models,
+      redis,
+      redisUrl: opts.redisUrl,
+      producers,
+      slack: platforms.slack,
+      discord: platforms.discord,
+    },
     stores,
     events,
     audit,
     locks,
     outbox,
     channels,
+    agentDesk,
+    deskMirror,
     classifier,
     ensemble,
     modelRegistry,
@@ -204,4 +246,46 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       await closeEnsemble(ensemble);
     },
   };
+}
+
+/**
+ * The platform clients of the channels that are configured (a channel whose variables are unset is
+ * off), with one start-up line per channel saying which.
+ */
+function connectPlatforms(config: Config, log: Logger): { slack: WebClient | null; discord: REST | null } {
+  const s = config.slack;
+  const slack = s.botToken ? createSlackWebClient(s.botToken, s.apiUrl) : null;
+  if (slack) {
+    log.info(
+      {
+        channel: 'slack',
+        on: true,
+        receive: s.appToken ? 'socket-mode' : 'http',
+        agentsChannel: s.agentsChannel ?? null,
+        customerChannels: s.customerChannels,
+        alertsOnly: s.alertsOnly,
+      },
+      `slack: on (${s.appToken ? 'Socket Mode' : 'Events API at POST /slack/events'}; agents' desk ${s.agentsChannel ? `in ${s.agentsChannel}${s.alertsOnly ? ', alerts only' : ''}` : 'off: SLACK_AGENTS_CHANNEL unset'})`,
+    );
+  } else {
+    log.info({ channel: 'slack', on: false }, 'slack: off (SLACK_BOT_TOKEN unset)');
+  }
+  const d = config.discord;
+  const discord = d.botToken
+    ? new REST({
+        api: d.apiUrl,
+        // A 429 goes back to the outbox, which waits Retry-After without holding a worker.
+        rejectOnRateLimit: () => true,
+        // The outbox retries with backoff; the nonce makes a repeat harmless either way.
+        retries: 0,
+        timeout: 10_000,
+      }).setToken(d.botToken)
+    : null;
+  log.info(
+    { channel: 'discord', on: Boolean(discord), supportChannel: d.supportChannel ?? null },
+    discord
+      ? `discord: on (DMs${d.supportChannel ? ` and the support channel ${d.supportChannel}` : ''}; one app process holds the gateway)`
+      : 'discord: off (DISCORD_BOT_TOKEN unset)',
+  );
+  return { slack, discord };
 }

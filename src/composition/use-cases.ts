@@ -1,4 +1,6 @@
 import type { Config } from '../config/load-config.js';
+import { mirrorMessage, refreshTicketCard } from '../core/agent-desk/mirror-to-desk.js';
+import { replyFromDesk, staffForSlackUser } from '../core/agent-desk/reply-from-desk.js';
 import { PermanentFailure } from '../core/errors.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import {
@@ -16,6 +18,7 @@ import {
 } from '../core/learning/intent-learning.js';
 import { deliverMessage } from '../core/outbound/deliver-message.js';
 import { requeueStaleDeliveries } from '../core/outbound/requeue-stale-deliveries.js';
+import type { AgentDesk, DeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { ClassifierHolder } from '../core/ports/classifier-holder.js';
@@ -25,8 +28,16 @@ import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry, ModelVersionLog } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { Stores } from '../core/ports/store.js';
+import { linkSlackUser } from '../core/staff/link-slack-user.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
+import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import {
+  addTicketNote,
+  claimTicket,
+  resolveTicket,
+  setTicketPriority,
+} from '../core/tickets/ticket-lifecycle.js';
 import type { Logger } from '../infra/logger.js';
 import type { EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
 import { PermanentRetrainError } from '../nlp/learning/judge-candidate.js';
@@ -41,6 +52,10 @@ export interface UseCaseDeps {
   outbox: Outbox;
   locks: Locks;
   channels: ChannelRegistry;
+  /** Queues posts to the agents' Slack channel (a no-op when there is none). */
+  desk: DeskMirror;
+  /** The agents' Slack channel itself, for the mirror jobs; null when off. */
+  agentDesk: AgentDesk | null;
   pipeline: IngestPipeline;
   faq: FaqRetriever;
   classifier: ClassifierHolder;
@@ -77,8 +92,44 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'delivery' }),
     maxAttempts: d.config.delivery.maxAttempts,
   };
+  const lifecycleDeps = { stores: d.stores, events: d.events, audit: d.audit, desk: d.desk };
+  const deskDeps = () => {
+    if (!d.agentDesk) throw new PermanentFailure("there is no agents' Slack channel (SLACK_AGENTS_CHANNEL)");
+    return {
+      stores: d.stores,
+      desk: d.agentDesk,
+      locks: d.locks,
+      interactive: !d.config.slack.alertsOnly,
+      log: d.log.child({ component: 'slack-desk' }),
+    };
+  };
+  const deskReplyDeps = {
+    ...d,
+    notePrefix: d.config.slack.notePrefix,
+    alertsOnly: d.config.slack.alertsOnly,
+  };
   return {
     replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(d, cmd),
+    /** The ticket lifecycle the Slack buttons need (and any edge may call). */
+    tickets: {
+      claim: (...a: Tail<Parameters<typeof claimTicket>>) => claimTicket(lifecycleDeps, ...a),
+      setPriority: (...a: Tail<Parameters<typeof setTicketPriority>>) =>
+        setTicketPriority(lifecycleDeps, ...a),
+      resolve: (...a: Tail<Parameters<typeof resolveTicket>>) => resolveTicket(lifecycleDeps, ...a),
+      addNote: (...a: Tail<Parameters<typeof addTicketNote>>) => addTicketNote(lifecycleDeps, ...a),
+      liveQueue: (...a: Tail<Parameters<typeof liveQueue>>) => liveQueue(d, ...a),
+      liveStats: (...a: Tail<Parameters<typeof liveStats>>) => liveStats(d, ...a),
+    },
+    /** The agents' Slack desk: the mirror jobs, and what agents do in its threads. */
+    desk: {
+      mirrorMessage: (input: Parameters<typeof mirrorMessage>[1]) => mirrorMessage(deskDeps(), input),
+      refreshTicketCard: (ticketId: string) => refreshTicketCard(deskDeps(), ticketId),
+      replyFromDesk: (input: Parameters<typeof replyFromDesk>[1]) => replyFromDesk(deskReplyDeps, input),
+      staffForSlackUser: (slackUserId: string, emailOf: () => Promise<string | null>) =>
+        staffForSlackUser(d, slackUserId, emailOf),
+    },
+    linkSlackUser: (...a: Tail<Parameters<typeof linkSlackUser>>) =>
+      linkSlackUser({ staff: d.stores.staff, audit: d.audit }, ...a),
     faq: {
       list: (filter: Parameters<typeof listFaqArticles>[1]) => listFaqArticles(faqDeps, filter),
       create: (...a: Tail<Parameters<typeof createFaqArticle>>) => createFaqArticle(faqDeps, ...a),

@@ -13,7 +13,12 @@ export interface WorkerContext {
   redisUrl: string;
   /** BullMQ's key prefix, shared with the producers (src/infra/queues.ts). */
   queuePrefix: string;
-  useCases: Pick<CoreUseCases, 'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning'>;
+  useCases: Pick<
+    CoreUseCases,
+    'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning' | 'desk'
+  >;
+  /** Whether the agents' Slack desk is on (its mirror worker runs only then). */
+  slackDesk: boolean;
   health: HealthCheck[];
 }
 
@@ -24,6 +29,7 @@ export function workerContextOf(core: Core): WorkerContext {
     redisUrl: core.infra.redisUrl,
     queuePrefix: `${core.redisPrefix}bull`,
     useCases: core.useCases,
+    slackDesk: core.agentDesk !== null,
     health: core.health,
   };
 }

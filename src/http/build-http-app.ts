@@ -4,10 +4,12 @@ import type { AppContext } from '../composition/app-context.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
+import { slackRoutes } from './routes/slack.js';
 import { authRoutes } from './routes/v1/auth.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
+import { staffSlackRoutes } from './routes/v1/staff-slack.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
@@ -25,6 +27,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
+    root.register(slackRoutes, { slack: ctx.slack });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -32,6 +35,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(ticketRoutes, { ctx });
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
+        v1.register(staffSlackRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

@@ -40,6 +40,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
             name: 'x-api-key',
             description: "An integration's API key",
           },
+          slackSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-slack-signature',
+            description:
+              "Slack's request signature with x-slack-request-timestamp (v0, HMAC-SHA256 with SLACK_SIGNING_SECRET)",
+          },
         },
       },
       tags: [
@@ -48,6 +55,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: 'tickets', description: 'Consultations and complaints staff work on' },
         { name: 'faq', description: 'The knowledge base the bot answers from' },
         { name: 'nlp', description: 'Intent corrections and model versions' },
+        { name: 'slack', description: "Slack's Events API and interactivity (customers, the agents' desk)" },
+        { name: 'staff', description: 'Staff accounts and their Slack link' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'pages', description: 'The widget script, its demo page and the console' },
       ],

@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DeskMirror } from '../core/ports/agent-desk.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { Logger } from './logger.js';
@@ -13,6 +14,7 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  slackMirror: 'slack-mirror',
 } as const;
 
 export interface QueueJobs {
@@ -27,6 +29,14 @@ export interface QueueJobs {
     data: { messageId: string; conversationId: string };
     result: { delivered: number };
     name: 'deliver';
+  };
+  /** The agents' Slack desk: a message into its ticket's thread, or a ticket's post refreshed. */
+  'slack-mirror': {
+    data:
+      | { kind: 'message'; messageId: string; ticketId: string; opened: boolean }
+      | { kind: 'card'; ticketId: string };
+    result: { done: true };
+    name: 'mirror';
   };
 }
 
@@ -65,17 +75,20 @@ export function openQueue<N extends QueueName>(
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  slackMirror: TypedQueue<'slack-mirror'>;
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
+  const slackMirror = openQueue('slack-mirror', connection, prefix, log);
   return {
     delivery,
     retraining,
+    slackMirror,
     async close() {
-      await Promise.all([delivery.close(), retraining.close()]);
+      await Promise.all([delivery.close(), retraining.close(), slackMirror.close()]);
     },
   };
 }
@@ -112,6 +125,37 @@ export function queueRetraining(queue: TypedQueue<'classifier-retraining'>): Ret
         { deduplication: { id: 'retrain' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
       );
       return { jobId: job.id ?? null };
+    },
+  };
+}
+
+const MIRROR_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+};
+
+/**
+ * The DeskMirror port: one job per message (`mirror-msg-<id>`) and one per ticket change
+ * (`card-<id>-<updatedAt>`), so every process and every re-run asking for the same thing adds
+ * the same job once.
+ */
+export function queueDeskMirror(queue: TypedQueue<'slack-mirror'>): DeskMirror {
+  return {
+    async message({ messageId, ticketId, opened }) {
+      await queue.add(
+        'mirror',
+        { kind: 'message', messageId, ticketId, opened },
+        { ...MIRROR_JOB, jobId: `mirror-msg-${messageId}` },
+      );
+    },
+    async ticketChanged(ticket) {
+      await queue.add(
+        'mirror',
+        { kind: 'card', ticketId: ticket.id },
+        { ...MIRROR_JOB, jobId: `card-${ticket.id}-${new Date(ticket.updatedAt).getTime()}` },
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
 import { sendToCustomer } from '../outbound/send-to-customer.js';
+import type { DeskMirror } from '../ports/agent-desk.js';
 import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { DomainLogger } from '../ports/logger.js';
@@ -22,6 +23,8 @@ export interface IngestDeps {
   classifier: () => MessageClassifier; // a getter: a retrained model is picked up without restart
   events: EventBus;
   outbox: Outbox;
+  /** Shows tickets and their customers' messages in the agents' Slack channel (queued). */
+  desk?: DeskMirror;
   sla: SlaSettings;
   faq: FaqRetriever;
   policy: BotPolicy;
@@ -224,6 +227,9 @@ export class IngestPipeline {
       });
       ticket = result.ticket;
       await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
+      // Queued where the ticket is opened or updated (not from a bus listener, which every process
+      // hears and which may drop events): a re-run of this message queues the same job id.
+      await this.deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened: result.opened });
       if (result.opened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);

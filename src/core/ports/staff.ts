@@ -15,6 +15,10 @@ export interface StaffStore {
   anyAdmin(): Promise<boolean>;
   recordSignIn(id: string, at: Date): Promise<void>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** The member of staff linked to this Slack user. */
+  findBySlackUserId(slackUserId: string): Promise<StaffAccount | null>;
+  /** Links (or with null unlinks) a Slack user; 'taken' when another account has that Slack user. */
+  linkSlackUser(id: string, slackUserId: string | null): Promise<'linked' | 'not_found' | 'taken'>;
 }
 
 /** Password hashing (scrypt, src/auth/password.ts). */

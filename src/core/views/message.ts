@@ -35,6 +35,8 @@ export const MessageSchema = Type.Object(
     classification: Type.Optional(StoredClassificationSchema),
     processed: Type.Boolean(),
     delivery: Type.Optional(DeliverySchema),
+    /** This message in its ticket's thread in the agents' Slack channel (mirrored, or typed there). */
+    slackPost: Type.Optional(Type.Object({ channel: Type.String(), ts: Type.String() })),
     createdAt: IsoTime,
   },
   { title: 'Message' },

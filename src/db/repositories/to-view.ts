@@ -35,6 +35,7 @@ export interface LeanMessage {
     externalId?: string | null;
     updatedAt: Date;
   } | null;
+  slackPost?: { channel?: string | null; ts?: string | null } | null;
   createdAt: Date;
 }
 
@@ -66,6 +67,9 @@ export function toMessageView(d: LeanMessage): MessageView {
           },
         }
       : {}),
+    ...(d.slackPost?.channel && d.slackPost.ts
+      ? { slackPost: { channel: d.slackPost.channel, ts: d.slackPost.ts } }
+      : {}),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -86,6 +90,7 @@ export interface LeanTicket {
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
   messageCount: number;
   failedDeliveries?: number | null;
+  slackThread?: { channel?: string | null; ts?: string | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -111,6 +116,9 @@ export function toTicketView(d: LeanTicket): TicketView {
     },
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
+    ...(d.slackThread?.channel && d.slackThread.ts
+      ? { slackThread: { channel: d.slackThread.channel, ts: d.slackThread.ts } }
+      : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
