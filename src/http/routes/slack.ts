@@ -114,12 +114,10 @@ export const slackRoutes: FastifyPluginAsyncTypebox<{ slack: SlackHttpIngress | 
   const handle =
     (kind: 'events' | 'interactions') => async (request: FastifyRequest, reply: FastifyReply) => {
       if (!slack) {
-        return reply
-          .status(404)
-          .send({
-            error: 'not_found',
-            message: 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
-          });
+        return reply.status(404).send({
+          error: 'not_found',
+          message: 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
+        });
       }
       const result = await slack.handle(kind, {
         raw: request.rawBody ?? '',
