@@ -230,6 +230,12 @@ export class IngestPipeline {
       // Queued where the ticket is opened or updated (not from a bus listener, which every process
       // hears and which may drop events): a re-run of this message queues the same job id.
       await this.deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened: result.opened });
+      if (
+        live &&
+        (live.kind !== ticket.kind || live.priority !== ticket.priority || live.status !== ticket.status)
+      ) {
+        await this.deps.desk?.ticketChanged(ticket);
+      }
       if (result.opened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);

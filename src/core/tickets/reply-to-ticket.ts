@@ -66,5 +66,9 @@ export async function replyToTicket(
   await deps.events.publish('ticket.updated', { ticket: updated });
   // Never mirrored back to Slack when it came from there.
   if (!cmd.slackPost) await deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened: false });
+  // The ticket's Slack post shows who holds it and its status.
+  if (updated.assigneeId !== ticket.assigneeId || updated.status !== ticket.status) {
+    await deps.desk?.ticketChanged(updated);
+  }
   return { message, ticket: updated, duplicate };
 }
