@@ -239,3 +239,41 @@ describe('Slack customers over HTTP', () => {
     expect(slack.botPosts(DM).filter((p) => p.threadTs === ts)).toHaveLength(1);
   });
 });
+
+describe('Slack over Socket Mode (SLACK_APP_TOKEN)', () => {
+  let slack: SlackFake;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    slack = await new SlackFake({
+      channels: ['D0SOCKET1', AGENTS_CHANNEL],
+      users: [{ id: 'USOCK', name: 'sam' }],
+    }).start();
+    t = await startPlatformApp('slacksocket', { slack }, { env: { SLACK_APP_TOKEN: slack.appToken } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await slack?.stop();
+  });
+
+  it('takes events over the socket, acknowledges them once stored, and stores a redelivery once', async () => {
+    expect(slack.socketConnections).toBe(1);
+    const { ts, body } = await slack.userWrites('USOCK', 'D0SOCKET1', 'Hello over the socket', {
+      send: false,
+    });
+    const ack = await slack.sendOverSocket(body);
+    expect(ack).toEqual({});
+    const stored = await t.app.core.infra.models.Message.findOne({
+      sourceKey: `slack:D0SOCKET1:${ts}`,
+    }).lean();
+    expect(stored?.text).toBe('Hello over the socket');
+    // Slack sends it again (as if the ack was lost): acknowledged, not stored again.
+    await slack.sendOverSocket(body, 1);
+    expect(await t.app.core.infra.models.Message.countDocuments({ sourceKey: `slack:D0SOCKET1:${ts}` })).toBe(
+      1,
+    );
+    await slack.waitFor('the answer in its thread', () =>
+      slack.botPosts('D0SOCKET1').find((p) => p.threadTs === ts),
+    );
+  });
+});
