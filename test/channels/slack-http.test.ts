@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENTS_CHANNEL, eventually, SlackFake, startPlatformApp } from '../helpers/channels.js';
 import { login } from '../helpers/staff.js';
@@ -215,6 +216,32 @@ describe('Slack customers over HTTP', () => {
     expect(
       await models().Message.countDocuments({ direction: 'in', 'author.kind': { $ne: 'customer' } }),
     ).toBe(0);
+  });
+
+  it('documents the Slack routes and the Slack link in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${t.url}/docs/json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: unknown; responses: Record<string, unknown>; security?: unknown }>
+      >;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    const validator = new Validator();
+    const result = await validator.validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    for (const path of [
+      '/slack/events',
+      '/slack/interactions',
+      '/api/v1/me/slack',
+      '/api/v1/agents/{id}/slack',
+    ]) {
+      const op = doc.paths[path]?.post ?? doc.paths[path]?.put;
+      expect(op, path).toBeDefined();
+      expect(op?.requestBody, path).toBeDefined();
+      expect(Object.keys(op?.responses ?? {}), path).toEqual(expect.arrayContaining(['200', '4XX']));
+    }
+    expect(doc.paths['/slack/events']?.post?.security).toEqual([{ slackSignature: [] }]);
+    expect(doc.components.securitySchemes.slackSignature).toBeDefined();
   });
 
   it('waits out a 429 from Slack (Retry-After) and then delivers, once', async () => {
