@@ -115,6 +115,10 @@ export class SlackIngress implements Receiver, SlackHttpIngress {
     retry: { retryNum?: number; retryReason?: string } = {},
   ): Promise<SlackAnswer> {
     if (!this.app) return answer(503, 'unavailable', 'Slack is starting; try again');
+    // Bots' messages (Slack echoes our own posts too) are never acted on: answered at the door.
+    const event = body.event as { type?: string; bot_id?: string; subtype?: string } | undefined;
+    if (event?.type === 'message' && (event.bot_id || event.subtype === 'bot_message'))
+      return { status: 200 };
     const eventId =
       body.type === 'event_callback' && typeof body.event_id === 'string' ? body.event_id : null;
     if (!eventId) return this.process(body, retry);

@@ -54,6 +54,8 @@ const ALERTS_ONLY =
 export function registerSlackListeners(app: App, deps: SlackListenerDeps): void {
   const { config, log } = deps;
   const customerChannels = new Set(config.customerChannels);
+  // Slack users known to have a customer identity in this process: no lookup, no users.info.
+  const knownCustomers = new Set<string>();
 
   const emailOf = (client: WebClient, user: string) => async () => {
     const info = await client.users.info({ user });
@@ -89,7 +91,7 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
   async function onCustomer(client: WebClient, e: MessageEventFields, user: string, text: string) {
     let profile: { displayName?: string; email?: string } = {};
     // users.info once per new customer: a known one has their name already.
-    if (!(await deps.stores.customers.findByIdentity('slack', user))) {
+    if (!knownCustomers.has(user) && !(await deps.stores.customers.findByIdentity('slack', user))) {
       try {
         const info = await client.users.info({ user });
         const p = info.user?.profile;
@@ -110,6 +112,8 @@ export function registerSlackListeners(app: App, deps: SlackListenerDeps): void 
     if (!inbound) return;
     try {
       await deps.pipeline.receive(inbound);
+      if (knownCustomers.size > 50_000) knownCustomers.clear();
+      knownCustomers.add(user);
     } catch (err) {
       // Bad input (too long): Slack retrying it would not help.
       if (err instanceof DomainError) {
