@@ -10,6 +10,7 @@ import {
   updateFaqArticle,
 } from '../core/faq/faq-articles.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { listParkedMessages, retryParkedMessage } from '../core/ingest/parked-messages.js';
 import {
   correctIntent,
   listCorrections,
@@ -38,10 +39,9 @@ import {
   resolveTicket,
   setTicketPriority,
 } from '../core/tickets/ticket-lifecycle.js';
+import type { Actor } from '../core/views/staff.js';
 import type { Logger } from '../infra/logger.js';
-import type { EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { PermanentRetrainError } from '../nlp/learning/judge-candidate.js';
-import { runRetraining } from '../nlp/learning/run-retraining.js';
+import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 
 export interface UseCaseDeps {
   config: Config;
@@ -65,8 +65,8 @@ export interface UseCaseDeps {
   retraining: RetrainingRequests;
 }
 
-/** Messages acknowledged but unprocessed this long are resumed by the recovery job. */
-const UNPROCESSED_AFTER_MS = 60_000;
+/** Messages acknowledged but unprocessed this long are resumed by the recovery job (a live process takes milliseconds). */
+const UNPROCESSED_AFTER_MS = 15_000;
 /** Outbound messages still queued this long get their delivery job queued again. */
 const STALE_DELIVERY_AFTER_MS = 30_000;
 
@@ -159,10 +159,15 @@ export function bindCoreUseCases(d: UseCaseDeps) {
         }
       },
     },
+    parked: {
+      list: (actor: Actor, limit: number) => listParkedMessages(d, actor, limit),
+      retry: (actor: Actor, id: string) =>
+        retryParkedMessage({ ...d, process: (m) => d.pipeline.process(m) }, actor, id),
+    },
     deliverMessage: (messageId: string) => deliverMessage(deliverDeps, messageId),
     escalateBreaches: (now: Date) => escalateBreaches(d, now),
     async recoverMessages() {
-      const resumed = await d.pipeline.recoverUnprocessed(UNPROCESSED_AFTER_MS);
+      const resumed = await d.pipeline.recoverUnprocessed(new Date(Date.now() - UNPROCESSED_AFTER_MS));
       const requeued = await requeueStaleDeliveries(d, new Date(Date.now() - STALE_DELIVERY_AFTER_MS));
       return { resumed, requeued };
     },

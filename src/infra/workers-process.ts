@@ -20,6 +20,6 @@ export async function startWorkersProcess(
     env: { ...process.env, MONGODB_URI: env.mongoUri, REDIS_URL: env.redisUrl },
     forwardOutput: true,
   });
-  await child.waitForOutput(/"msg":"workers started"/, 120_000);
+  await child.waitForOutput(/^parley workers ready$/, 120_000);
   return { stop: () => child.stop(15_000) };
 }

@@ -47,6 +47,9 @@ export async function startTestApp(
     workers?: boolean;
     /** Options for the platform clients (Slack, Discord) of this app. */
     platformOptions?: AppOptions['platformOptions'];
+    /** Servers of the test's own (fault tests kill and restart them) instead of the run's. */
+    redisUrl?: string;
+    mongoUri?: string;
   } = {},
 ): Promise<TestApp> {
   const dbName = opts.dbName ?? uniqueName(tag);
@@ -66,8 +69,8 @@ export async function startTestApp(
   const app = await buildApp({
     config,
     log,
-    mongoUri: serverUri(),
-    redisUrl: inject('redisUrl'),
+    mongoUri: opts.mongoUri ?? serverUri(),
+    redisUrl: opts.redisUrl ?? inject('redisUrl'),
     redisPrefix: `${dbName}:`,
     classifier: opts.classifier,
     platformOptions: opts.platformOptions,

@@ -2,14 +2,17 @@ import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentFailure } from '../../src/core/errors.js';
 import { INTENTS } from '../../src/core/ports/classifier.js';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { detectLanguage } from '../../src/nlp/language.js';
-import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
-import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
-import { parseStoredHeads } from '../../src/nlp/learning/version-heads.js';
-import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { withPermanentFailures } from '../../workers/start-workers.js';
+import {
+  detectLanguage,
+  loadDefaultModel,
+  PermanentRetrainError,
+  parseStoredHeads,
+  readCorpus,
+  readHoldout,
+  runRetraining,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
+import { withPermanentFailures } from '../../workers/job-runner.js';
 import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 

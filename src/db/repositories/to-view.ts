@@ -28,6 +28,7 @@ export interface LeanMessage {
   clientMessageId?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
+  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -56,6 +57,15 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.processing
+      ? {
+          processing: {
+            attempts: d.processing.attempts ?? 0,
+            ...(d.processing.lastError ? { lastError: d.processing.lastError } : {}),
+            ...(d.processing.parkedAt ? { parkedAt: d.processing.parkedAt.toISOString() } : {}),
+          },
+        }
+      : {}),
     ...(d.delivery?.status
       ? {
           delivery: {
@@ -91,6 +101,7 @@ export interface LeanTicket {
   messageCount: number;
   failedDeliveries?: number | null;
   slackThread?: { channel?: string | null; ts?: string | null } | null;
+  openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -119,6 +130,7 @@ export function toTicketView(d: LeanTicket): TicketView {
     ...(d.slackThread?.channel && d.slackThread.ts
       ? { slackThread: { channel: d.slackThread.channel, ts: d.slackThread.ts } }
       : {}),
+    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
