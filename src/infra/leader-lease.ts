@@ -40,7 +40,8 @@ export function startLeaderLease(opts: {
     const stop = stopWork;
     stopWork = null;
     if (stop) {
-      log.warn({ key, reason }, 'leaving the lead');
+      if (reason === 'stopping') log.info({ key }, 'leaving the lead');
+      else log.warn({ key, reason }, 'leaving the lead');
       await stop().catch((err: unknown) => log.error({ err, key }, 'stopping the led work failed'));
     }
     await redis.eval(RELEASE, 1, key, token).catch(() => {});
@@ -50,7 +51,14 @@ export function startLeaderLease(opts: {
     try {
       if (leading) {
         const renewed = await redis.eval(RENEW, 1, key, token, String(ttlMs));
-        if (renewed !== 1) await letGo('lease lost');
+        if (renewed === 1) return;
+        // It lapsed (this process stalled past its lifetime). If nobody took it meanwhile, this
+        // process still is the only one connected: take it again rather than drop the connection.
+        if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') {
+          log.warn({ key }, 'the lease had lapsed; taken again');
+          return;
+        }
+        await letGo('another process holds the lease');
         return;
       }
       const taken = await redis.set(key, token, 'PX', ttlMs, 'NX');

@@ -123,7 +123,9 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
       }
     },
     async close() {
-      await Promise.all([delivery, retraining, slackMirror, ...Object.values(periodic)].map((q) => q.close()));
+      await Promise.all(
+        [delivery, retraining, slackMirror, ...Object.values(periodic)].map((q) => q.close()),
+      );
     },
   };
 }

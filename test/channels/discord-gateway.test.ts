@@ -151,7 +151,7 @@ describe('two app processes: one Discord gateway', () => {
     await discord.waitFor('the first process connected', () => discord.connections === 1);
     t = await startPlatformApp('discordlead2', { discord }, { dbName, waitForDiscord: false });
     // The second process runs, but does not connect while the first holds the lease.
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 6000));
     expect(t.app.platforms.discord?.isConnected()).toBe(false);
     expect(discord.identifies).toBe(1);
     expect(discord.connections).toBe(1);

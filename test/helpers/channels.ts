@@ -25,7 +25,8 @@ export function platformEnv(
           DISCORD_BOT_TOKEN: fakes.discord.token,
           DISCORD_API_URL: fakes.discord.apiUrl,
           DISCORD_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
-          DISCORD_GATEWAY_LEASE_SECONDS: '2',
+          // Short enough for a takeover test, long enough for a busy test machine's pauses.
+          DISCORD_GATEWAY_LEASE_SECONDS: '5',
         }
       : {}),
     ...extra,

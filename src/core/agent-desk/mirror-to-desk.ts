@@ -41,7 +41,8 @@ export async function mirrorMessage(
     const message = await deps.stores.messages.get(input.messageId);
     if (!message || message.slackPost) return;
     // The root post shows the message that opened the ticket (its subject), unless it was cut short.
-    if (input.opened && ticket.subject === message.text) return;
+    const opener = input.opened || ticket.openedByMessageId === message.id;
+    if (opener && ticket.subject === message.text) return;
     await postInThread(deps, thread, message);
   });
 }
