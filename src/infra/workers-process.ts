@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSupervised } from './embedded/child-process.js';
@@ -14,8 +15,10 @@ export async function startWorkersProcess(
   env: { mongoUri: string; redisUrl: string },
   log: Logger,
 ): Promise<{ stop(): Promise<void> }> {
-  const entry = path.join(root, 'workers/main.ts');
-  const child = startSupervised(process.execPath, ['--import', 'tsx', entry], log, {
+  // From src/ through tsx (npm start), or the compiled entry when running from dist/.
+  const compiled = path.join(root, 'workers/main.js');
+  const args = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.join(root, 'workers/main.ts')];
+  const child = startSupervised(process.execPath, args, log, {
     cwd: root,
     env: { ...process.env, MONGODB_URI: env.mongoUri, REDIS_URL: env.redisUrl },
     forwardOutput: true,
