@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, TicketView } from '../../src/core/views/index.js';
 import type { DiscordUser } from '../fakes/discord-fake.js';
 import type { SlackPost } from '../fakes/slack-fake.js';
-import { AGENTS_CHANNEL, DiscordFake, eventually, SlackFake, startPlatformApp } from '../helpers/channels.js';
+import { AGENTS_CHANNEL, DiscordFake, SlackFake, startPlatformApp } from '../helpers/channels.js';
 import { connect, nextEvent } from '../helpers/sockets.js';
 import { login, staffToken } from '../helpers/staff.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { waitForValue } from '../helpers/wait.js';
 
 /**
  * Agents work from Slack: every ticket, from any channel, is posted to the agents' channel; an
@@ -127,7 +128,7 @@ describe("the agents' Slack desk", () => {
       'parley_priority',
     ]);
     expect(actions?.elements?.[0]?.value).toBe(ticket.id);
-    const stored = await eventually('the thread recorded', async () =>
+    const stored = await waitForValue('the thread recorded', async () =>
       (await models().Ticket.findById(ticket.id).lean())?.slackThread?.ts
         ? models().Ticket.findById(ticket.id).lean()
         : null,
@@ -156,7 +157,7 @@ describe("the agents' Slack desk", () => {
     expect(shown.author).toEqual({ kind: 'agent', id: aliceId });
     expect(shown.ticketId).toBe(ticket.id);
     expect(shown.slackPost).toEqual({ channel: AGENTS_CHANNEL, ts });
-    const delivered = await eventually('delivery recorded', async () =>
+    const delivered = await waitForValue('delivery recorded', async () =>
       models().Message.findOne({ _id: shown.id, 'delivery.status': 'sent' }).lean(),
     );
     expect(delivered.delivery?.externalId).toBe(sent.id);
@@ -212,7 +213,7 @@ describe("the agents' Slack desk", () => {
     await slack.userWrites('UALICE', AGENTS_CHANNEL, '// and THE receipt', { threadTs: root.ts });
     // Slack retrying the first one adds nothing.
     expect((await slack.postEvent(body, { retryNum: 1 })).status).toBe(200);
-    const notes = await eventually('two notes', async () => {
+    const notes = await waitForValue('two notes', async () => {
       const doc = await models().Ticket.findById(ticket.id).lean();
       return doc && doc.notes.length >= 2 ? doc.notes : null;
     });
@@ -231,7 +232,7 @@ describe("the agents' Slack desk", () => {
     await slack.waitFor('refusal', () => slack.ephemerals.filter((e) => e.user === 'UBOB').length >= 2);
     const pick = await slack.press('UALICE', root, 'parley_priority', 'urgent');
     expect(pick.status).toBe(200);
-    await eventually(
+    await waitForValue(
       'urgent',
       async () => (await models().Ticket.findById(ticket.id).lean())?.priority === 'urgent',
     );
@@ -284,7 +285,7 @@ describe("the agents' Slack desk", () => {
     // Claim, pressed by Carol (known by her Slack profile's email), gives her the ticket.
     expect((await slack.press('UCAROL', post, 'parley_claim')).status).toBe(200);
     const carolId = String((await models().Agent.findOne({ email: 'carol@test.local' }).lean())?._id);
-    await eventually(
+    await waitForValue(
       'claimed',
       async () => String((await models().Ticket.findById(tk.id).lean())?.assigneeId) === carolId,
     );
@@ -332,7 +333,7 @@ describe('an alerts-only desk', () => {
 
   it('posts tickets without buttons and sends nothing typed in the thread', async () => {
     const { ts } = await slack.userWrites('UCUST', 'D0ALERTS1', 'I need to talk to a human agent please');
-    const ticket = await eventually('the ticket', async () =>
+    const ticket = await waitForValue('the ticket', async () =>
       t.app.core.infra.models.Ticket.findOne({}).lean(),
     );
     const root = await slack.waitFor('the post', () =>

@@ -3,7 +3,6 @@ import type { DiscordUser } from '../fakes/discord-fake.js';
 import {
   AGENTS_CHANNEL,
   DiscordFake,
-  eventually,
   platformEnv,
   SlackFake,
   startPlatformApp,
@@ -11,6 +10,7 @@ import {
 import { type ParleyChild, startChild } from '../helpers/child-process.js';
 import { login } from '../helpers/staff.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const DM = 'D0BURST01';
 const REPLIES = 10;
@@ -58,10 +58,10 @@ describe('a worker killed in the middle of a delivery burst', () => {
     const models = t.app.core.infra.models;
     const { ts: root } = await slack.userWrites('UJO', DM, 'I want to talk to a human agent');
     discord.dm(kim, 'I want to talk to a human agent please');
-    const slackTicket = await eventually('the Slack ticket', () =>
+    const slackTicket = await waitForValue('the Slack ticket', () =>
       models.Ticket.findOne({ channel: 'slack' }).lean(),
     );
-    const discordTicket = await eventually('the Discord ticket', () =>
+    const discordTicket = await waitForValue('the Discord ticket', () =>
       models.Ticket.findOne({ channel: 'discord' }).lean(),
     );
     const dmChannel = discord.dmChannelOf(kim.id) ?? '';
@@ -89,7 +89,7 @@ describe('a worker killed in the middle of a delivery burst', () => {
     await worker?.kill();
 
     worker = await startChild('workers', t.dbName, platformEnv({ slack, discord }));
-    await eventually(
+    await waitForValue(
       'every reply delivered',
       async () =>
         (await models.Message.countDocuments({ 'author.kind': 'agent', 'delivery.status': 'sent' })) ===
@@ -110,7 +110,7 @@ describe('a worker killed in the middle of a delivery burst', () => {
     expect(new Set(nonces.map((c) => c.body.nonce)).size).toBe(1);
 
     // The agents' desk shows each reply once in its ticket's thread, whatever the kill interrupted.
-    const deskThread = await eventually(
+    const deskThread = await waitForValue(
       'the Slack ticket post',
       async () => (await models.Ticket.findById(slackTicket._id).lean())?.slackThread,
     );

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordUser } from '../fakes/discord-fake.js';
-import {
-  DiscordFake,
-  eventually,
-  platformEnv,
-  SUPPORT_CHANNEL,
-  startPlatformApp,
-} from '../helpers/channels.js';
+import { DiscordFake, platformEnv, SUPPORT_CHANNEL, startPlatformApp } from '../helpers/channels.js';
 import { type ParleyChild, startChild } from '../helpers/child-process.js';
 import { type TestApp, uniqueName } from '../helpers/test-app.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const GENERAL = '910000000000000002';
 
@@ -51,7 +46,7 @@ describe('Discord customers through the gateway', () => {
     );
     const ann = user(1, 'Ann');
     const m = discord.dm(ann, 'Hello!');
-    const row = await eventually('the DM stored', () => stored(m.id));
+    const row = await waitForValue('the DM stored', () => stored(m.id));
     expect(row.channel).toBe('discord');
     const customer = await models().Customer.findById(row.customerId).lean();
     expect(customer?.name).toBe('Ann');
@@ -67,7 +62,7 @@ describe('Discord customers through the gateway', () => {
   it('stores a replayed dispatch once', async () => {
     const bea = user(2, 'Bea');
     const m = discord.dm(bea, 'Where is my order 10023?');
-    await eventually('stored', () => stored(m.id));
+    await waitForValue('stored', () => stored(m.id));
     discord.redispatch(m);
     discord.redispatch(m);
     await new Promise((r) => setTimeout(r, 400));
@@ -84,7 +79,7 @@ describe('Discord customers through the gateway', () => {
     discord.dropConnections();
     // Sent while the link is down: Discord keeps it for the session and replays it on RESUME.
     const m = discord.dm(cal, 'Hi, are you there?');
-    const row = await eventually('the missed message stored', () => stored(m.id), 10_000);
+    const row = await waitForValue('the missed message stored', () => stored(m.id), 10_000);
     expect(row.text).toBe('Hi, are you there?');
     expect(discord.resumes).toBeGreaterThanOrEqual(1);
     expect(discord.identifies).toBe(identifies);
@@ -100,8 +95,8 @@ describe('Discord customers through the gateway', () => {
     );
     expect(answer.content).toMatch(/help/i);
     const next = discord.post(first.id, dee, 'I want to talk to a human please');
-    const a = await eventually('first', () => stored(first.id));
-    const b = await eventually('second', () => stored(next.id));
+    const a = await waitForValue('first', () => stored(first.id));
+    const b = await waitForValue('second', () => stored(next.id));
     expect(String(b.conversationId)).toBe(String(a.conversationId));
     const conversation = await models().Conversation.findById(a.conversationId).lean();
     expect(conversation?.channelRef).toEqual({ channelId: SUPPORT_CHANNEL, threadId: first.id });
@@ -158,7 +153,7 @@ describe('two app processes: one Discord gateway', () => {
 
     const fay = user(6, 'Fay');
     const before = discord.dm(fay, 'Hello from before');
-    await eventually('stored by the first process', () =>
+    await waitForValue('stored by the first process', () =>
       t.app.core.infra.models.Message.findOne({ sourceKey: `discord:${before.id}` }).lean(),
     );
 
@@ -171,7 +166,7 @@ describe('two app processes: one Discord gateway', () => {
     expect(discord.connections).toBe(1);
     expect(discord.identifies).toBe(2);
     const after = discord.dm(fay, 'Hello from after');
-    await eventually('stored by the second process', () =>
+    await waitForValue('stored by the second process', () =>
       t.app.core.infra.models.Message.findOne({ sourceKey: `discord:${after.id}` }).lean(),
     );
     // The new client replaying an old message (a fresh cache) still stores it once.

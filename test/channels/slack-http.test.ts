@@ -1,8 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENTS_CHANNEL, eventually, SlackFake, startPlatformApp } from '../helpers/channels.js';
+import { AGENTS_CHANNEL, SlackFake, startPlatformApp } from '../helpers/channels.js';
 import { login } from '../helpers/staff.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { waitForValue } from '../helpers/wait.js';
 
 const DM = 'D0CUSTOMER1';
 const DM2 = 'D0CUSTOMER2';
@@ -257,7 +258,7 @@ describe('Slack customers over HTTP', () => {
     const inbound = await models()
       .Message.findOne({ sourceKey: `slack:${DM}:${ts}` })
       .lean();
-    const reply = await eventually('the reply marked sent', async () =>
+    const reply = await waitForValue('the reply marked sent', async () =>
       models().Message.findOne({ inReplyTo: inbound?._id, 'delivery.status': 'sent' }).lean(),
     );
     // Waiting is not failing: no attempt was spent, and it is the post Slack made.

@@ -56,19 +56,4 @@ export async function startPlatformApp(
   return t;
 }
 
-/** Polls until `get` returns something truthy. */
-export async function eventually<T>(
-  what: string,
-  get: () => Promise<T | null | undefined | false>,
-  timeoutMs = 15_000,
-) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export { DiscordFake, SlackFake };
