@@ -2,22 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnedServer, startOwnedFerretDb } from '../helpers/fault-servers.js';
 import { login } from '../helpers/staff.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually, sleep } from '../helpers/wait.js';
 import { WidgetClient } from '../helpers/widget-client.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (
-      await Promise.resolve()
-        .then(check)
-        .catch(() => false)
-    )
-      return true;
-    await sleep(200);
-  }
-  return check();
-}
 
 /**
  * The database goes away for three seconds while customers write. A message is acknowledged only
@@ -70,13 +56,13 @@ describe('a database outage under widget traffic', () => {
     await db.restart();
     await Promise.all([traffic, probing]);
 
-    expect(await until(() => clients.every((c) => c.unacked.size === 0), 60_000)).toBe(true);
+    expect(await eventually(() => clients.every((c) => c.unacked.size === 0), 60_000)).toBe(true);
     expect(clients.flatMap((c) => c.refused)).toEqual([]);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     const { Message } = t.app.core.infra.models;
     expect(await Message.countDocuments({ direction: 'in' })).toBe(sent);
     expect(
-      await until(
+      await eventually(
         async () =>
           (await Message.countDocuments({ direction: 'in', processedAt: { $exists: false } })) === 0,
         60_000,

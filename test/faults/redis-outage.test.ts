@@ -4,17 +4,8 @@ import type { MessageView } from '../../src/core/views/index.js';
 import { type OwnedServer, startOwnedRedis } from '../helpers/fault-servers.js';
 import { login } from '../helpers/staff.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually, sleep } from '../helpers/wait.js';
 import { WidgetClient } from '../helpers/widget-client.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return check();
-}
 
 const TEXTS = ['hi there', 'where is my order 10023', 'do you ship to Canada?', 'thanks, bye', 'hello again'];
 
@@ -89,7 +80,7 @@ describe('a Redis outage under steady widget traffic', () => {
     await redis.restart();
     await traffic;
 
-    expect(await until(() => clients.every((c) => c.unacked.size === 0), 30_000)).toBe(true);
+    expect(await eventually(() => clients.every((c) => c.unacked.size === 0), 60_000)).toBe(true);
     const acked = clients.flatMap((c) => [...c.acked.values()]);
     expect(acked).toHaveLength(sent);
     expect(clients.flatMap((c) => c.refused)).toEqual([]);
@@ -99,7 +90,7 @@ describe('a Redis outage under steady widget traffic', () => {
     const { Message } = t.app.core.infra.models;
     // Stored once each, and every one processed (answered or handed off).
     expect(await Message.countDocuments({ direction: 'in' })).toBe(sent);
-    const processed = await until(
+    const processed = await eventually(
       async () => (await Message.countDocuments({ direction: 'in', processedAt: { $exists: false } })) === 0,
       30_000,
     );
@@ -109,17 +100,17 @@ describe('a Redis outage under steady widget traffic', () => {
     ).lean();
     expect(processed, `unprocessed: ${JSON.stringify(left)}`).toBe(true);
     // The agent saw every customer message live.
-    expect(await until(() => acked.every((m) => agentSaw.has(m.id)), 30_000)).toBe(true);
+    expect(await eventually(() => acked.every((m) => agentSaw.has(m.id)), 60_000)).toBe(true);
     // Every customer received every bot answer meant for them.
     for (const c of clients) {
       const customerId = [...c.acked.values()][0]?.customerId;
       const answers = await Message.find({ customerId, direction: 'out' }, { _id: 1 }).lean();
       expect(answers.length).toBeGreaterThan(0);
-      const ok = await until(() => answers.every((a) => c.received.has(String(a._id))), 30_000);
+      const ok = await eventually(() => answers.every((a) => c.received.has(String(a._id))), 60_000);
       expect(ok, `customer ${customerId} received ${c.received.size} of ${answers.length} answers`).toBe(
         true,
       );
     }
     for (const c of clients) c.close();
-  }, 120_000);
+  }, 240_000);
 });

@@ -5,22 +5,8 @@ import type { MessageView } from '../../src/core/views/index.js';
 import { type OwnedServer, startOwnedRedis } from '../helpers/fault-servers.js';
 import { login } from '../helpers/staff.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually } from '../helpers/wait.js';
 import { WidgetClient } from '../helpers/widget-client.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (
-      await Promise.resolve()
-        .then(check)
-        .catch(() => false)
-    )
-      return true;
-    await sleep(100);
-  }
-  return check();
-}
 
 /**
  * Redis restarts without persistence: every key is gone — job schedulers, queued jobs, staff
@@ -55,7 +41,7 @@ describe('Redis coming back empty', () => {
     const widget = new WidgetClient(t.url);
     await widget.connected();
     widget.send('w-1', 'hello');
-    expect(await until(() => widget.acked.size === 1 && widget.received.size > 0, 15_000)).toBe(true);
+    expect(await eventually(() => widget.acked.size === 1 && widget.received.size > 0, 15_000)).toBe(true);
 
     await redis.kill();
     await redis.restart();
@@ -66,9 +52,9 @@ describe('Redis coming back empty', () => {
       (await fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status,
     ).toBe(401);
     // Clients are told live updates may be missing.
-    expect(await until(() => widget.resyncs > 0, 15_000)).toBe(true);
+    expect(await eventually(() => widget.resyncs > 0, 15_000)).toBe(true);
     // The schedulers are back, and readiness says so.
-    expect(await until(async () => (await ready()) === 200, 20_000)).toBe(true);
+    expect(await eventually(async () => (await ready()) === 200, 20_000)).toBe(true);
 
     // A bot answer whose delivery job died with Redis (stored queued, no job) goes out anyway.
     const { stores } = t.app.core;
@@ -87,7 +73,7 @@ describe('Redis coming back empty', () => {
       queueForDelivery: true,
       at: new Date(Date.now() - 60_000),
     });
-    const got = await until(() => widget.received.has(stranded.id), 30_000);
+    const got = await eventually(() => widget.received.has(stranded.id), 30_000);
     const after = await stores.messages.get(stranded.id);
     expect(
       got,
@@ -107,7 +93,7 @@ describe('Redis coming back empty', () => {
     expect(res.status).toBe(503);
     expect(JSON.stringify(await res.json())).toMatch(/message-recovery job scheduler is missing/);
     expect(
-      await until(async () => Boolean(await queue.getJobScheduler('message-recovery-tick')), 15_000),
+      await eventually(async () => Boolean(await queue.getJobScheduler('message-recovery-tick')), 15_000),
     ).toBe(true);
     expect(await ready()).toBe(200);
     await queue.close();

@@ -5,8 +5,7 @@ import { hashPassword } from '../../src/auth/password.js';
 import { connect, emitAck } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
 import { ADMIN, API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../helpers/wait.js';
 
 /** A POST from a chosen local address (127.0.0.0/8 is all loopback): another client, elsewhere. */
 function postFrom(

@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendToCustomer } from '../../src/core/outbound/send-to-customer.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { readUntil } from '../helpers/wait.js';
 
 describe('the channel seam', () => {
   let t: TestApp;
@@ -65,7 +57,7 @@ describe('the channel seam', () => {
       .listForConversation(message.conversationId, { limit: 10 })
       .then((ms) => ms.filter((m) => m.direction === 'out'));
     expect(greeting).toBeDefined();
-    const sent = await until(
+    const sent = await readUntil(
       () => stores.messages.get(greeting?.id as string),
       (m) => m?.delivery?.status === 'sent',
     );
@@ -90,7 +82,7 @@ describe('the channel seam', () => {
         at: new Date(),
       },
     );
-    const failed = await until(
+    const failed = await readUntil(
       () => stores.messages.get(out.id),
       (m) => m?.delivery?.status === 'failed',
     );

@@ -5,18 +5,10 @@ import { verifySignature } from '../../src/infra/signed-webhook.js';
 import { connect, nextEvent } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { readUntil } from '../helpers/wait.js';
 import { type ReceivedCall, startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const SECRET = 'outbox-test-webhook-secret';
-
-async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Everything said to a customer leaves through the outbox: a delivery job per message, retried
@@ -86,7 +78,7 @@ describe('the outbox, through the REST channel and its signed webhook', () => {
     expect(notice.delivery?.status).toBe('queued');
     const answer = await reply((ticket as TicketView).id, 'r-1', 'Hello, this is Alex.');
 
-    await until(
+    await readUntil(
       () => callsFor(answer.id).length,
       (n) => n === 1,
     );
@@ -106,7 +98,7 @@ describe('the outbox, through the REST channel and its signed webhook', () => {
       kind: 'agent',
       name: 'Admin',
     });
-    const { messages } = await until(
+    const { messages } = await readUntil(
       () => ticketMessages((ticket as TicketView).id),
       (v) => v.messages.filter((m) => m.direction === 'out').every((m) => m.delivery?.status === 'sent'),
     );
@@ -134,7 +126,7 @@ describe('the outbox, through the REST channel and its signed webhook', () => {
       return 200;
     };
     const answer = await reply((ticket as TicketView).id, 'r-retry', 'Retried reply');
-    const stored = await until(
+    const stored = await readUntil(
       () => t.app.core.stores.messages.get(answer.id),
       (m) => m?.delivery?.status === 'sent',
     );
@@ -176,11 +168,11 @@ describe('the outbox, through the REST channel and its signed webhook', () => {
       await reply(id, 'o-2', 'two'),
       await reply(id, 'o-3', 'three'),
     ];
-    await until(
+    await readUntil(
       () => written.every((m) => callsFor(m.id).some((c) => c.headers['x-parley-delivery-id'] === m.id)),
       (v) => v,
     );
-    await until(
+    await readUntil(
       () => t.app.core.stores.messages.get(written[2]?.id as string),
       (m) => m?.delivery?.status === 'sent',
     );
@@ -221,7 +213,7 @@ describe('the outbox, through the REST channel and its signed webhook', () => {
     expect(res.status).toBe(200);
     expect(body.duplicate).toBe(true);
     expect(body.ticket.sla.firstRespondedAt).toBeDefined();
-    await until(
+    await readUntil(
       () => callsFor(message.id).length,
       (n) => n === 1,
     );

@@ -3,16 +3,7 @@ import type { Classification, MessageClassifier } from '../../src/core/ports/cla
 import type { MessageView } from '../../src/core/views/index.js';
 import { staffToken } from '../helpers/staff.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(50);
-  }
-}
+import { readUntil, sleep } from '../helpers/wait.js';
 
 /** A classifier the test steers: by the text, with a count of what it saw and a switch to fail. */
 function scriptedClassifier() {
@@ -183,7 +174,7 @@ describe('resuming at start-up', () => {
       dbName: first.dbName,
     });
     try {
-      const done = await until(
+      const done = await readUntil(
         () => second.app.core.stores.messages.get(message.id),
         (m) => m?.processed === true,
         10_000,
