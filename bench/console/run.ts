@@ -112,7 +112,7 @@ async function main() {
       (await w.timeout(30_000).emitWithAck('message:send', { clientMessageId: `b-${seq++}`, text })) as Ack;
     await Promise.all(widgets.map((w) => send(w, 'I want to talk to a human, please')));
     await app.core.pipeline.drain();
-    const waiting = (await app.core.stores.tickets.liveCounts()).waiting;
+    const waiting = (await app.core.stores.tickets.liveCounts()).unassigned;
 
     // Node 20 ignores `--import` in a worker's execArgv: the thread registers tsx itself.
     const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load-config.js';
+import { mirrorMessage, refreshTicketCard } from '../core/agent-desk/mirror-to-desk.js';
+import { replyFromDesk, staffForSlackUser } from '../core/agent-desk/reply-from-desk.js';
 import {
   createCannedResponse,
   deleteCannedResponse,
@@ -26,6 +28,7 @@ import {
 } from '../core/learning/intent-learning.js';
 import { deliverMessage } from '../core/outbound/deliver-message.js';
 import { requeueStaleDeliveries } from '../core/outbound/requeue-stale-deliveries.js';
+import type { AgentDesk, DeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { ClassifierHolder } from '../core/ports/classifier-holder.js';
@@ -38,6 +41,7 @@ import type { Presence } from '../core/ports/presence.js';
 import type { NewTicket, Stores } from '../core/ports/store.js';
 import { getLiveQueue, readLiveQueue } from '../core/queue/live-queue.js';
 import { ticketReport } from '../core/reports/ticket-report.js';
+import { linkSlackUser } from '../core/staff/link-slack-user.js';
 import { sweepPresence } from '../core/staff/presence.js';
 import {
   assignTicket,
@@ -50,6 +54,7 @@ import { closeExpiredResolved, closeTicket } from '../core/tickets/close-ticket.
 import { findCsatTicket, submitCsat } from '../core/tickets/csat.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
 import { handOffToTicket } from '../core/tickets/hand-off.js';
+import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
 import { mergeTickets } from '../core/tickets/merge-tickets.js';
 import { getTicket, listTicketMessages, listTickets, ticketContext } from '../core/tickets/read-tickets.js';
 import { reopenTicket } from '../core/tickets/reopen-ticket.js';
@@ -60,6 +65,7 @@ import { addNote } from '../core/tickets/ticket-notes.js';
 import { agentTyping, customerTyping } from '../core/tickets/typing.js';
 import { updateTicket } from '../core/tickets/update-ticket.js';
 import type { Actor } from '../core/views/staff.js';
+import type { TicketPriority } from '../core/views/ticket.js';
 import type { Logger } from '../infra/logger.js';
 import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 
@@ -72,6 +78,10 @@ export interface UseCaseDeps {
   outbox: Outbox;
   locks: Locks;
   channels: ChannelRegistry;
+  /** Queues posts to the agents' Slack channel (a no-op when there is none). */
+  desk: DeskMirror;
+  /** The agents' Slack channel itself, for the mirror jobs; null when off. */
+  agentDesk: AgentDesk | null;
   pipeline: IngestPipeline;
   faq: FaqRetriever;
   classifier: ClassifierHolder;
@@ -100,6 +110,7 @@ export function ticketDepsOf(d: UseCaseDeps): TicketDeps {
     },
     log: d.log.child({ component: 'tickets' }),
     newToken: () => randomBytes(24).toString('base64url'),
+    desk: d.desk,
     now: d.now,
   };
 }
@@ -132,6 +143,21 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'delivery' }),
     maxAttempts: d.config.delivery.maxAttempts,
   };
+  const deskDeps = () => {
+    if (!d.agentDesk) throw new PermanentFailure("there is no agents' Slack channel (SLACK_AGENTS_CHANNEL)");
+    return {
+      stores: d.stores,
+      desk: d.agentDesk,
+      locks: d.locks,
+      interactive: !d.config.slack.alertsOnly,
+      log: d.log.child({ component: 'slack-desk' }),
+    };
+  };
+  const deskReplyDeps = {
+    ...t,
+    notePrefix: d.config.slack.notePrefix,
+    alertsOnly: d.config.slack.alertsOnly,
+  };
   return {
     replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
     /** The ticket lifecycle, assignment and reads; each checks the actor's role itself. */
@@ -149,6 +175,12 @@ export function bindCoreUseCases(d: UseCaseDeps) {
       merge: (...a: Tail<Parameters<typeof mergeTickets>>) => mergeTickets(t, ...a),
       addNote: (...a: Tail<Parameters<typeof addNote>>) => addNote(t, ...a),
       update: (...a: Tail<Parameters<typeof updateTicket>>) => updateTicket(t, ...a),
+      /** The Slack card's priority menu (the same rule as PATCH /tickets/:id). */
+      setPriority: (actor: Actor, ticketId: string, priority: TicketPriority) =>
+        updateTicket(t, actor, ticketId, { priority }),
+      /** `/parley queue` and `/parley stats` in Slack. */
+      liveQueue: (...a: Tail<Parameters<typeof liveQueue>>) => liveQueue(d, ...a),
+      liveStats: (...a: Tail<Parameters<typeof liveStats>>) => liveStats(d, ...a),
       reply: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
       agentTyping: (...a: Tail<Parameters<typeof agentTyping>>) => agentTyping(t, ...a),
       customerTyping: (...a: Tail<Parameters<typeof customerTyping>>) => customerTyping(t, ...a),
@@ -181,6 +213,16 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     presence: {
       sweep: () => sweepPresence({ ...t, presence: d.presence }),
     },
+    /** The agents' Slack desk: the mirror jobs, and what agents do in its threads. */
+    desk: {
+      mirrorMessage: (input: Parameters<typeof mirrorMessage>[1]) => mirrorMessage(deskDeps(), input),
+      refreshTicketCard: (ticketId: string) => refreshTicketCard(deskDeps(), ticketId),
+      replyFromDesk: (input: Parameters<typeof replyFromDesk>[1]) => replyFromDesk(deskReplyDeps, input),
+      staffForSlackUser: (slackUserId: string, emailOf: () => Promise<string | null>) =>
+        staffForSlackUser(d, slackUserId, emailOf),
+    },
+    linkSlackUser: (...a: Tail<Parameters<typeof linkSlackUser>>) =>
+      linkSlackUser({ staff: d.stores.staff, audit: d.audit }, ...a),
     faq: {
       list: (filter: Parameters<typeof listFaqArticles>[1]) => listFaqArticles(faqDeps, filter),
       create: (...a: Tail<Parameters<typeof createFaqArticle>>) => createFaqArticle(faqDeps, ...a),

@@ -1,17 +1,13 @@
 /**
- * True for MongoDB's duplicate-key error (E11000). FerretDB v1 reports it the same way for
- * inserts, but an update (findAndModify, update) that breaks a unique index comes back as an
- * InternalError (code 1) carrying PostgreSQL's unique violation (SQLSTATE 23505): that too.
+ * True for MongoDB's duplicate-key error (E11000). FerretDB reports inserts the same way, but an
+ * update that breaks a unique index comes back as an InternalError naming PostgreSQL's unique
+ * violation; that is the same refusal.
  */
 export function isDuplicateKey(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
   if (code === 11000) return true;
-  return (
-    code === 1 &&
-    typeof message === 'string' &&
-    (message.includes('SQLSTATE 23505') || message.includes('duplicate key value violates unique constraint'))
-  );
+  return code === 1 && typeof message === 'string' && message.includes('violates unique constraint');
 }
 
 /**

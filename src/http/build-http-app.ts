@@ -7,6 +7,7 @@ import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { csatRoutes } from './routes/csat.js';
 import { healthRoutes } from './routes/health.js';
+import { slackRoutes } from './routes/slack.js';
 import { agentRoutes } from './routes/v1/agents.js';
 import { authRoutes } from './routes/v1/auth.js';
 import { cannedResponseRoutes } from './routes/v1/canned-responses.js';
@@ -15,6 +16,7 @@ import { messageRoutes } from './routes/v1/messages.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
 import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
 import { queueRoutes } from './routes/v1/queue.js';
+import { staffSlackRoutes } from './routes/v1/staff-slack.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
@@ -49,6 +51,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
     root.register(csatRoutes, { ctx });
+    root.register(slackRoutes, { slack: ctx.slack });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -60,6 +63,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(queueRoutes, { ctx });
         v1.register(cannedResponseRoutes, { ctx });
         v1.register(parkedMessageRoutes, { ctx });
+        v1.register(staffSlackRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

@@ -40,6 +40,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
             name: 'x-api-key',
             description: "An integration's API key",
           },
+          slackSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-slack-signature',
+            description:
+              "Slack's request signature with x-slack-request-timestamp (v0, HMAC-SHA256 with SLACK_SIGNING_SECRET)",
+          },
         },
       },
       tags: [
@@ -52,6 +59,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: 'queue', description: "The supervisor's live queue and reports" },
         { name: 'canned responses', description: 'Saved replies with variables' },
         { name: 'csat', description: "Customers' ratings of resolved conversations" },
+        { name: 'slack', description: "Slack's Events API and interactivity (customers, the agents' desk)" },
+        { name: 'staff', description: 'Staff accounts and their Slack link' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'pages', description: 'The widget script, its demo page and the console' },
       ],

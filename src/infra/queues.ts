@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DeskMirror } from '../core/ports/agent-desk.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { Logger } from './logger.js';
@@ -15,6 +16,7 @@ export const QUEUES = {
   delivery: 'delivery',
   ticketAutoClose: 'ticket-auto-close',
   agentPresence: 'agent-presence',
+  slackMirror: 'slack-mirror',
 } as const;
 
 export interface QueueJobs {
@@ -41,6 +43,14 @@ export interface QueueJobs {
     data: Record<string, never>;
     result: { swept: number; returned: number; assigned: number; corrected: number };
     name: 'tick';
+  };
+  /** The agents' Slack desk: a message into its ticket's thread, or a ticket's post refreshed. */
+  'slack-mirror': {
+    data:
+      | { kind: 'message'; messageId: string; ticketId: string; opened: boolean }
+      | { kind: 'card'; ticketId: string };
+    result: { done: true };
+    name: 'mirror';
   };
 }
 
@@ -105,6 +115,7 @@ export function periodicJobs(settings: { slaScanIntervalSeconds: number }): Peri
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  slackMirror: TypedQueue<'slack-mirror'>;
   /** Throws naming the first periodic job whose scheduler is missing (for readiness). */
   checkSchedulers(jobs: PeriodicJob[]): Promise<void>;
   close(): Promise<void>;
@@ -119,9 +130,11 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
     'ticket-auto-close': openQueue('ticket-auto-close', connection, prefix, log),
     'agent-presence': openQueue('agent-presence', connection, prefix, log),
   };
+  const slackMirror = openQueue('slack-mirror', connection, prefix, log);
   return {
     delivery,
     retraining,
+    slackMirror,
     async checkSchedulers(jobs) {
       for (const job of jobs) {
         const scheduler = await periodic[job.queue].getJobScheduler(job.schedulerId);
@@ -130,7 +143,9 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
       }
     },
     async close() {
-      await Promise.all([delivery, retraining, ...Object.values(periodic)].map((q) => q.close()));
+      await Promise.all(
+        [delivery, retraining, slackMirror, ...Object.values(periodic)].map((q) => q.close()),
+      );
     },
   };
 }
@@ -199,6 +214,37 @@ export function queueRetraining(queue: TypedQueue<'classifier-retraining'>): Ret
         { deduplication: { id: 'retrain' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
       );
       return { jobId: job.id ?? null };
+    },
+  };
+}
+
+const MIRROR_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+};
+
+/**
+ * The DeskMirror port: one job per message (`mirror-msg-<id>`) and one per ticket change
+ * (`card-<id>-<updatedAt>`), so every process and every re-run asking for the same thing adds
+ * the same job once.
+ */
+export function queueDeskMirror(queue: TypedQueue<'slack-mirror'>): DeskMirror {
+  return {
+    async message({ messageId, ticketId, opened }) {
+      await queue.add(
+        'mirror',
+        { kind: 'message', messageId, ticketId, opened },
+        { ...MIRROR_JOB, jobId: `mirror-msg-${messageId}` },
+      );
+    },
+    async ticketChanged(ticket) {
+      await queue.add(
+        'mirror',
+        { kind: 'card', ticketId: ticket.id },
+        { ...MIRROR_JOB, jobId: `card-${ticket.id}-${new Date(ticket.updatedAt).getTime()}` },
+      );
     },
   };
 }

@@ -105,7 +105,7 @@ export function attachAgentsNamespace(
     });
     on('ticket:note', async (actor, p) => {
       const { ticketId, text } = parsePayload(TicketNoteAdd, p);
-      return { ticket: await t.addNote(actor, ticketId, text) };
+      return { ticket: (await t.addNote(actor, ticketId, text)).ticket };
     });
     on('ticket:update', async (actor, p) => {
       const { ticketId, ...edit } = parsePayload(TicketEditPayload, p);

@@ -1,6 +1,7 @@
 import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
 import { sendToCustomer } from '../outbound/send-to-customer.js';
+import type { DeskMirror } from '../ports/agent-desk.js';
 import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { Locks } from '../ports/locks.js';
@@ -25,6 +26,8 @@ export interface IngestDeps {
   outbox: Outbox;
   /** Serialises a conversation's processing across processes (best effort when Redis is away). */
   locks: Locks;
+  /** Shows tickets and their customers' messages in the agents' Slack channel (queued). */
+  desk?: DeskMirror;
   sla: SlaSettings;
   faq: FaqRetriever;
   policy: BotPolicy;
@@ -318,9 +321,15 @@ export class IngestPipeline {
         at,
       });
       ticket = result.ticket;
+      // handOff announced the ticket (and had its Slack post refreshed when it changed). The
+      // message goes to the ticket's thread in the agents' Slack channel, queued here (not from a
+      // bus listener, which every process hears and which may drop events): a re-run of this
+      // message queues the same job id.
+      const opened = result.opened || ticket.openedByMessageId === message.id;
+      await this.deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened });
       // This message opened or reopened the ticket (or opened it in a run cut short before the
-      // notice went out). handOff announced the ticket itself.
-      if (result.opened || result.reopened || ticket.openedByMessageId === message.id) {
+      // notice went out): the customer is told a person will answer.
+      if (opened || result.reopened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }

@@ -83,6 +83,10 @@ export interface StaffStore {
   listOfflineHoldingTickets(before: Date): Promise<StaffMemberView[]>;
   /** Staff shown online or away whose status is older than `before` (to check they are still connected). */
   listShownPresentSince(before: Date): Promise<StaffMemberView[]>;
+  /** The member of staff linked to this Slack user. */
+  findBySlackUserId(slackUserId: string): Promise<StaffAccount | null>;
+  /** Links (or with null unlinks) a Slack user; 'taken' when another account has that Slack user. */
+  linkSlackUser(id: string, slackUserId: string | null): Promise<'linked' | 'not_found' | 'taken'>;
 }
 
 /** Password hashing (scrypt, src/auth/password.ts). */

@@ -31,6 +31,8 @@ export interface CustomerStore {
   recordActivity(customerId: string, at: Date, language?: Language): Promise<void>;
   /** The customer behind a channel identity, without creating one. */
   findByIdentity(channel: Channel, externalId: string): Promise<string | null>;
+  /** The customer's best known name (for staff), null when unknown. */
+  nameOf(customerId: string): Promise<string | null>;
 }
 
 export interface ConversationStore {
@@ -76,6 +78,8 @@ export interface NewMessage {
   processed?: boolean;
   /** Outbound messages start queued for delivery (the outbox). */
   queueForDelivery?: boolean;
+  /** An agent's reply typed in the agents' Slack thread: that Slack message (unique). */
+  slackPost?: { channel: string; ts: string };
   at: Date;
 }
 
@@ -121,6 +125,17 @@ export interface MessageStore {
    * Records a delivery attempt's outcome. `sent` and `failed` are final and never overwritten, so
    * a late retry cannot undo them; returns the message as it now is.
    */
+  /**
+   * Notes that a delivery attempt starts; true when an earlier attempt had started and may have
+   * reached the platform (a crash or timeout before its outcome was recorded).
+   */
+  markDeliveryAttempt(id: string, at: Date): Promise<boolean>;
+  /** The last attempt certainly did not deliver (the platform refused it, e.g. a 429). */
+  clearDeliveryAttempt(id: string): Promise<void>;
+  /** Like markDeliveryAttempt, for the message's post in the agents' thread. */
+  markSlackPostAttempt(id: string, at: Date): Promise<boolean>;
+  /** Where the message was posted in the agents' thread; false if that Slack message is another's. */
+  setSlackPost(id: string, post: { channel: string; ts: string }): Promise<boolean>;
   recordDelivery(
     id: string,
     outcome:
@@ -164,6 +179,8 @@ export interface TicketGuard {
   assigneeId?: string | null;
   /** Not merged into another ticket, nor being merged. */
   notMerged?: boolean;
+  /** Has no note with this key yet (a note from a retried Slack message is added once). */
+  noteKeyAbsent?: string;
 }
 
 /** One change to a ticket, decided by a core rule; the store applies it in one atomic update. */
@@ -184,7 +201,8 @@ export interface TicketChange {
   closedAt?: Date;
   mergedInto?: string;
   addParticipant?: string;
-  addNote?: TicketNote;
+  /** `key`: where the note came from (a Slack message), so a retry adds nothing. */
+  addNote?: TicketNote & { key?: string };
   csatRequested?: true;
 }
 
@@ -258,8 +276,6 @@ export interface TicketStore {
   liveLoadByAgent(): Promise<Map<string, number>>;
   /** Resolved tickets whose resolution is older than `before` (to close). */
   listResolvedBefore(before: Date, limit: number): Promise<TicketView[]>;
-  /** Counts for the live queue. */
-  liveCounts(): Promise<{ open: number; pending: number; waiting: number }>;
   /** Live tickets not yet answered whose first-response deadline is before `until`, soonest first. */
   listUnansweredDueBefore(until: Date, limit: number): Promise<TicketView[]>;
   /** Seconds to first response of tickets first answered on that day, and to resolution of those resolved. */
@@ -282,6 +298,24 @@ export interface TicketStore {
   markBreached(id: string, at: Date, priority: TicketPriority): Promise<TicketView | null>;
   /** One of the ticket's messages could not be delivered after every retry. */
   recordFailedDelivery(id: string): Promise<TicketView | null>;
+  /** The ticket whose post in the agents' Slack channel is this one (channel and thread together). */
+  findBySlackThread(channel: string, ts: string): Promise<TicketView | null>;
+  /** Notes that posting the ticket to the agents' channel starts; true when an earlier attempt had. */
+  markSlackPostAttempt(id: string, at: Date): Promise<boolean>;
+  /** Records the ticket's post in the agents' channel, once (unique); null if it had one already. */
+  setSlackThread(id: string, thread: { channel: string; ts: string }): Promise<TicketView | null>;
+  /** Live figures for staff (cheap indexed counts). */
+  liveCounts(): Promise<LiveTicketCounts>;
+}
+
+export interface LiveTicketCounts {
+  open: number;
+  pending: number;
+  unassigned: number;
+  /** Live and not yet answered by a person. */
+  awaitingFirstResponse: number;
+  breached: number;
+  highOrUrgent: number;
 }
 
 export interface FaqStore {

@@ -62,7 +62,7 @@ export async function readLiveQueue(deps: TicketDeps): Promise<LiveQueueView> {
   return {
     at: now.toISOString(),
     waiting: {
-      count: counts.waiting,
+      count: counts.unassigned,
       ...(oldest ? { oldestQueuedAt: oldest } : {}),
       oldestWaitSeconds: oldest ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest)) / 1000)) : 0,
       tickets: queueOrder(waiting).slice(0, 50).map(toSummary),

@@ -164,30 +164,40 @@ export async function assignTicket(
 async function moveTicket(
   deps: TicketDeps,
   actor: Actor,
-  ticket: TicketView,
+  first: TicketView,
   to: string,
   action: 'claimed' | 'assigned',
 ): Promise<TicketView> {
-  if (!isLead(actor.role) && ticket.assigneeId && ticket.assigneeId !== actor.id) {
-    throw forbidden('this ticket is assigned to another agent');
+  let ticket = first;
+  for (let attempt = 0; ; attempt++) {
+    if (!isLead(actor.role) && ticket.assigneeId && ticket.assigneeId !== actor.id) {
+      throw forbidden('this ticket is assigned to another agent');
+    }
+    if (ticket.assigneeId === to) return ticket;
+    const at = deps.now();
+    const previous = ticket.assigneeId ?? null;
+    const updated = await deps.stores.tickets.applyChange(
+      ticket.id,
+      { assigneeId: previous, status: LIVE_STATUSES, notMerged: true },
+      { assigneeId: to, assignedAt: at, queuedAt: null, addParticipant: to },
+    );
+    if (!updated) {
+      // Someone moved it meanwhile (two claims at once): look again, and the rules decide anew.
+      const now = await deps.stores.tickets.get(ticket.id);
+      if (!now || !isLive(now.status) || attempt >= 2) throw conflictMoved();
+      ticket = now;
+      continue;
+    }
+    await deps.stores.staff.addLoad(to, at);
+    if (previous) await deps.stores.staff.releaseSlot(previous);
+    if (actor.id !== to) await deps.stores.tickets.applyChange(ticket.id, {}, { addParticipant: actor.id });
+    await recordTicketChange(deps, updated, action, actor, ticket, {
+      to,
+      ...(previous ? { from: previous } : {}),
+    });
+    if (previous) await offerWaitingTickets(deps);
+    return updated;
   }
-  const at = deps.now();
-  const previous = ticket.assigneeId ?? null;
-  const updated = await deps.stores.tickets.applyChange(
-    ticket.id,
-    { assigneeId: previous, status: LIVE_STATUSES, notMerged: true },
-    { assigneeId: to, assignedAt: at, queuedAt: null, addParticipant: to },
-  );
-  if (!updated) throw conflictMoved();
-  await deps.stores.staff.addLoad(to, at);
-  if (previous) await deps.stores.staff.releaseSlot(previous);
-  if (actor.id !== to) await deps.stores.tickets.applyChange(ticket.id, {}, { addParticipant: actor.id });
-  await recordTicketChange(deps, updated, action, actor, ticket, {
-    to,
-    ...(previous ? { from: previous } : {}),
-  });
-  if (previous) await offerWaitingTickets(deps);
-  return updated;
 }
 
 const conflictMoved = () =>

@@ -5,7 +5,7 @@ import { dayKeyOf } from '../ports/daily-stats.js';
 import type { MessageView } from '../views/message.js';
 import type { Actor } from '../views/staff.js';
 import { isLive, LIVE_STATUSES, type TicketView } from '../views/ticket.js';
-import { canView, loadVisible } from './ticket-access.js';
+import { loadVisible } from './ticket-access.js';
 import { recordTicketChange, secondsBetween, type TicketDeps } from './ticket-deps.js';
 
 export interface ReplyCommand {
@@ -14,7 +14,12 @@ export interface ReplyCommand {
   text: string;
   /** The console's id for this reply: a resend after a reconnect is stored and delivered once. */
   clientMessageId: string;
+  /** The reply was typed in the ticket's thread in the agents' Slack channel: that Slack message. */
+  slackPost?: { channel: string; ts: string };
 }
+
+/** The ticket rules' dependencies; `desk` shows the reply in the ticket's Slack thread (unless typed there). */
+export type ReplyDeps = TicketDeps;
 
 /**
  * A staff reply on a ticket: stored once, the ticket's first response recorded, and queued for
@@ -23,7 +28,7 @@ export interface ReplyCommand {
  * follow-up steps were cut short (a crash after the insert) finishes them.
  */
 export async function replyToTicket(
-  deps: TicketDeps,
+  deps: ReplyDeps,
   cmd: ReplyCommand,
 ): Promise<{ message: MessageView; ticket: TicketView; duplicate: boolean }> {
   const text = cmd.text.trim();
@@ -47,6 +52,7 @@ export async function replyToTicket(
     clientKey: `agent:${cmd.staff.id}:${cmd.clientMessageId}`,
     clientMessageId: cmd.clientMessageId,
     ticketId: ticket.id,
+    ...(cmd.slackPost ? { slackPost: cmd.slackPost } : {}),
     at,
   });
   // Delivered already means the follow-ups ran before: nothing more to do for a resend.
@@ -73,7 +79,8 @@ export async function replyToTicket(
   });
   if (recorded?.firstResponse) await stores.dailyStats.add(dayKeyOf(at), { firstResponses: 1 });
   const updated = recorded?.ticket ?? current;
-  if (!canView(cmd.staff, updated)) return { message, ticket: current, duplicate };
   await recordTicketChange(deps, updated, 'replied', null, current);
+  // The reply shows in the ticket's Slack thread, unless it was typed there (never mirrored back).
+  if (!cmd.slackPost) await deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened: false });
   return { message, ticket: updated, duplicate };
 }

@@ -1,4 +1,5 @@
 import type { EventBus, TicketAction, TicketChangeInfo } from '../events/domain-events.js';
+import type { DeskMirror } from '../ports/agent-desk.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
@@ -38,6 +39,8 @@ export interface TicketDeps {
   sla: SlaSettings;
   settings: TicketSettings;
   log: DomainLogger;
+  /** The agents' Slack desk: a ticket's post there is refreshed when it changes (queued; a no-op without a desk). */
+  desk?: DeskMirror;
   /** A random, unguessable token (CSAT links). */
   newToken: () => string;
   now: () => Date;
@@ -46,9 +49,15 @@ export interface TicketDeps {
 export type SystemActor = { id: 'system'; role?: undefined };
 export const SYSTEM: SystemActor = { id: 'system' };
 
-/** Announces a ticket change to every process (live updates) and writes its audit-log line. */
+/** Changes that leave the ticket's post in the agents' Slack channel as it was. */
+const CARD_UNCHANGED: ReadonlySet<TicketAction> = new Set(['note_added', 'csat_requested', 'rated']);
+
+/**
+ * Announces a ticket change to every process (live updates), writes its audit-log line, and has
+ * the ticket's Slack post refreshed when what it shows may have changed.
+ */
 export async function recordTicketChange(
-  deps: Pick<TicketDeps, 'events' | 'audit'>,
+  deps: Pick<TicketDeps, 'events' | 'audit' | 'desk'>,
   ticket: TicketView,
   action: TicketAction,
   by: Actor | SystemActor | null,
@@ -68,6 +77,17 @@ export async function recordTicketChange(
       : {}),
   };
   await deps.events.publish('ticket.updated', { ticket, change });
+  // A message (the customer's or a reply) changes the post only when it moved what the post shows.
+  const byMessage = action === 'customer_wrote' || action === 'replied';
+  const cardMayChange =
+    !CARD_UNCHANGED.has(action) &&
+    (!byMessage ||
+      !before ||
+      before.status !== ticket.status ||
+      before.kind !== ticket.kind ||
+      before.priority !== ticket.priority ||
+      before.assigneeId !== ticket.assigneeId);
+  if (cardMayChange) await deps.desk?.ticketChanged(ticket);
   if (by) {
     await deps.audit.record({
       actor: by,

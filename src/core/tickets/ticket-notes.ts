@@ -10,14 +10,17 @@ export const MAX_NOTES_PER_TICKET = 500;
 
 /**
  * An internal note: stored on the ticket for staff, never a message, so it can never reach the
- * customer. Anyone who sees the ticket may write one (and then keeps seeing it).
+ * customer. Anyone who sees the ticket may write one (and then keeps seeing it). A note with a
+ * `key` (a Slack message's id) is added once however often it is retried: `added` says whether
+ * this call added it.
  */
 export async function addNote(
   deps: TicketDeps,
   actor: Actor,
   ticketId: string,
   text: string,
-): Promise<TicketView> {
+  opts: { key?: string } = {},
+): Promise<{ ticket: TicketView; added: boolean }> {
   const body = text.trim();
   if (!body) throw invalid('text must not be empty');
   if (body.length > MAX_NOTE_LENGTH) throw invalid(`text must be at most ${MAX_NOTE_LENGTH} characters`);
@@ -26,13 +29,23 @@ export async function addNote(
     throw invalid('this ticket has as many notes as it can hold');
   const updated = await deps.stores.tickets.applyChange(
     ticket.id,
-    {},
+    opts.key !== undefined ? { noteKeyAbsent: opts.key } : {},
     {
-      addNote: { id: randomUUID(), authorId: actor.id, text: body, at: deps.now().toISOString() },
+      addNote: {
+        id: randomUUID(),
+        ...(opts.key !== undefined ? { key: opts.key } : {}),
+        authorId: actor.id,
+        text: body,
+        at: deps.now().toISOString(),
+      },
       addParticipant: actor.id,
     },
   );
-  if (!updated) throw conflict('the ticket is gone');
+  if (!updated) {
+    // A keyed note that is there already (a retry): nothing to add.
+    if (opts.key !== undefined) return { ticket, added: false };
+    throw conflict('the ticket is gone');
+  }
   await recordTicketChange(deps, updated, 'note_added', actor, ticket);
-  return updated;
+  return { ticket: updated, added: true };
 }

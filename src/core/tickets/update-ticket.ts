@@ -3,6 +3,7 @@ import { correctIntent } from '../learning/intent-learning.js';
 import type { TicketChange } from '../ports/store.js';
 import type { Actor } from '../views/staff.js';
 import {
+  isLive,
   MAX_TAGS,
   TAG_PATTERN,
   type TicketKind,
@@ -48,6 +49,11 @@ export async function updateTicket(
   for (let attempt = 0; attempt < 3; attempt++) {
     const ticket = await loadWorkable(deps.stores.tickets, actor, ticketId);
     if (ticket.status === 'closed') throw invalid('a closed ticket cannot be changed');
+    // Priority orders the work still to do; kind and tags stay editable on a resolved ticket
+    // (a kind corrected later still teaches the classifier, tags still sort the reports).
+    if (edit.priority !== undefined && !isLive(ticket.status)) {
+      throw invalid(`ticket #${ticket.number} is ${ticket.status}: its priority no longer matters`);
+    }
     const change: TicketChange = { addParticipant: actor.id };
     const kindChanged = edit.kind !== undefined && edit.kind !== ticket.kind;
     const priorityChanged = edit.priority !== undefined && edit.priority !== ticket.priority;

@@ -51,6 +51,8 @@ export const MessageSchema = Type.Object(
     delivery: Type.Optional(DeliverySchema),
     /** Something the customer is asked to answer in place (the widget draws it: stars for a rating). */
     prompt: Type.Optional(MessagePromptSchema),
+    /** This message in its ticket's thread in the agents' Slack channel (mirrored, or typed there). */
+    slackPost: Type.Optional(Type.Object({ channel: Type.String(), ts: Type.String() })),
     createdAt: IsoTime,
   },
   { title: 'Message' },

@@ -23,6 +23,9 @@ export const StaffSchema = Type.Object(
     email: Type.String(),
     name: Type.String(),
     role: RoleSchema,
+    slackUserId: Type.Optional(
+      Type.String({ description: 'the Slack user whose replies in ticket threads are this member of staff' }),
+    ),
   },
   { title: 'Staff' },
 );
@@ -47,6 +50,8 @@ export const StaffMemberSchema = Type.Object(
     /** Must choose a new password before doing anything else (a one-time password was issued). */
     mustChangePassword: Type.Boolean(),
     lastLoginAt: Type.Optional(IsoTime),
+    /** The Slack user whose thread replies and button presses are this member of staff. */
+    slackUserId: Type.Optional(Type.String()),
     createdAt: IsoTime,
   },
   { title: 'StaffMember' },

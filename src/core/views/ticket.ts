@@ -97,6 +97,8 @@ export const TicketSchema = Type.Object(
      * newer (a console catching up keeps that one).
      */
     rev: Type.Integer({ minimum: 0 }),
+    /** The ticket's post in the agents' Slack channel; its thread is where agents answer. */
+    slackThread: Type.Optional(Type.Object({ channel: Type.String(), ts: Type.String() })),
     /** The customer message whose hand-off opened this ticket (a kind correction labels it). */
     openedByMessageId: Type.Optional(Type.String()),
     createdAt: IsoTime,

@@ -28,6 +28,7 @@ export const ticketSchema = new Schema(
       {
         _id: false,
         id: { type: String, required: true },
+        key: { type: String }, // the note's origin (a Slack message): a retry adds it once
         authorId: { type: String, required: true },
         text: { type: String, required: true, maxlength: 5000 },
         at: { type: Date, required: true },
@@ -65,11 +66,15 @@ export const ticketSchema = new Schema(
       resolvedDay: { type: String },
     },
     rev: { type: Number, default: 0 }, // +1 on every change
+    // Its post in the agents' Slack channel (the thread agents answer in): found by channel AND ts.
+    slackThread: { channel: { type: String }, ts: { type: String } },
+    slackPostAttemptAt: { type: Date }, // posting it started (a crash may have hidden the answer)
   },
   { timestamps: true },
 );
 ticketSchema.index({ openKey: 1 }, { unique: true, sparse: true });
 ticketSchema.index({ number: 1 }, { unique: true });
+ticketSchema.index({ 'slackThread.channel': 1, 'slackThread.ts': 1 }, { unique: true, sparse: true });
 ticketSchema.index({ status: 1, createdAt: 1 });
 ticketSchema.index({ assigneeId: 1, status: 1 });
 ticketSchema.index({ customerId: 1, createdAt: -1 });

@@ -48,6 +48,7 @@ export function createMessageRepository(m: Models): MessageStore {
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
           ...(msg.prompt ? { prompt: msg.prompt } : {}),
+          ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
           processedAt: msg.processed ? msg.at : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
@@ -197,6 +198,44 @@ export function createMessageRepository(m: Models): MessageStore {
         .limit(limit)
         .lean();
       return docs.map(view);
+    },
+
+    async markDeliveryAttempt(id, at) {
+      const before = await m.Message.findOneAndUpdate(
+        { _id: id, 'delivery.status': 'queued' },
+        { $set: { 'delivery.attemptedAt': at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.delivery?.attemptedAt);
+    },
+
+    async clearDeliveryAttempt(id) {
+      await m.Message.updateOne(
+        { _id: id, 'delivery.status': 'queued' },
+        { $unset: { 'delivery.attemptedAt': 1 } },
+      );
+    },
+
+    async markSlackPostAttempt(id, at) {
+      const before = await m.Message.findOneAndUpdate(
+        { _id: id },
+        { $set: { slackPostAttemptAt: at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.slackPostAttemptAt);
+    },
+
+    async setSlackPost(id, post) {
+      try {
+        await m.Message.updateOne(
+          { _id: id, 'slackPost.ts': { $exists: false } },
+          { $set: { 'slackPost.channel': post.channel, 'slackPost.ts': post.ts } },
+        );
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
 
     async recordDelivery(id, outcome) {

@@ -21,6 +21,7 @@ interface LeanAgent {
   statusAt?: Date | null;
   lastLoginAt?: Date | null;
   createdAt?: Date | null;
+  slackUserId?: string | null;
 }
 
 const toAccount = (d: LeanAgent): StaffAccount => ({
@@ -31,6 +32,7 @@ const toAccount = (d: LeanAgent): StaffAccount => ({
   active: d.active !== false,
   passwordHash: d.passwordHash,
   mustChangePassword: d.mustChangePassword === true,
+  ...(d.slackUserId ? { slackUserId: d.slackUserId } : {}),
 });
 
 const toMember = (d: LeanAgent): StaffMemberView => ({
@@ -47,6 +49,7 @@ const toMember = (d: LeanAgent): StaffMemberView => ({
   ...(d.statusAt ? { statusAt: d.statusAt.toISOString() } : {}),
   mustChangePassword: d.mustChangePassword === true,
   ...(d.lastLoginAt ? { lastLoginAt: d.lastLoginAt.toISOString() } : {}),
+  ...(d.slackUserId ? { slackUserId: d.slackUserId } : {}),
   createdAt: (d.createdAt ?? new Date(0)).toISOString(),
 });
 
@@ -221,6 +224,24 @@ export function createStaffRepository(m: Models): StaffStore {
         statusAt: { $lte: before },
       }).lean();
       return docs.map((d) => toMember(d as unknown as LeanAgent));
+    },
+    async findBySlackUserId(slackUserId) {
+      const doc = await m.Agent.findOne({ slackUserId }).lean();
+      return doc ? toAccount(doc as LeanAgent) : null;
+    },
+    async linkSlackUser(id, slackUserId) {
+      if (!isObjectId(id)) return 'not_found';
+      try {
+        // The sparse unique index refuses a Slack user linked to another account.
+        const result = await m.Agent.updateOne(
+          { _id: id },
+          slackUserId ? { $set: { slackUserId } } : { $unset: { slackUserId: 1 } },
+        );
+        return result.matchedCount === 1 ? 'linked' : 'not_found';
+      } catch (err) {
+        if (isDuplicateKey(err)) return 'taken';
+        throw err;
+      }
     },
   };
 }

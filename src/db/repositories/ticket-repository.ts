@@ -23,6 +23,7 @@ function guardFilter(id: string, guard: TicketGuard): Filter {
     f.mergingInto = { $exists: false };
     f.mergedInto = { $exists: false };
   }
+  if (guard.noteKeyAbsent !== undefined) f['notes.key'] = { $ne: guard.noteKeyAbsent };
   return f;
 }
 
@@ -324,19 +325,6 @@ export function createTicketRepository(m: Models): TicketStore {
       return docs.map(view);
     },
 
-    async liveCounts() {
-      const [open, pending, waiting] = await Promise.all([
-        m.Ticket.countDocuments({ status: 'open' }),
-        m.Ticket.countDocuments({ status: 'pending' }),
-        m.Ticket.countDocuments({
-          status: { $in: LIVE },
-          assigneeId: { $exists: false },
-          mergedInto: { $exists: false },
-        }),
-      ]);
-      return { open, pending, waiting };
-    },
-
     async listUnansweredDueBefore(until, limit) {
       const docs = await m.Ticket.find({
         status: { $in: LIVE },
@@ -439,6 +427,48 @@ export function createTicketRepository(m: Models): TicketStore {
 
     async recordFailedDelivery(id) {
       return updateOne({ _id: id }, { $inc: { failedDeliveries: 1, rev: 1 } });
+    },
+
+    async findBySlackThread(channel, ts) {
+      // Channel and thread together: a thread ts alone is not unique across channels.
+      const doc = await m.Ticket.findOne({ 'slackThread.channel': channel, 'slackThread.ts': ts }).lean();
+      return doc ? view(doc) : null;
+    },
+
+    async markSlackPostAttempt(id, at) {
+      const before = await m.Ticket.findOneAndUpdate(
+        { _id: id },
+        { $set: { slackPostAttemptAt: at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.slackPostAttemptAt);
+    },
+
+    async setSlackThread(id, thread) {
+      try {
+        const doc = await m.Ticket.findOneAndUpdate(
+          { _id: id, 'slackThread.ts': { $exists: false } },
+          { $set: { 'slackThread.channel': thread.channel, 'slackThread.ts': thread.ts } },
+          { new: true, lean: true },
+        );
+        return doc ? view(doc) : null;
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
+      }
+    },
+
+    async liveCounts() {
+      const live = { status: { $in: LIVE } };
+      const [open, pending, unassigned, awaitingFirstResponse, breached, highOrUrgent] = await Promise.all([
+        m.Ticket.countDocuments({ status: 'open' }),
+        m.Ticket.countDocuments({ status: 'pending' }),
+        m.Ticket.countDocuments({ ...live, assigneeId: { $exists: false } }),
+        m.Ticket.countDocuments({ ...live, 'sla.firstRespondedAt': { $exists: false } }),
+        m.Ticket.countDocuments({ ...live, 'sla.breachedAt': { $exists: true } }),
+        m.Ticket.countDocuments({ ...live, priority: { $in: ['high', 'urgent'] } }),
+      ]);
+      return { open, pending, unassigned, awaitingFirstResponse, breached, highOrUrgent };
     },
   };
 }

@@ -37,6 +37,7 @@ export interface LeanMessage {
     externalId?: string | null;
     updatedAt: Date;
   } | null;
+  slackPost?: { channel?: string | null; ts?: string | null } | null;
   createdAt: Date;
 }
 
@@ -80,6 +81,9 @@ export function toMessageView(d: LeanMessage): MessageView {
           },
         }
       : {}),
+    ...(d.slackPost?.channel && d.slackPost.ts
+      ? { slackPost: { channel: d.slackPost.channel, ts: d.slackPost.ts } }
+      : {}),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -119,6 +123,7 @@ export interface LeanTicket {
   mergedFrom?: Id[] | null;
   extraConversationIds?: Id[] | null;
   rev?: number | null;
+  slackThread?: { channel?: string | null; ts?: string | null } | null;
   openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
@@ -176,6 +181,9 @@ export function toTicketView(d: LeanTicket): TicketView {
       : {}),
     csatRequested: Boolean(csat?.requested),
     rev: d.rev ?? 0,
+    ...(d.slackThread?.channel && d.slackThread.ts
+      ? { slackThread: { channel: d.slackThread.channel, ts: d.slackThread.ts } }
+      : {}),
     ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),

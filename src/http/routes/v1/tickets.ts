@@ -267,7 +267,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       },
     },
     async (request, reply) => {
-      const ticket = await tickets.addNote(actorOf(request), request.params.id, request.body.text);
+      const { ticket } = await tickets.addNote(actorOf(request), request.params.id, request.body.text);
       const note = ticket.notes[ticket.notes.length - 1];
       return reply.status(201).send({ ticket, note: note as NonNullable<typeof note> });
     },
