@@ -59,9 +59,12 @@ export function attachSupervisorsNamespace(
     }
     running = true;
     dirty = false;
-    lastPush = Date.now();
     try {
-      ns.local.emit('queue:live', await ctx.useCases.queue.read());
+      const queue = await ctx.useCases.queue.read();
+      // Counted from the push itself: two pushes are never closer than a second, however long
+      // a computation took.
+      lastPush = Date.now();
+      ns.local.emit('queue:live', queue);
     } catch (err) {
       log.error({ err }, 'computing the live queue failed');
     } finally {

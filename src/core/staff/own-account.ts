@@ -76,6 +76,6 @@ export async function setOwnStatus(
     target: { kind: 'staff', id: actor.id },
     details: { status },
   });
-  if (shown === 'online') await offerWaitingTickets(deps);
+  if (shown === 'online' && updated.openTickets < updated.capacity) await offerWaitingTickets(deps);
   return updated;
 }

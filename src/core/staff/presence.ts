@@ -48,7 +48,8 @@ async function settleStatus(
       const updated = await deps.stores.staff.setStatus(agentId, desired, deps.now());
       if (updated) {
         await deps.events.publish('staff.updated', { staff: updated, change: 'status' });
-        if (desired === 'online') await offerWaitingTickets(deps);
+        // Waiting tickets are offered only to someone who can take one.
+        if (desired === 'online' && updated.openTickets < updated.capacity) await offerWaitingTickets(deps);
       }
     }
     const after = await deps.presence.count(agentId);

@@ -120,8 +120,9 @@ export async function offerWaitingTickets(deps: TicketDeps): Promise<void> {
  */
 export async function claimTicket(deps: TicketDeps, actor: Actor, ticketId: string): Promise<TicketView> {
   const ticket = await loadWorkable(deps.stores.tickets, actor, ticketId);
+  if (!isLive(ticket.status))
+    throw invalid(`ticket #${ticket.number} is ${ticket.status}: it cannot be claimed`);
   if (ticket.assigneeId === actor.id) return ticket;
-  if (!isLive(ticket.status)) throw invalid(`a ${ticket.status} ticket cannot be claimed`);
   return moveTicket(deps, actor, ticket, actor.id, 'claimed');
 }
 

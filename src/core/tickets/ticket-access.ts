@@ -32,7 +32,11 @@ export async function loadVisible(
 ): Promise<TicketView> {
   const ticket = await tickets.get(id);
   if (!ticket) throw notFound('ticket');
-  if (!canView(actor, ticket)) throw forbidden('this ticket is not yours to see');
+  if (!canView(actor, ticket)) {
+    throw forbidden(
+      ticket.assigneeId ? 'this ticket is assigned to another agent' : 'this ticket is not yours to see',
+    );
+  }
   return ticket;
 }
 
