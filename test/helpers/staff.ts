@@ -1,4 +1,5 @@
 import type { ParleyApp } from '../../src/app.js';
+import { noteSecret } from './log-capture.js';
 import { ADMIN } from './test-app.js';
 
 export async function login(url: string, email = ADMIN.email, password = ADMIN.password): Promise<string> {
@@ -8,7 +9,10 @@ export async function login(url: string, email = ADMIN.email, password = ADMIN.p
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  const { token } = (await res.json()) as { token: string };
+  noteSecret(password);
+  noteSecret(token);
+  return token;
 }
 
 /** Creates a staff member with a role and signs them in; returns their bearer token. */

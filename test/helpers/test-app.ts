@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { type AppOptions, buildApp, type ParleyApp } from '../../src/app.js';
 import { workerContextOf } from '../../src/composition/worker-context.js';
@@ -7,6 +8,7 @@ import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { withoutDatabase } from '../../src/infra/mongo.js';
 import { type RunningWorkers, startWorkers } from '../../workers/start-workers.js';
+import { noteSecret, runLogDestination } from './log-capture.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'correct horse battery' };
 export const API_KEY = 'test-integration-key-0123456789';
@@ -50,12 +52,17 @@ export async function startTestApp(
     /** Servers of the test's own (fault tests kill and restart them) instead of the run's. */
     redisUrl?: string;
     mongoUri?: string;
+    /** Where the app's log lines go, at `level` (the secret scan and the fuzz tests read them). */
+    log?: { destination: DestinationStream; level?: string };
   } = {},
 ): Promise<TestApp> {
   const dbName = opts.dbName ?? uniqueName(tag);
-  const config = loadConfig({
+  // TEST_LOG_FILE: the whole run's lines in one file, for scripts/scan-test-logs.ts.
+  const destination = opts.log?.destination ?? runLogDestination();
+  const env: Record<string, string> = {
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL:
+      opts.log?.level ?? process.env.TEST_LOG_LEVEL ?? (process.env.TEST_LOG_FILE ? 'debug' : 'silent'),
     MONGODB_DB: dbName,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -64,8 +71,12 @@ export async function startTestApp(
     RUN_WORKERS: 'false',
     DATA_DIR: '.data/test',
     ...opts.env,
-  });
-  const log = createLogger(config.logLevel, { test: tag });
+  };
+  for (const [name, value] of Object.entries(env)) {
+    if (/PASSWORD|SECRET|TOKEN|_KEY$/.test(name)) noteSecret(value);
+  }
+  const config = loadConfig(env);
+  const log = createLogger(config.logLevel, { test: tag }, destination);
   const app = await buildApp({
     config,
     log,
