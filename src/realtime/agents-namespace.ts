@@ -13,6 +13,7 @@ import {
   TicketNoteAdd,
   TicketRef,
 } from './payloads.js';
+import { keepPayloadAckShape } from './socket-errors.js';
 import type {
   AgentClientEvents,
   AgentServerEvents,
@@ -61,6 +62,7 @@ export function attachAgentsNamespace(
   requireStaffHandshake(ns as unknown as Namespace, ctx);
 
   ns.on('connection', (socket) => {
+    keepPayloadAckShape(socket);
     const { session, sessionId, connectionId } = socket.data;
     checkRecoveredSession(socket, ctx);
     void socket.join([

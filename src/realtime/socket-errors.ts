@@ -25,3 +25,25 @@ export async function answer<T>(ack: unknown, log: Logger, work: () => Promise<T
     }
   }
 }
+
+/**
+ * Every client event is `(payload, ack?)`. A client that sends only an ack (no payload) or more
+ * than one payload would otherwise have its ack taken for the payload (or a payload for the
+ * ack) and wait forever; this puts the arguments back in that shape, so such a call is answered
+ * (with validation_failed) instead of left hanging.
+ */
+export function keepPayloadAckShape(socket: {
+  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): unknown;
+}): void {
+  socket.use((packet, next) => {
+    const args = packet.slice(1);
+    const last = args.at(-1);
+    if (typeof last === 'function') {
+      const payload = args.length > 1 ? args[0] : undefined;
+      packet.splice(1, packet.length - 1, payload, last);
+    } else if (args.length > 1) {
+      packet.splice(2);
+    }
+    next();
+  });
+}

@@ -3,6 +3,7 @@ import type { AppContext } from '../composition/app-context.js';
 import type { DomainEventType } from '../core/events/domain-events.js';
 import { LEAD_ROLES } from '../core/views/staff.js';
 import { NoPayload, parsePayload, TicketAssign } from './payloads.js';
+import { keepPayloadAckShape } from './socket-errors.js';
 import type {
   NoServerEvents,
   SupervisorClientEvents,
@@ -82,6 +83,7 @@ export function attachSupervisorsNamespace(
   ctx.events.subscribe('live.resync', () => schedule());
 
   ns.on('connection', (socket) => {
+    keepPayloadAckShape(socket);
     checkRecoveredSession(socket as never, ctx);
     void socket.join(sessionRoom(socket.data.sessionId));
     // The queue as it is now, for this socket alone; later pushes go to all.

@@ -4,7 +4,7 @@ import { DomainError, invalid } from '../core/errors.js';
 import type { MessageView } from '../core/views/message.js';
 import { clientAddressOf } from '../http/client-address.js';
 import { parsePayload, WidgetCsat, WidgetHistory, WidgetSend, WidgetTyping } from './payloads.js';
-import { answer } from './socket-errors.js';
+import { answer, keepPayloadAckShape } from './socket-errors.js';
 import type {
   NoServerEvents,
   WidgetClientEvents,
@@ -56,6 +56,7 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
   });
 
   ns.on('connection', (socket) => {
+    keepPayloadAckShape(socket);
     const { visitorId } = socket.data;
     if (socket.data.issued) socket.emit('session', socket.data.issued);
     // Handlers are registered synchronously (an event sent right after connecting must not be

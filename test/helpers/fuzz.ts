@@ -46,6 +46,7 @@ export const HOSTILE_STRINGS = [
   '{{constructor.constructor("return process")()}}',
   '{{#with __proto__}}{{this}}{{/with}}',
   '{{__proto__}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection attempt, on purpose
   '${process.exit()}',
   '$where',
   '$gt',
@@ -103,7 +104,10 @@ export function withOwnKey(
 const hostileString = fc.constantFrom(...HOSTILE_STRINGS);
 const operator = fc.constantFrom(...OPERATOR_VALUES);
 const protoObject = fc
-  .tuple(fc.constantFrom(...PROTO_KEYS), fc.constantFrom<unknown>({ polluted: 'yes' }, { prototype: { polluted: 'yes' } }))
+  .tuple(
+    fc.constantFrom(...PROTO_KEYS),
+    fc.constantFrom<unknown>({ polluted: 'yes' }, { prototype: { polluted: 'yes' } }),
+  )
   .map(([k, v]) => withOwnKey(k, v));
 
 /** Anything hostile in the place of one value. */
@@ -124,7 +128,11 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 export class IdPool {
   constructor(private readonly byCollection: Map<string, string[]>) {}
   /** Names of ids that are not their collection's. */
-  private static readonly ALIASES: Record<string, string> = { into: 'ticket', staff: 'agent', assignee: 'agent' };
+  private static readonly ALIASES: Record<string, string> = {
+    into: 'ticket',
+    staff: 'agent',
+    assignee: 'agent',
+  };
   all(): string[] {
     return [...this.byCollection.values()].flat();
   }
@@ -132,7 +140,8 @@ export class IdPool {
     const stem = norm(hint).replace(/id$/, '');
     const wanted = IdPool.ALIASES[stem] ?? stem;
     if (wanted) {
-      for (const [name, ids] of this.byCollection) if (ids.length && norm(name).startsWith(wanted)) return ids;
+      for (const [name, ids] of this.byCollection)
+        if (ids.length && norm(name).startsWith(wanted)) return ids;
     }
     return this.all();
   }
@@ -159,7 +168,8 @@ export function fitting(
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives?.length) return fc.oneof(...alternatives.map((s) => fitting(s, pool, hint, depth + 1)));
-  if (schema.allOf?.length) return fitting(Object.assign({}, ...schema.allOf) as JsonSchema, pool, hint, depth + 1);
+  if (schema.allOf?.length)
+    return fitting(Object.assign({}, ...schema.allOf) as JsonSchema, pool, hint, depth + 1);
   const types = [schema.type ?? (schema.properties ? 'object' : undefined)].flat();
   const nullable = schema.nullable || types.includes('null');
   const type = types.find((x) => x !== 'null');
@@ -198,7 +208,10 @@ function stringFitting(schema: JsonSchema, ids: readonly string[]): fc.Arbitrary
   const max = Math.min(schema.maxLength ?? 60, 200);
   const fit = (s: string) => (s.length > max ? s.slice(0, max) : s.padEnd(min, 'x'));
   if (schema.pattern === '^[0-9a-fA-F]{24}$' && ids.length) {
-    return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{24}$/) });
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...ids) },
+      { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{24}$/) },
+    );
   }
   if (schema.format === 'email') return fc.emailAddress().map(fit);
   if (schema.format === 'date-time' || schema.pattern?.startsWith('^\\d{4}-\\d{2}-\\d{2}T')) {
@@ -223,7 +236,12 @@ function stringFitting(schema: JsonSchema, ids: readonly string[]): fc.Arbitrary
 /** The same payload with one thing wrong: a value replaced, a key added or a required key gone. */
 export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc
-    .tuple(valid, fc.nat(), hostileValue, fc.oneof(fc.constantFrom(...PROTO_KEYS, '$where', '$gt', 'extra'), fc.string()))
+    .tuple(
+      valid,
+      fc.nat(),
+      hostileValue,
+      fc.oneof(fc.constantFrom(...PROTO_KEYS, '$where', '$gt', 'extra'), fc.string()),
+    )
     .map(([value, pick, bad, key]) => {
       if (!value || typeof value !== 'object' || Array.isArray(value)) return bad;
       const obj = value as Record<string, unknown>;

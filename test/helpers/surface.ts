@@ -123,7 +123,9 @@ export function socketEvents(file = 'src/realtime/socket-types.ts'): SocketEvent
     }
   });
   if (unknownInterfaces.length) {
-    throw new Error(`socket-types.ts has client events of an unknown namespace: ${unknownInterfaces.join(', ')}`);
+    throw new Error(
+      `socket-types.ts has client events of an unknown namespace: ${unknownInterfaces.join(', ')}`,
+    );
   }
   return events;
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeywordClassifier } from '../../src/nlp/index.js';
 import { platformEnv, SlackFake } from '../helpers/channels.js';
-import { addStaff, call, customerSays, type StaffHandle } from '../helpers/console.js';
+import { addStaff, call, type StaffHandle } from '../helpers/console.js';
 import {
   FUZZ_RUNS,
   FUZZ_SEED,
@@ -14,20 +14,10 @@ import {
   payloadFor,
   prototypesClean,
 } from '../helpers/fuzz.js';
+import { FUZZ_LIMITS, idPool, seed } from '../helpers/fuzz-app.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { fillPath, type RouteOp, routesOf } from '../helpers/surface.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
-
-/** Rate limits out of the way: the fuzzer is one client sending thousands of requests. */
-export const FUZZ_LIMITS = {
-  RATE_LIMIT_NEW_VISITORS_PER_MINUTE: '100000',
-  RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
-  RATE_LIMIT_MESSAGES_PER_ADDRESS_PER_MINUTE: '100000',
-  RATE_LIMIT_API_PER_MINUTE: '100000',
-  RATE_LIMIT_NOT_FOUND_PER_MINUTE: '100000',
-  // Every fuzzed request claims its own address, so sign-in throttling counts each apart.
-  TRUST_PROXY: '127.0.0.1',
-};
 
 /** Raw bodies no JSON or form parser should choke on. */
 const RAW_BODIES: { contentType: string; body: string }[] = [
@@ -42,7 +32,10 @@ const RAW_BODIES: { contentType: string; body: string }[] = [
   { contentType: 'application/json', body: '\u0000\u0001' },
   { contentType: 'application/json', body: '' },
   { contentType: 'application/json; charset=utf-16', body: '{}' },
-  { contentType: 'application/x-www-form-urlencoded', body: 'payload=%7B&__proto__[polluted]=yes&a=%E0%A4%A' },
+  {
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'payload=%7B&__proto__[polluted]=yes&a=%E0%A4%A',
+  },
   { contentType: 'text/plain', body: 'hello' },
   { contentType: 'application/xml', body: '<a/>' },
   { contentType: 'multipart/form-data; boundary=x', body: '--x\r\n\r\n--x--' },
@@ -50,7 +43,18 @@ const RAW_BODIES: { contentType: string; body: string }[] = [
 
 const PARAM_STRINGS = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('$gt', '__proto__', 'constructor', '..', '%', '%E0%A4%A', '%00', 'a'.repeat(3000), ' ', '.'),
+  fc.constantFrom(
+    '$gt',
+    '__proto__',
+    'constructor',
+    '..',
+    '%',
+    '%E0%A4%A',
+    '%00',
+    'a'.repeat(3000),
+    ' ',
+    '.',
+  ),
 );
 
 interface FuzzRequest {
@@ -58,7 +62,10 @@ interface FuzzRequest {
   rawParams: boolean;
   query: Record<string, unknown>;
   extraQuery: string;
-  body: { kind: 'json'; value: unknown } | { kind: 'raw'; contentType: string; body: string } | { kind: 'none' };
+  body:
+    | { kind: 'json'; value: unknown }
+    | { kind: 'raw'; contentType: string; body: string }
+    | { kind: 'none' };
   auth: 'caller' | 'none' | 'garbage';
   address: string;
 }
@@ -119,7 +126,10 @@ describe('fuzzing every REST route of the OpenAPI document', () => {
     }
     const bodySchema = op.body?.schema;
     const body: fc.Arbitrary<FuzzRequest['body']> = fc.oneof(
-      { weight: 6, arbitrary: payloadFor(bodySchema, ids).map((value) => ({ kind: 'json' as const, value })) },
+      {
+        weight: 6,
+        arbitrary: payloadFor(bodySchema, ids).map((value) => ({ kind: 'json' as const, value })),
+      },
       { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES).map((r) => ({ kind: 'raw' as const, ...r })) },
       { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
     );
@@ -166,7 +176,8 @@ describe('fuzzing every REST route of the OpenAPI document', () => {
 
   const send = async (op: RouteOp, r: FuzzRequest) => {
     const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.params)) values[k] = r.rawParams ? v.replace(/[/?#]/g, '') : encodeURIComponent(v);
+    for (const [k, v] of Object.entries(r.params))
+      values[k] = r.rawParams ? v.replace(/[/?#]/g, '') : encodeURIComponent(v);
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(r.query)) {
       if (v === undefined) continue;
@@ -180,7 +191,8 @@ describe('fuzzing every REST route of the OpenAPI document', () => {
     if (r.body.kind === 'json' && op.method !== 'GET') {
       if (op.body?.contentType === 'application/x-www-form-urlencoded' && isPlainObject(r.body.value)) {
         const form = new URLSearchParams();
-        for (const [k, v] of Object.entries(r.body.value)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+        for (const [k, v] of Object.entries(r.body.value))
+          form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
         payload = form.toString();
         headers['content-type'] = 'application/x-www-form-urlencoded';
       } else {
@@ -227,7 +239,8 @@ describe('fuzzing every REST route of the OpenAPI document', () => {
           if (op.path.includes('/auth/')) await signInAgain();
           const res = await send(op, r);
           seen.add(res.status);
-          if (res.status >= 500) throw new Error(`${res.status} for ${op.method} ${res.path}: ${res.text.slice(0, 300)}`);
+          if (res.status >= 500)
+            throw new Error(`${res.status} for ${op.method} ${res.path}: ${res.text.slice(0, 300)}`);
           const polluted = prototypesClean();
           if (polluted.length) throw new Error(`prototype polluted: ${polluted.join(', ')}`);
         }),
@@ -242,10 +255,12 @@ describe('fuzzing every REST route of the OpenAPI document', () => {
       // The app still serves: liveness, readiness, and the fuzzer's session works.
       const live = await fetch(`${t.url}/health/live`);
       const ready = await fetch(`${t.url}/health/ready`);
-      if (live.status !== 200 || ready.status !== 200) failures.push(`${op.key}: health ${live.status}/${ready.status} after it`);
+      if (live.status !== 200 || ready.status !== 200)
+        failures.push(`${op.key}: health ${live.status}/${ready.status} after it`);
       if (op.path.includes('/auth/')) await signInAgain();
       const me = await call(t, fuzzer.token, 'GET', '/api/v1/me');
-      if (me.status !== 200) failures.push(`${op.key}: the fuzzer's own session answered ${me.status} after it`);
+      if (me.status !== 200)
+        failures.push(`${op.key}: the fuzzer's own session answered ${me.status} after it`);
     }
     if (process.env.FUZZ_REPORT) {
       for (const [k, v] of statuses) console.log(k, [...v].sort().join(' '), `${took.get(k)} ms`);
@@ -291,39 +306,15 @@ describe('fuzzing every REST route of the OpenAPI document', () => {
   it('every hostile value reaching a body is answered below 500', async () => {
     const sample = fc.sample(hostileValue, { numRuns: 40, seed: FUZZ_SEED });
     for (const value of sample) {
-      const res = await call(t, fuzzer.token, 'POST', '/api/v1/canned-responses', { shortcut: value, title: value, text: value });
+      const res = await call(t, fuzzer.token, 'POST', '/api/v1/canned-responses', {
+        shortcut: value,
+        title: value,
+        text: value,
+      });
       expect(res.status, JSON.stringify(value)?.slice(0, 200)).toBeLessThan(500);
     }
   });
 });
-
-/** A little of everything, so ids in the pool point at real records of each kind. */
-export async function seed(t: TestApp): Promise<void> {
-  await customerSays(t, `fz-${randomBytes(3).toString('hex')}`, 'I want to talk to a human about my order');
-  await customerSays(t, `fz-${randomBytes(3).toString('hex')}`, 'This is unacceptable, I want a refund now');
-  await customerSays(t, `fz-${randomBytes(3).toString('hex')}`, 'What are your opening hours?');
-  const done = await customerSays(t, `fz-${randomBytes(3).toString('hex')}`, 'I need a person please');
-  const agent = await addStaff(t, 'Seeded', 'agent');
-  const admin = { id: agent.id, role: 'admin' as const };
-  if (done.ticket) await t.app.core.useCases.tickets.resolve(admin, done.ticket.id);
-  await t.app.core.useCases.canned.create(
-    admin,
-    { shortcut: 'hello', title: 'Hello', text: 'Hello {{customer.name}}' },
-  );
-}
-
-/** Up to 20 ids of every collection of the test's database. */
-export async function idPool(t: TestApp): Promise<IdPool> {
-  const db = t.app.core.infra.mongo.db;
-  const out = new Map<string, string[]>();
-  if (!db) return new IdPool(out);
-  for (const c of await db.listCollections().toArray()) {
-    const docs = await db.collection(c.name).find({}, { projection: { _id: 1 } }).limit(20).toArray();
-    const ids = docs.map((d) => String(d._id)).filter((id) => /^[0-9a-f]{24}$/.test(id));
-    if (ids.length) out.set(c.name, ids);
-  }
-  return new IdPool(out);
-}
 
 function hash(s: string): number {
   let h = 0;
