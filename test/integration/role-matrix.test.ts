@@ -6,11 +6,25 @@ import { KeywordClassifier } from '../../src/nlp/index.js';
 import { addStaff, call, type StaffHandle } from '../helpers/console.js';
 import { connect, emitAck } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
-import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { routesOf, socketEvents } from '../helpers/surface.js';
+import { ADMIN, API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
-type Role = 'anon' | 'agent' | 'supervisor' | 'admin';
+/**
+ * The callers: no credential; a website visitor presenting their widget token where a staff
+ * token or API key goes; and the three staff roles.
+ */
+type Role = 'anon' | 'visitor' | 'agent' | 'supervisor' | 'admin';
+type StaffRole = Exclude<Role, 'anon' | 'visitor'>;
 const DUMMY = '0123456789abcdef01234567';
-const ROLES: Role[] = ['anon', 'agent', 'supervisor', 'admin'];
+const ROLES: Role[] = ['anon', 'visitor', 'agent', 'supervisor', 'admin'];
+
+/** `POST /tickets/:id (queue)` → `POST /api/v1/tickets/{id}`: the OpenAPI route a row is about. */
+function routeOfRow(name: string): string {
+  const [method, rawPath = ''] = name.replace(/\s*\(.*\)$/, '').split(' ');
+  const path = rawPath.replace(/\?.*$/, '').replace(/:(\w+)/g, '{$1}');
+  const full = /^\/(api|health|slack|rate|console|widget\.js|demo|$)/.test(path) ? path : `/api/v1${path}`;
+  return `${method} ${full}`;
+}
 
 /**
  * Who may do what, over every route and socket event the console uses. "agent" is an agent who
@@ -25,7 +39,9 @@ describe('the role × action matrix over every console route and socket event', 
   let adminToken: string;
   let adminId: string;
   const tokens = {} as Record<Role, string | null>;
-  const sockets = {} as Record<Exclude<Role, 'anon'>, Socket>;
+  const sockets = {} as Record<StaffRole, Socket>;
+  const handles = {} as Record<StaffRole, StaffHandle>;
+  let visitor: Socket;
 
   beforeAll(async () => {
     t = await startTestApp('matrix', {
@@ -38,12 +54,26 @@ describe('the role × action matrix over every console route and socket event', 
     sup = await addStaff(t, 'Lead', 'supervisor');
     adminToken = await login(t.url, ADMIN.email, ADMIN.password);
     adminId = (await call<{ id: string }>(t, adminToken, 'GET', '/api/v1/me')).body.id;
-    Object.assign(tokens, { anon: null, agent: agent.token, supervisor: sup.token, admin: adminToken });
+    let session = { token: '' };
+    visitor = await connect(t.url, '/widget', {}, { session: (x) => (session = x as { token: string }) });
+    Object.assign(tokens, {
+      anon: null,
+      visitor: session.token,
+      agent: agent.token,
+      supervisor: sup.token,
+      admin: adminToken,
+    });
+    Object.assign(handles, {
+      agent,
+      supervisor: sup,
+      admin: { id: adminId, email: ADMIN.email, password: ADMIN.password, token: adminToken, role: 'admin' },
+    });
     sockets.agent = await connect(t.url, '/agents', { token: agent.token });
     sockets.supervisor = await connect(t.url, '/agents', { token: sup.token });
     sockets.admin = await connect(t.url, '/agents', { token: adminToken });
   });
   afterAll(async () => {
+    visitor?.close();
     for (const s of Object.values(sockets)) s.close();
     await t?.close();
   });
@@ -150,6 +180,8 @@ describe('the role × action matrix over every console route and socket event', 
   const reply = () => ({ text: 'hi', clientMessageId: randomUUID() });
   const all = (anon: number, agentStatus: number, lead: number, adminStatus = lead) => ({
     anon,
+    // A visitor's widget token is no staff credential: wherever it goes, it counts as none.
+    visitor: anon,
     agent: agentStatus,
     supervisor: lead,
     admin: adminStatus,
@@ -164,6 +196,45 @@ describe('the role × action matrix over every console route and socket event', 
       const [a, b] = role === 'anon' ? [DUMMY, DUMMY] : await make();
       return (await call(t, tokens[role], 'POST', path(a, b), body(a, b))).status;
     };
+
+  let loginAccount: Promise<StaffHandle> | undefined;
+  const loginee = async () => {
+    loginAccount ??= addStaff(t, 'Loginee', 'agent', { capacity: 0 });
+    const who = await loginAccount;
+    return { email: who.email, password: who.password };
+  };
+  /** A session of its own for the role's staff member (signing out ends only that one). */
+  const freshSession = async (role: Role) => {
+    if (role === 'anon' || role === 'visitor') return tokens[role];
+    const h = handles[role];
+    return t.app.ctx.sessions.create({ agentId: h.id, role, name: h.email, email: h.email });
+  };
+  const setPasswordToken = async () => {
+    const target = await newStaff();
+    const res = await call<{ setPasswordToken: string }>(
+      t,
+      adminToken,
+      'POST',
+      `/api/v1/agents/${target}/password-reset`,
+    );
+    return res.body.setPasswordToken;
+  };
+  const faqBody = () => ({ language: 'en', title: `Q${++n}`, variants: ['how do I'], answer: 'Like this.' });
+  const faq = async () =>
+    (await call<{ id: string }>(t, adminToken, 'POST', '/api/v1/faq', faqBody())).body.id;
+  const customerMessage = once(async () => {
+    const ticket = await queueTicket();
+    const { stores } = t.app.core;
+    const stored = await stores.messages.listForCustomer(ticket.customerId, { limit: 10 });
+    if (stored[0]) return stored[0].id;
+    const res = await fetch(`${t.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify(apiMessage()),
+    });
+    return ((await res.json()) as { message: { id: string } }).message.id;
+  });
+  const apiMessage = () => ({ userId: `u-${++n}`, clientMessageId: randomUUID(), text: 'Hello there' });
 
   const rows: Row[] = [
     ['GET /tickets', http('GET', '/api/v1/tickets'), all(401, 200, 200)],
@@ -345,6 +416,141 @@ describe('the role × action matrix over every console route and socket event', 
         (await call(t, tokens[role], 'POST', `/api/v1/csat/${await csatToken()}`, { score: 5 })).status,
       all(201, 201, 201),
     ],
+    // Sign-in is open to anyone with the account's password; a session only ends its own.
+    [
+      'POST /auth/login',
+      async (role) => (await call(t, tokens[role], 'POST', '/api/v1/auth/login', await loginee())).status,
+      all(200, 200, 200),
+    ],
+    [
+      'POST /auth/logout',
+      async (role) => (await call(t, await freshSession(role), 'POST', '/api/v1/auth/logout')).status,
+      all(401, 204, 204),
+    ],
+    [
+      'POST /auth/set-password',
+      async (role) =>
+        (
+          await call(t, tokens[role], 'POST', '/api/v1/auth/set-password', {
+            token: await setPasswordToken(),
+            password: 'a new password 123',
+          })
+        ).status,
+      all(204, 204, 204),
+    ],
+    [
+      'POST /me/password',
+      async (role) => {
+        if (role === 'anon' || role === 'visitor') {
+          return (
+            await call(t, tokens[role], 'POST', '/api/v1/me/password', {
+              currentPassword: 'x',
+              newPassword: 'a new password 123',
+            })
+          ).status;
+        }
+        const own = await addStaff(t, `Pw${++n}`, role, { capacity: 0 });
+        return (
+          await call(t, own.token, 'POST', '/api/v1/me/password', {
+            currentPassword: own.password,
+            newPassword: `${own.password}-new`,
+          })
+        ).status;
+      },
+      all(401, 204, 204),
+    ],
+    ['GET /faq', http('GET', '/api/v1/faq'), all(401, 200, 200)],
+    ['POST /faq', http('POST', '/api/v1/faq', undefined, faqBody), all(401, 403, 201)],
+    [
+      'PATCH /faq/:id',
+      http('PATCH', '/api/v1/faq/:id', faq, () => ({ title: 'Renamed' })),
+      all(401, 403, 200),
+    ],
+    ['DELETE /faq/:id', http('DELETE', '/api/v1/faq/:id', faq), all(401, 403, 204)],
+    // Any member of staff may correct what the bot understood (the learning loop).
+    [
+      'POST /messages/:id/intent',
+      http('POST', '/api/v1/messages/:id/intent', customerMessage, () => ({ intent: 'greeting' })),
+      all(401, 200, 200),
+    ],
+    ['GET /nlp/corrections', http('GET', '/api/v1/nlp/corrections'), all(401, 403, 200)],
+    ['POST /nlp/retrain', http('POST', '/api/v1/nlp/retrain'), all(401, 403, 202)],
+    ['GET /nlp/models', http('GET', '/api/v1/nlp/models'), all(401, 403, 200)],
+    // Integrations only: a staff session is not an API key.
+    ['POST /messages', http('POST', '/api/v1/messages', undefined, apiMessage), all(401, 401, 401)],
+    [
+      'POST /messages (with the API key)',
+      async () =>
+        (
+          await fetch(`${t.url}/api/v1/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+            body: JSON.stringify(apiMessage()),
+          })
+        ).status,
+      { anon: 201, visitor: 201, agent: 201, supervisor: 201, admin: 201 },
+    ],
+    ['GET /messages/parked', http('GET', '/api/v1/messages/parked'), all(401, 403, 200)],
+    // The role is checked before the id: leads get as far as "no such parked message".
+    [
+      'POST /messages/:id/retry',
+      http('POST', '/api/v1/messages/:id/retry', async () => DUMMY),
+      all(401, 403, 404),
+    ],
+    [
+      'PUT /me/slack',
+      async (role) => (await call(t, tokens[role], 'PUT', '/api/v1/me/slack', { slackUserId: null })).status,
+      all(401, 200, 200),
+    ],
+    [
+      'PUT /agents/:id/slack',
+      http('PUT', '/api/v1/agents/:id/slack', newStaff, () => ({
+        slackUserId: `U${randomUUID().slice(0, 8).toUpperCase()}`,
+      })),
+      all(401, 403, 403, 200),
+    ],
+    // Public pages and probes: the same for everyone.
+    ['GET /health/live', http('GET', '/health/live'), all(200, 200, 200)],
+    ['GET /health/ready', http('GET', '/health/ready'), all(200, 200, 200)],
+    ['GET /widget.js', http('GET', '/widget.js'), all(200, 200, 200)],
+    ['GET /demo', http('GET', '/demo'), all(200, 200, 200)],
+    ['GET /', http('GET', '/'), all(200, 200, 200)],
+    ['GET /console', http('GET', '/console'), all(200, 200, 200)],
+    ['GET /console/:page', http('GET', '/console/tickets'), all(200, 200, 200)],
+    ['GET /console/:page/:id', http('GET', `/console/tickets/${DUMMY}`), all(200, 200, 200)],
+    ['GET /console/assets/:file', http('GET', '/console/assets/none.js'), all(404, 404, 404)],
+    [
+      'GET /rate/:token',
+      async (role) => (await call(t, tokens[role], 'GET', `/rate/${await csatToken()}`)).status,
+      all(200, 200, 200),
+    ],
+    [
+      'POST /rate/:token',
+      async (role) => {
+        const res = await fetch(`${t.url}/rate/${await csatToken()}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(tokens[role] ? { authorization: `Bearer ${tokens[role]}` } : {}),
+          },
+          body: 'score=4',
+        });
+        return res.status;
+      },
+      all(200, 200, 200),
+    ],
+    // Slack signs its requests: no session or key stands in for the signature (Slack is off
+    // in this app, so the route says it is not configured; tests/channels check signatures).
+    [
+      'POST /slack/events',
+      http('POST', '/slack/events', undefined, () => ({ type: 'url_verification', challenge: 'x' })),
+      all(404, 404, 404),
+    ],
+    [
+      'POST /slack/interactions',
+      http('POST', '/slack/interactions', undefined, () => ({ payload: '{}' })),
+      all(404, 404, 404),
+    ],
   ];
 
   it.each(rows)('%s', { timeout: 90_000 }, async (_name, run, expected) => {
@@ -353,12 +559,7 @@ describe('the role × action matrix over every console route and socket event', 
     expect(got).toEqual(expected);
   });
 
-  type SocketRow = [
-    string,
-    string,
-    (role: Exclude<Role, 'anon'>) => Promise<unknown>,
-    Record<Exclude<Role, 'anon'>, boolean>,
-  ];
+  type SocketRow = [string, string, (role: StaffRole) => Promise<unknown>, Record<StaffRole, boolean>];
   const lead = { agent: false, supervisor: true, admin: true };
   const everyone = { agent: true, supervisor: true, admin: true };
   const socketRows: SocketRow[] = [
@@ -422,7 +623,7 @@ describe('the role × action matrix over every console route and socket event', 
   ];
 
   it.each(socketRows)('%s', { timeout: 90_000 }, async (_name, event, payload, expected) => {
-    const got = {} as Record<Exclude<Role, 'anon'>, boolean>;
+    const got = {} as Record<StaffRole, boolean>;
     for (const role of ['agent', 'supervisor', 'admin'] as const) {
       const ack = await emitAck(sockets[role], event, await payload(role));
       if (!ack.ok && ack.error.code !== 'forbidden')
@@ -449,6 +650,73 @@ describe('the role × action matrix over every console route and socket event', 
       expect(assign.ok).toBe(true);
       s.close();
     }
+  });
+
+  it('has a row for every route of the OpenAPI document', async () => {
+    const covered = new Set(rows.map(([name]) => routeOfRow(name)));
+    const missing = (await routesOf(t.url)).map((op) => op.key).filter((key) => !covered.has(key));
+    expect(missing).toEqual([]);
+  });
+
+  /** The events of /supervisors and /widget, checked by the tests below (the /agents ones by socketRows). */
+  const SUPERVISOR_EVENTS = ['queue:get', 'ticket:assign'];
+  const WIDGET_EVENTS = ['message:send', 'history', 'typing', 'csat:submit'];
+
+  it('checks every client event of socket-types.ts', () => {
+    const covered = new Set([
+      ...socketRows.map(([, event]) => `/agents ${event}`),
+      ...SUPERVISOR_EVENTS.map((e) => `/supervisors ${e}`),
+      ...WIDGET_EVENTS.map((e) => `/widget ${e}`),
+    ]);
+    expect(
+      socketEvents()
+        .map((e) => e.key)
+        .filter((key) => !covered.has(key)),
+    ).toEqual([]);
+  });
+
+  it("the staff namespaces refuse a visitor's token; /widget gives a staff token no staff power", {
+    timeout: 60_000,
+  }, async () => {
+    for (const ns of ['/agents', '/supervisors']) {
+      await expect(connect(t.url, ns, { token: tokens.visitor })).rejects.toThrow(/unauthorized/);
+      await expect(connect(t.url, ns, { visitorId: 'v', token: tokens.visitor })).rejects.toThrow(
+        /unauthorized/,
+      );
+    }
+    // A staff token presented to /widget is no visitor's credential: a new, empty visitor.
+    const w = await connect(t.url, '/widget', { token: adminToken, visitorId: adminId });
+    const history = await emitAck<{ messages: unknown[] }>(w, 'history', {});
+    expect(history).toEqual({ ok: true, data: { messages: [] } });
+    w.close();
+  });
+
+  it('widget events: a visitor acts on their own conversation only (anonymous gets a visitor of its own)', {
+    timeout: 60_000,
+  }, async () => {
+    // Someone else's resolved ticket with a message in it.
+    const theirs = await othersResolved();
+    // The visitor: writes, reads back only their own, types, and cannot rate another's ticket.
+    const sent = await emitAck<{ message: { id: string } }>(visitor, 'message:send', {
+      clientMessageId: randomUUID(),
+      text: 'hello from the matrix',
+    });
+    expect(sent.ok).toBe(true);
+    const history = await emitAck<{ messages: { id: string; customerId: string }[] }>(visitor, 'history', {});
+    expect(history.ok).toBe(true);
+    if (history.ok) {
+      expect(history.data.messages.length).toBeGreaterThan(0);
+      expect(history.data.messages.every((m) => m.customerId !== theirs.customerId)).toBe(true);
+    }
+    visitor.emit('typing', { typing: true });
+    const rate = await emitAck(visitor, 'csat:submit', { ticketId: theirs.id, score: 5 });
+    expect(rate.ok).toBe(false);
+    // Anonymous: no auth is a brand-new visitor, who sees nothing and rates nothing.
+    const anon = await connect(t.url, '/widget');
+    expect(await emitAck(anon, 'history', {})).toEqual({ ok: true, data: { messages: [] } });
+    const anonRate = await emitAck(anon, 'csat:submit', { ticketId: theirs.id, score: 5 });
+    expect(anonRate.ok).toBe(false);
+    anon.close();
   });
 
   it("an agent's list and socket show only what they may see", async () => {
