@@ -1,6 +1,11 @@
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AppContext } from '../composition/app-context.js';
 import { trustProxyOption } from './client-address.js';
 import { installErrorHandling } from './error-handler.js';
@@ -27,6 +32,41 @@ declare module 'fastify' {
   }
 }
 
+const SECRET_QUERY = /token|key|secret|password|signature|code/i;
+
+/**
+ * fastify's request log fields, with the path segment at `segment` (when > 0) and the values of
+ * query parameters named like a credential replaced.
+ */
+function maskedRequest(segment: number) {
+  return (request: FastifyRequest) => {
+    const at = request.url.indexOf('?');
+    const path = at < 0 ? request.url : request.url.slice(0, at);
+    const parts = path.split('/');
+    if (segment > 0 && parts.length > segment) parts[segment] = '[redacted]';
+    let url = parts.join('/');
+    if (at >= 0) {
+      const query = request.url
+        .slice(at + 1)
+        .split('&')
+        .map((pair) => {
+          const name = pair.split('=')[0] ?? '';
+          return SECRET_QUERY.test(decodeURIComponentSafe(name)) ? `${name}=[redacted]` : pair;
+        });
+      url += `?${query.join('&')}`;
+    }
+    return { method: request.method, url, host: request.host, remoteAddress: request.ip };
+  };
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** The HTTP app, not yet listening (the server entry listens; tests use inject or port 0). */
 export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => boolean }): FastifyInstance {
   const app = Fastify({
@@ -41,6 +81,10 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    // Links carry credentials (a rating link's token in the path, a set-password link's in the
+    // query): request logs show them masked.
+    const segment = route.url.split('/').findIndex((part) => part === ':token');
+    route.logSerializers = { ...route.logSerializers, req: maskedRequest(segment) };
   });
   installErrorHandling(app, ctx);
   // Security headers on every answer. The pages set their own content security policy (built

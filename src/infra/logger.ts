@@ -43,6 +43,7 @@ export function createLogger(
     level,
     base: { service: 'parley', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
   return destination ? pino(options, destination) : pino(options);
 }
