@@ -83,7 +83,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     // Links carry credentials (a rating link's token in the path, a set-password link's in the
     // query): request logs show them masked.
-    const segment = route.url.split('/').findIndex((part) => part === ':token');
+    const segment = route.url.split('/').indexOf(':token');
     route.logSerializers = { ...route.logSerializers, req: maskedRequest(segment) };
   });
   installErrorHandling(app, ctx);
