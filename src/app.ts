@@ -3,6 +3,7 @@ import { Server as SocketServer } from 'socket.io';
 import { loadOrCreateSecret } from './auth/secret-file.js';
 import { StaffSessions } from './auth/staff-session.js';
 import { VisitorTokens } from './auth/visitor-token.js';
+import { WidgetIdentityVerifier } from './auth/widget-identity.js';
 import type { ApiEvent } from './channels/api-adapter.js';
 import type { WidgetEvent } from './channels/widget-adapter.js';
 import type { AppContext } from './composition/app-context.js';
@@ -31,6 +32,17 @@ export interface ParleyApp {
 }
 
 /**
+ * Verified widget visitors need the secret the site signs with. In development without one, a
+ * secret is generated into DATA_DIR, so the demo page can show a signed-in visitor.
+ */
+function widgetIdentityOf(config: AppOptions['config']): WidgetIdentityVerifier | null {
+  const secret =
+    config.widgetIdentity.secret ??
+    (config.env === 'development' ? loadOrCreateSecret(config.dataDir, 'widget-identity-secret') : undefined);
+  return secret ? new WidgetIdentityVerifier(secret) : null;
+}
+
+/**
  * The app process: the core plus its edges (HTTP and Socket.IO) and what only they need (staff
  * sessions, visitor tokens, the first admin). It does not listen or trap signals (src/main.ts
  * does) and runs no workers (workers/ does, in its own process).
@@ -56,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     useCases,
     sessions,
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),
+    widgetIdentity: widgetIdentityOf(config),
     adapters: {
       widget: core.channels.get('widget') as ChannelAdapter<WidgetEvent>,
       api: core.channels.get('api') as ChannelAdapter<ApiEvent>,

@@ -14,6 +14,7 @@ import { classifierRetrainingProcessor } from './classifier-retraining/processor
 import { deliveryProcessor } from './delivery/processor.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+import { webhooksProcessor } from './webhooks/processor.js';
 
 /** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
 export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
@@ -76,6 +77,8 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
   await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   await add(QUEUES.delivery, deliveryProcessor(ctx), { concurrency: 16 });
+  // Outgoing webhooks to integrations: each call waits on a receiver, so several at once.
+  await add(QUEUES.webhooks, webhooksProcessor(ctx), { concurrency: 8 });
   log.info({ queues: Object.values(QUEUES) }, 'workers started');
 
   return {

@@ -1,4 +1,5 @@
 import type { VisitorTokens } from '../auth/visitor-token.js';
+import type { WidgetIdentityVerifier } from '../auth/widget-identity.js';
 import type { ApiEvent } from '../channels/api-adapter.js';
 import type { WidgetEvent } from '../channels/widget-adapter.js';
 import type { Config } from '../config/load-config.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   useCases: AppUseCases;
   sessions: SessionStore;
   visitors: VisitorTokens;
+  /** Verifies the site's signed tokens for widget visitors; null when WIDGET_IDENTITY_SECRET is unset. */
+  widgetIdentity: WidgetIdentityVerifier | null;
   /** The adapters of the channels whose events arrive at this app's own edges. */
   adapters: { widget: ChannelAdapter<WidgetEvent>; api: ChannelAdapter<ApiEvent> };
   health: HealthCheck[];

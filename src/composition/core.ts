@@ -10,6 +10,7 @@ import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { MessageClassifier } from '../core/ports/classifier.js';
 import { ClassifierHolder } from '../core/ports/classifier-holder.js';
+import type { CrmStores } from '../core/ports/crm.js';
 import type { FaqRetriever } from '../core/ports/faq-retriever.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
@@ -17,14 +18,22 @@ import type { Outbox } from '../core/ports/outbox.js';
 import type { Stores } from '../core/ports/store.js';
 import { createModels, type Models, syncIndexes } from '../db/models.js';
 import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
+import { createCrmStores } from '../db/repositories/crm-stores.js';
 import { createModelRegistry, createModelVersionLog } from '../db/repositories/model-registry.js';
 import { createStores } from '../db/repositories/stores.js';
 import type { Logger } from '../infra/logger.js';
 import { connectMongo, pingMongo } from '../infra/mongo.js';
-import { createProducers, type Producers, queueOutbox, queueRetraining } from '../infra/queues.js';
+import {
+  createProducers,
+  type Producers,
+  queueOutbox,
+  queueRetraining,
+  queueWebhooks,
+} from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { postSignedJson } from '../infra/signed-webhook.js';
 import { loadDefaultClassifier, loadEnsembleIfEnabled } from '../nlp/default-classifier.js';
 import { closeEnsemble, type EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
 import { createFaqRetriever } from '../nlp/faq-retriever.js';
@@ -66,6 +75,8 @@ export interface Core {
   redisPrefix: string;
   infra: Infrastructure;
   stores: Stores;
+  /** The CRM's stores (customers, merges, orders, needs, tokens, webhooks…). */
+  crm: CrmStores;
   events: EventBus;
   audit: AuditLog;
   locks: Locks;
@@ -104,6 +115,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     log.child({ component: 'events' }),
   );
   const stores = createStores(models);
+  const crm = createCrmStores(models);
   const audit = createAuditLogRepository(models);
   const faq = createFaqRetriever(stores.faq);
   // An article edited in any process reaches every process's index.
@@ -170,6 +182,14 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     modelRegistry,
     versionLog: createModelVersionLog(models),
     retraining: queueRetraining(producers.retraining),
+    crm: {
+      stores: crm,
+      webhookJobs: queueWebhooks(producers.webhooks, config.webhooks),
+      webhookSender: {
+        post: (url, secret, eventId, payload) =>
+          postSignedJson(url, secret, eventId, payload, config.webhooks.timeoutMs),
+      },
+    },
   });
 
   return {
@@ -178,6 +198,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     redisPrefix,
     infra: { mongo, models, redis, redisUrl: opts.redisUrl, producers },
     stores,
+    crm,
     events,
     audit,
     locks,

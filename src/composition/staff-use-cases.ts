@@ -5,6 +5,7 @@ import type { StaffSessions } from '../auth/staff-session.js';
 import { ensureFirstAdmin } from '../core/staff/ensure-first-admin.js';
 import { signIn, signOut } from '../core/staff/sign-in.js';
 import type { Core } from './core.js';
+import { bindDemoShop } from './demo-shop.js';
 
 /**
  * The use cases only app processes have: staff sign-in and sessions (the workers' process builds
@@ -20,6 +21,8 @@ export function bindAppUseCases(core: Core, sessions: StaffSessions) {
   };
   return {
     ...core.useCases,
+    /** The demo shop (development only; see src/main.ts and scripts/seed-demo.ts). */
+    demo: bindDemoShop(core),
     staff: {
       signIn: (input: Parameters<typeof signIn>[1]) => signIn(signInDeps, input),
       signOut: (token: string) => signOut(signInDeps, token),

@@ -31,6 +31,7 @@ import type { Logger } from '../infra/logger.js';
 import type { EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
 import { PermanentRetrainError } from '../nlp/learning/judge-candidate.js';
 import { runRetraining } from '../nlp/learning/run-retraining.js';
+import { bindCrmUseCases, type CrmUseCaseDeps } from './crm-use-cases.js';
 
 export interface UseCaseDeps {
   config: Config;
@@ -48,6 +49,8 @@ export interface UseCaseDeps {
   modelRegistry: ModelRegistry;
   versionLog: ModelVersionLog;
   retraining: RetrainingRequests;
+  /** The CRM's stores and the outgoing webhooks' queue and sender. */
+  crm: CrmUseCaseDeps;
 }
 
 /** Messages acknowledged but unprocessed this long are resumed by the recovery job. */
@@ -108,6 +111,7 @@ export function bindCoreUseCases(d: UseCaseDeps) {
         }
       },
     },
+    ...bindCrmUseCases(d, d.crm),
     deliverMessage: (messageId: string) => deliverMessage(deliverDeps, messageId),
     escalateBreaches: (now: Date) => escalateBreaches(d, now),
     async recoverMessages() {

@@ -33,6 +33,16 @@ export interface Config {
     minutesPerWaitingTicket: number;
   };
   shutdownTimeoutMs: number;
+  /** Verified widget visitors (HS256 JWTs signed by the site). */
+  widgetIdentity: { secret: string | undefined };
+  /** The shop's signed order webhook. */
+  shop: { webhookSecret: string | undefined };
+  /** Outgoing webhooks to integrations. */
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+  /** Customer lifetime value (CLV = profit per period ÷ churn rate). */
+  clv: { periodDays: number; grossMargin: number; defaultChurn: number };
+  /** The demo shop on an empty development database. */
+  demo: { seedOnStart: boolean };
 }
 
 export class ConfigError extends Error {
@@ -125,5 +135,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    widgetIdentity: { secret: env.WIDGET_IDENTITY_SECRET },
+    shop: { webhookSecret: env.SHOP_WEBHOOK_SECRET },
+    webhooks: {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
+    clv: {
+      periodDays: env.CLV_PERIOD_DAYS,
+      grossMargin: env.CLV_GROSS_MARGIN,
+      defaultChurn: env.CLV_DEFAULT_CHURN,
+    },
+    demo: { seedOnStart: bool(env.DEMO_SHOP) },
   };
 }

@@ -3,12 +3,21 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../composition/app-context.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
+import { demoIdentityRoutes } from './routes/demo-identity.js';
 import { healthRoutes } from './routes/health.js';
+import { analyticsRoutes } from './routes/v1/analytics.js';
 import { authRoutes } from './routes/v1/auth.js';
+import { caseRoutes } from './routes/v1/cases.js';
+import { customerRoutes } from './routes/v1/customers.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
+import { needRoutes } from './routes/v1/needs.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
+import { orderRoutes } from './routes/v1/orders.js';
+import { shopWebhookRoutes } from './routes/v1/shop-webhook.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
+import { tokenRoutes } from './routes/v1/tokens.js';
+import { webhookRoutes } from './routes/v1/webhooks.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
 /** The HTTP app, not yet listening (the server entry listens; tests use inject or port 0). */
@@ -25,6 +34,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
+    if (ctx.config.env === 'development' && ctx.widgetIdentity) root.register(demoIdentityRoutes, { ctx });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -32,6 +42,15 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(ticketRoutes, { ctx });
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
+        // The CRM and its public API (issue 21).
+        v1.register(customerRoutes, { ctx });
+        v1.register(needRoutes, { ctx });
+        v1.register(orderRoutes, { ctx });
+        v1.register(shopWebhookRoutes, { ctx });
+        v1.register(caseRoutes, { ctx });
+        v1.register(analyticsRoutes, { ctx });
+        v1.register(tokenRoutes, { ctx });
+        v1.register(webhookRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

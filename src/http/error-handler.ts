@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainError, type DomainErrorCode } from '../core/errors.js';
+import { DomainError, type DomainErrorCode, MovedError } from '../core/errors.js';
 
 export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   validation_failed: 400,
@@ -10,6 +10,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   rate_limited: 429,
   too_many_attempts: 429,
   unavailable: 503,
+  moved: 301,
 };
 
 /**
@@ -19,6 +20,13 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
+    if (err instanceof MovedError) {
+      // A merged record answers with where it went: `Location` and the id in the body.
+      return reply
+        .status(301)
+        .header('location', request.url.split('?')[0]?.replace(err.from, err.to) ?? '')
+        .send({ error: err.code, message: err.message, mergedInto: err.to });
+    }
     if (err instanceof DomainError) {
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(STATUS_BY_CODE[err.code]).send({ error: err.code, message: err.message });

@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { WebhookJobs } from '../core/ports/crm.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { Logger } from './logger.js';
@@ -13,6 +14,7 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  webhooks: 'webhooks',
 } as const;
 
 export interface QueueJobs {
@@ -28,6 +30,8 @@ export interface QueueJobs {
     result: { delivered: number };
     name: 'deliver';
   };
+  /** One outgoing webhook event to one webhook (the delivery record holds the rest). */
+  webhooks: { data: { deliveryId: string }; result: { status: string }; name: 'deliver' };
 }
 
 export type QueueName = keyof QueueJobs;
@@ -65,17 +69,20 @@ export function openQueue<N extends QueueName>(
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  webhooks: TypedQueue<'webhooks'>;
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
+  const webhooks = openQueue('webhooks', connection, prefix, log);
   return {
     delivery,
     retraining,
+    webhooks,
     async close() {
-      await Promise.all([delivery.close(), retraining.close()]);
+      await Promise.all([delivery.close(), retraining.close(), webhooks.close()]);
     },
   };
 }
@@ -112,6 +119,31 @@ export function queueRetraining(queue: TypedQueue<'classifier-retraining'>): Ret
         { deduplication: { id: 'retrain' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
       );
       return { jobId: job.id ?? null };
+    },
+  };
+}
+
+/**
+ * The WebhookJobs port: one job per delivery record, its id from the record's, retried with
+ * exponential backoff (the delivery log records each attempt).
+ */
+export function queueWebhooks(
+  queue: TypedQueue<'webhooks'>,
+  settings: { maxAttempts: number; retryBaseMs: number },
+): WebhookJobs {
+  return {
+    async enqueue(deliveryId) {
+      await queue.add(
+        'deliver',
+        { deliveryId },
+        {
+          jobId: `webhook-${deliveryId}`,
+          attempts: settings.maxAttempts,
+          backoff: { type: 'exponential', delay: settings.retryBaseMs },
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
+      );
     },
   };
 }

@@ -12,6 +12,11 @@ export const WidgetHistory = Type.Object(
   { after: Type.Optional(Type.String({ maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T' })) },
   { additionalProperties: false },
 );
+/** The site's signed token for this visitor (Parley.identify). */
+export const WidgetIdentify = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
 export const AgentReply = Type.Object(
   { ticketId: ObjectIdString, clientMessageId: ClientMessageId, text: MessageText },
   { additionalProperties: false },
@@ -19,10 +24,9 @@ export const AgentReply = Type.Object(
 
 const compiled = new Map<unknown, ReturnType<typeof TypeCompiler.Compile>>();
 
-export function parsePayload<S extends typeof WidgetSend | typeof WidgetHistory | typeof AgentReply>(
-  schema: S,
-  value: unknown,
-): Static<S> {
+export function parsePayload<
+  S extends typeof WidgetSend | typeof WidgetHistory | typeof AgentReply | typeof WidgetIdentify,
+>(schema: S, value: unknown): Static<S> {
   let check = compiled.get(schema);
   if (!check) {
     check = TypeCompiler.Compile(schema);

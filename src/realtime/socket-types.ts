@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { StaffSession } from '../core/ports/staff.js';
 import type { MessageView } from '../core/views/message.js';
 import type { TicketView } from '../core/views/ticket.js';
-import type { AgentReply, WidgetHistory, WidgetSend } from './payloads.js';
+import type { AgentReply, WidgetHistory, WidgetIdentify, WidgetSend } from './payloads.js';
 
 /** What every socket ack carries: the result, or an error in the HTTP API's error shape. */
 export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -18,17 +18,30 @@ export interface WidgetClientEvents {
     ack: Ack<{ message: MessageView; duplicate: boolean }>,
   ) => void;
   history: (payload: Static<typeof WidgetHistory>, ack: Ack<{ messages: MessageView[] }>) => void;
+  /** A signed token from the site (Parley.identify): links this visitor to that user's customer. */
+  identify: (payload: Static<typeof WidgetIdentify>, ack: Ack<WidgetIdentity>) => void;
+}
+/** The outcome of identifying a widget visitor with the site's token. */
+export interface WidgetIdentity {
+  verified: boolean;
+  name?: string;
+  /** Why a token was refused (the visitor stays anonymous). */
+  error?: { code: string; message: string };
 }
 export interface WidgetServerEvents {
   /** A new visitor's id and token, to keep in the browser and present at the next connection. */
   session: (session: { visitorId: string; token: string }) => void;
   /** Something said to the customer (a bot answer, an agent's reply). */
   'message:new': (message: MessageView) => void;
+  /** The result of the handshake's identity token (auth.identityToken), when it had one. */
+  identity: (result: WidgetIdentity) => void;
 }
 export interface WidgetSocketData {
   visitorId: string;
   issued?: { visitorId: string; token: string };
   customerId?: string;
+  /** The site user this visitor proved to be (a verified token), if any. */
+  siteUser?: string;
 }
 
 export interface AgentClientEvents {

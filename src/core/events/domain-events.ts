@@ -1,4 +1,6 @@
+import type { CustomerView } from '../views/customer.js';
 import type { MessageView } from '../views/message.js';
+import type { OrderView } from '../views/order.js';
 import type { TicketView } from '../views/ticket.js';
 
 /** Everything the domain announces. Gateways, the Slack mirror and workers subscribe. */
@@ -22,6 +24,10 @@ export interface DomainEventMap {
   'faq.changed': { articleId: string };
   /** A ticket missed its first-response deadline. */
   'sla.breached': { ticket: TicketView };
+  /** A CRM record changed: created, edited, merged into another (then `mergedInto`), consent, erased. */
+  'customer.updated': { customer: CustomerView };
+  /** An order was created or moved a step (shop webhook or API). */
+  'order.updated': { order: OrderView };
 }
 
 export type DomainEventType = keyof DomainEventMap;

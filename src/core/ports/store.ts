@@ -1,6 +1,7 @@
 import type { Channel, ChannelRef } from '../views/channel.js';
 import type { Intent, Language, StoredClassification } from '../views/classification.js';
 import type { BotState, ConversationView } from '../views/conversation.js';
+import type { IdentityKind } from '../views/customer.js';
 import type { FaqArticleInput, FaqArticleView, FaqLanguage } from '../views/faq.js';
 import type { AuthorKind, MessageView } from '../views/message.js';
 import type { OrderView } from '../views/order.js';
@@ -18,7 +19,8 @@ export type { FaqArticleView, OrderView };
 export interface CustomerStore {
   /** Finds or creates the customer behind a channel identity (idempotent, race-safe). */
   resolveIdentity(input: {
-    channel: Channel;
+    /** A channel, or `site_user` for a verified user of the company's site (orders, widget tokens). */
+    channel: IdentityKind;
     externalId: string;
     displayName?: string;
     email?: string;
@@ -63,6 +65,8 @@ export interface NewMessage {
   clientMessageId?: string;
   inReplyTo?: string;
   ticketId?: string;
+  /** See InboundMessage.handoffKind. */
+  requestedKind?: TicketKind;
   processed?: boolean;
   /** Outbound messages start queued for delivery (the outbox). */
   queueForDelivery?: boolean;

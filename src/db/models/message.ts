@@ -23,6 +23,8 @@ export const messageSchema = new Schema(
     replyKey: { type: String },
     inReplyTo: { type: Schema.Types.ObjectId }, // the inbound message a bot answer responds to
     ticketId: { type: Schema.Types.ObjectId },
+    // An integration asked for a person (POST /consult, /complaint): handed off as this kind.
+    requestedKind: { type: String, enum: ['consultation', 'complaint'] },
     classification: {
       language: { type: String },
       intent: { type: String },

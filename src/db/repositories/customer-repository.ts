@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { searchKeysFor, sortNameFor } from '../../core/crm/search-keys.js';
 import type { Language } from '../../core/ports/classifier.js';
 import type { CustomerStore } from '../../core/ports/store.js';
 import { retryOnDuplicate } from '../duplicate-key.js';
@@ -14,11 +15,31 @@ export function createCustomerRepository(m: Models): CustomerStore {
       // message claimed the identity already, this spare customer is removed again. (Customer
       // before identity, so an identity never points at a missing customer after a crash.)
       const fresh = new Types.ObjectId();
-      await m.Customer.create({ _id: fresh, name: displayName, email, firstSeenAt: at, lastSeenAt: at });
+      // The copies a list and a search read (identities, channels, search keys) are written with it.
+      const identity0 = { kind: channel, externalId, ...(displayName ? { displayName } : {}) };
+      await m.Customer.create({
+        _id: fresh,
+        name: displayName,
+        email,
+        firstSeenAt: at,
+        lastSeenAt: at,
+        identities: [{ ...identity0, verified: channel === 'site_user' }],
+        channels: [channel],
+        searchKeys: searchKeysFor({ name: displayName, email, identities: [identity0] }),
+        sortName: sortNameFor(displayName),
+      });
       const identity = await retryOnDuplicate(() =>
         m.Identity.findOneAndUpdate(
           { channel, externalId },
-          { $setOnInsert: { customerId: fresh, lastSeenAt: at, ...(displayName ? { displayName } : {}) } },
+          {
+            $setOnInsert: {
+              customerId: fresh,
+              lastSeenAt: at,
+              // A site user is vouched for by the site (a signed token or the shop's signed webhook).
+              verified: channel === 'site_user',
+              ...(displayName ? { displayName } : {}),
+            },
+          },
           { upsert: true, new: true, lean: true },
         ),
       );

@@ -47,6 +47,7 @@ export function createMessageRepository(m: Models): MessageStore {
           clientMessageId: msg.clientMessageId,
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
+          requestedKind: msg.requestedKind,
           processedAt: msg.processed ? msg.at : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
