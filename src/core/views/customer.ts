@@ -42,17 +42,21 @@ export type MarketingConsent = Static<typeof MarketingConsentSchema>;
 
 /** A custom attribute's key: plain names only, so no key can be read as a query operator or a path. */
 export const ATTRIBUTE_KEY_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,63}$';
-export const AttributeValueSchema = Type.Union([
-  Type.String({ maxLength: 1000 }),
-  Type.Number(),
-  Type.Boolean(),
-  Type.Null(),
-]);
+/**
+ * One JSON type list rather than a union: with the validator's type coercion a union would turn
+ * 12 into "12"; a list keeps each value's own type.
+ */
+export const AttributeValueSchema = Type.Unsafe<string | number | boolean | null>({
+  type: ['string', 'number', 'boolean', 'null'],
+  maxLength: 1000,
+});
 export const AttributesSchema = Type.Record(
   Type.String({ pattern: ATTRIBUTE_KEY_PATTERN }),
   AttributeValueSchema,
   {
     maxProperties: 50,
+    // A key outside the pattern (an operator such as $gt, a path such as a.b) is refused.
+    additionalProperties: false,
     description:
       'free-form CRM fields: string (≤ 1000), number, boolean or null values; null removes one on update',
   },

@@ -72,6 +72,7 @@ export function createCrmCustomerRepository(m: Models): CustomerDirectory {
 
   return {
     async create(input) {
+      for (const key of Object.keys(input.attributes)) checkedKey(key);
       const doc = await m.Customer.create({
         name: input.name,
         email: input.email,
@@ -104,8 +105,9 @@ export function createCrmCustomerRepository(m: Models): CustomerDirectory {
       for (const f of u.unset) $unset[f] = 1;
       for (const k of u.unsetAttributes) $unset[checkedKey(k)] = 1;
       // MongoDB refuses $pull and $addToSet on one field in one update: removals go first.
-      if (u.removeTags.length) {
-        const pulled = await m.Customer.updateOne(filter, { $pull: { tags: { $in: u.removeTags } } });
+      // (One $pull per tag: FerretDB's $pull takes values, not conditions such as $in.)
+      for (const tag of u.removeTags) {
+        const pulled = await m.Customer.updateOne(filter, { $pull: { tags: tag } });
         if (pulled.matchedCount === 0) return null;
       }
       const update: Record<string, unknown> = {};

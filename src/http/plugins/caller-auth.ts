@@ -20,12 +20,10 @@ export function requireCaller(ctx: Pick<AppContext, 'sessions' | 'useCases'>): p
     if (key !== undefined) {
       const caller = typeof key === 'string' ? await ctx.useCases.integrations.authenticate(key) : null;
       if (!caller) {
-        return reply
-          .status(401)
-          .send({
-            error: 'unauthorized',
-            message: 'The x-api-key is not a valid API token (unknown, revoked or expired).',
-          });
+        return reply.status(401).send({
+          error: 'unauthorized',
+          message: 'The x-api-key is not a valid API token (unknown, revoked or expired).',
+        });
       }
       request.caller = caller;
       return;

@@ -29,12 +29,10 @@ export const shopWebhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
   app.addHook('preValidation', async (request: FastifyRequest, reply) => {
     const secret = ctx.config.shop.webhookSecret;
     if (!secret) {
-      return reply
-        .status(503)
-        .send({
-          error: 'unavailable',
-          message: 'The shop webhook is off: set SHOP_WEBHOOK_SECRET to enable it.',
-        });
+      return reply.status(503).send({
+        error: 'unavailable',
+        message: 'The shop webhook is off: set SHOP_WEBHOOK_SECRET to enable it.',
+      });
     }
     const header = request.headers['x-parley-signature'];
     if (
