@@ -56,7 +56,7 @@ describe('orders from the shop, verified widget visitors, and consultations and 
 
   const shop = (order: unknown, opts: { secret?: string; at?: Date; header?: string | null } = {}) => {
     const raw = JSON.stringify(order);
-    const header =
+    const header: Record<string, string> =
       opts.header === null
         ? {}
         : { 'x-parley-signature': opts.header ?? signatureHeader(opts.secret ?? SHOP_SECRET, raw, opts.at) };
