@@ -103,9 +103,11 @@ describe('privacy: consent with when and how, export then erase leaves no person
 
   it('exports everything about the customer as one JSON document (admins only, audited)', async () => {
     expect((await agent.get(`/api/v1/customers/${customerId}/export`)).status).toBe(403);
-    const res = await admin.get<Record<string, unknown[]> & { customer: Record<string, unknown> }>(
-      `/api/v1/customers/${customerId}/export`,
-    );
+    type Export = { customer: Record<string, unknown> } & Record<
+      'messages' | 'tickets' | 'orders' | 'interactions' | 'needs' | 'identities',
+      unknown[]
+    >;
+    const res = await admin.get<Export>(`/api/v1/customers/${customerId}/export`);
     expect(res.status).toBe(200);
     const text = JSON.stringify(res.body);
     for (const [what, value] of Object.entries(PERSONAL)) expect(text, what).toContain(value);
