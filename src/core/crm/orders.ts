@@ -70,12 +70,13 @@ export async function recordShopOrder(
   });
   const owner = await deps.crm.customers.get(customerId);
   const ownerId = owner?.mergedInto ?? customerId;
-  if (report.customer.name || report.customer.email) {
-    await deps.crm.customers.fillProfile(ownerId, {
-      name: report.customer.name,
-      email: report.customer.email?.toLowerCase(),
-    });
-  }
+  // The shop knows a name or email the record lacks: filled in (never overwritten), else no write.
+  const missing = {
+    ...(report.customer.name && !owner?.name ? { name: report.customer.name } : {}),
+    ...(report.customer.email && !owner?.email ? { email: report.customer.email.toLowerCase() } : {}),
+  };
+  if (owner?.mergedInto || Object.keys(missing).length)
+    await deps.crm.customers.fillProfile(ownerId, missing);
   const upsert: OrderUpsert = {
     externalId: report.id,
     number: (report.number ?? report.id).toUpperCase(),
@@ -98,7 +99,11 @@ export async function recordShopOrder(
       const { order, created } = await deps.crm.orders.createOnce(upsert);
       if (!created) continue; // another report of the same order created it: apply this one to it
       await deps.crm.orders.recordOnCustomer(order.customerId, {
-        newOrder: { total: COUNTS_AS_SPENT(order.status) ? order.total : 0, placedAt },
+        newOrder: {
+          total: COUNTS_AS_SPENT(order.status) ? order.total : 0,
+          placedAt,
+          first: (owner?.stats.orders ?? 0) === 0,
+        },
       });
       result = { order, created: true, changed: true };
       break;
@@ -132,12 +137,15 @@ export async function recordShopOrder(
       customerId: result.order.customerId,
       data: { order: result.order, created: result.created },
     });
-    await deps.audit.record({
-      actor: auditActor(caller),
-      action: result.created ? 'order.create' : 'order.update',
-      target: { kind: 'order', id: result.order.id },
-      details: auditDetails(caller, { status: result.order.status, externalId: report.id }),
-    });
+    // The audit log is for people's actions; the shop's own feed is its history (order.history).
+    if (caller.kind === 'staff') {
+      await deps.audit.record({
+        actor: auditActor(caller),
+        action: result.created ? 'order.create' : 'order.update',
+        target: { kind: 'order', id: result.order.id },
+        details: auditDetails(caller, { status: result.order.status, externalId: report.id }),
+      });
+    }
   }
   return result;
 }

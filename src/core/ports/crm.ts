@@ -213,7 +213,11 @@ export interface OrderBook {
   /** Counts kept on the customer (orders, spend), from the order's own change. */
   recordOnCustomer(
     customerId: string,
-    change: { newOrder?: { total: number; placedAt: Date }; spentDelta?: number },
+    change: {
+      /** `first`: the customer had no order before (their first order's time is kept then). */
+      newOrder?: { total: number; placedAt: Date; first: boolean };
+      spentDelta?: number;
+    },
   ): Promise<void>;
 }
 

@@ -141,17 +141,9 @@ export function createOrderRepository(m: Models): OrderStore & OrderBook {
       if (change.newOrder) {
         update.$inc = { 'stats.orders': 1, 'stats.totalSpent': change.newOrder.total };
         update.$max = { 'stats.lastOrderAt': change.newOrder.placedAt };
-        // No $min on FerretDB: the earliest order is kept with a conditional update instead.
-        await m.Customer.updateOne(
-          {
-            _id: customerId,
-            $or: [
-              { 'stats.firstOrderAt': { $exists: false } },
-              { 'stats.firstOrderAt': { $gt: change.newOrder.placedAt } },
-            ],
-          },
-          { $set: { 'stats.firstOrderAt': change.newOrder.placedAt } },
-        );
+        // (No $min on FerretDB: the first order's time is set with the first order; a merge
+        // counts both again from the orders.)
+        if (change.newOrder.first) update.$set = { 'stats.firstOrderAt': change.newOrder.placedAt };
       }
       if (change.spentDelta) update.$inc = { ...(update.$inc ?? {}), 'stats.totalSpent': change.spentDelta };
       if (Object.keys(update).length) await m.Customer.updateOne({ _id: customerId }, update);
