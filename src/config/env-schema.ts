@@ -76,7 +76,10 @@ export const EnvSchema = Type.Object({
     }),
   ),
   INTEGRATION_API_KEY: Type.Optional(
-    Type.String({ minLength: 16, description: 'x-api-key for POST /api/v1/messages from integrations' }),
+    Type.String({
+      minLength: 16,
+      description: 'Legacy x-api-key with every scope (API tokens from POST /api/v1/tokens replace it)',
+    }),
   ),
   INTEGRATION_WEBHOOK_URL: Type.Optional(
     Type.String({
