@@ -11,6 +11,7 @@ import { buildCore, type Core, type CoreOptions } from './composition/core.js';
 import { bindAppUseCases } from './composition/staff-use-cases.js';
 import type { ChannelAdapter } from './core/ports/channel-adapter.js';
 import { buildHttpApp } from './http/build-http-app.js';
+import { redisRateLimiter } from './infra/redis-rate-limiter.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
@@ -69,6 +70,11 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     sessions,
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),
     widgetIdentity: widgetIdentityOf(config),
+    limits: redisRateLimiter(
+      core.infra.redis,
+      core.redisPrefix,
+      core.log.child({ component: 'rate-limits' }),
+    ),
     adapters: {
       widget: core.channels.get('widget') as ChannelAdapter<WidgetEvent>,
       api: core.channels.get('api') as ChannelAdapter<ApiEvent>,
@@ -79,12 +85,25 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   await http.ready();
   const io = new SocketServer(http.server, {
     cors: { origin: true, credentials: false },
-    maxHttpBufferSize: 64 * 1024,
+    // Well above the largest valid message (10,000 characters), so an oversized one is read and
+    // answered with a clear error instead of the connection being cut without a word.
+    maxHttpBufferSize: 1024 * 1024,
     // A reconnecting client within two minutes gets its rooms back without a new handshake.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
   attachWidgetNamespace(io, ctx);
   attachAgentsNamespace(io, ctx);
+
+  // Messages acknowledged but not processed when a process died are resumed now, not at the next
+  // recovery tick: their customers are waiting for an answer.
+  const startedAt = new Date();
+  void core.pipeline
+    .recoverUnprocessed(startedAt, 500)
+    .then(
+      (n) =>
+        n > 0 && core.log.warn({ resumed: n }, 'resumed messages left unprocessed by an earlier process'),
+    )
+    .catch((err: unknown) => core.log.error({ err }, 'resuming unprocessed messages at start failed'));
 
   return {
     ctx,

@@ -1,38 +1,28 @@
-import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { WorkerContext } from '../src/composition/worker-context.js';
-import { PermanentFailure } from '../src/core/errors.js';
 import {
   type JobData,
   type JobName,
   type JobResult,
   openQueue,
+  periodicJobs,
   QUEUES,
   type QueueName,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
+import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
 import { webhooksProcessor } from './webhooks/processor.js';
 
-/** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
-export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
-  return async (job: Job<JobData<N>, JobResult<N>, JobName<N>>, token?: string) => {
-    try {
-      return await processor(job, token);
-    } catch (err) {
-      if (err instanceof PermanentFailure) throw new UnrecoverableError(err.message);
-      throw err;
-    }
-  };
-}
+/** How often the workers check that their job schedulers still exist. */
+const SCHEDULER_CHECK_MS = 5_000;
 
 export interface RunningWorkers {
   close(): Promise<void>;
 }
-
-export type TypedProcessor<N extends QueueName> = Processor<JobData<N>, JobResult<N>, JobName<N>>;
 
 /**
  * Starts every BullMQ worker and schedules the periodic jobs. Schedulers are upserted by id, so
@@ -40,45 +30,57 @@ export type TypedProcessor<N extends QueueName> = Processor<JobData<N>, JobResul
  */
 export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> {
   const prefix = ctx.queuePrefix;
-  const connection = createRedis(ctx.redisUrl, 'blocking');
   const log = ctx.log.child({ component: 'workers' });
+  const connection = createRedis(ctx.redisUrl, 'blocking', log);
   const closers: (() => Promise<void>)[] = [];
 
-  const add = async <N extends QueueName>(
-    name: N,
-    processor: TypedProcessor<N>,
-    opts: { everyMs?: number; tickName?: JobName<N>; concurrency?: number } = {},
-  ) => {
-    if (opts.everyMs !== undefined && opts.tickName) {
-      const queue = openQueue(name, connection, prefix, log);
-      await queue.upsertJobScheduler(
-        `${name}-tick` as never,
-        { every: opts.everyMs },
-        { name: opts.tickName as never, opts: { removeOnComplete: 100, removeOnFail: 500 } },
-      );
-      closers.push(() => queue.close());
-    }
+  const add = <N extends QueueName>(name: N, processor: TypedProcessor<N>, concurrency = 1) => {
     const worker = new Worker<JobData<N>, JobResult<N>, JobName<N>>(name, withPermanentFailures(processor), {
       connection,
       prefix,
-      concurrency: opts.concurrency ?? 1,
+      concurrency,
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
     closers.unshift(() => worker.close());
   };
 
-  await add(QUEUES.slaEscalation, slaEscalationProcessor(ctx), {
-    everyMs: ctx.config.workers.slaScanIntervalSeconds * 1000,
-    tickName: 'tick',
-  });
-  await add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx), { everyMs: 30_000, tickName: 'tick' });
+  add(QUEUES.slaEscalation, slaEscalationProcessor(ctx));
+  add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx));
   // On demand (POST /api/v1/nlp/retrain), not on a schedule: a person decides when corrections warrant it.
-  await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
+  add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
-  await add(QUEUES.delivery, deliveryProcessor(ctx), { concurrency: 16 });
+  add(QUEUES.delivery, deliveryProcessor(ctx), 16);
   // Outgoing webhooks to integrations: each call waits on a receiver, so several at once.
-  await add(QUEUES.webhooks, webhooksProcessor(ctx), { concurrency: 8 });
+  add(QUEUES.webhooks, webhooksProcessor(ctx), 8);
+
+  // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
+  // are registered now, again whenever the connection comes back, and checked every few seconds.
+  const jobs = periodicJobs(ctx.config.workers);
+  const queues = new Map(jobs.map((j) => [j.queue, openQueue(j.queue, connection, prefix, log)]));
+  for (const q of queues.values()) closers.push(() => q.close());
+  const ensureSchedulers = async () => {
+    for (const job of jobs) {
+      const queue = queues.get(job.queue);
+      if (!queue || (await queue.getJobScheduler(job.schedulerId))) continue;
+      await queue.upsertJobScheduler(
+        job.schedulerId as never,
+        { every: job.everyMs },
+        { name: 'tick' as never, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+      );
+      log.info({ queue: job.queue }, 'job scheduler registered');
+    }
+  };
+  await ensureSchedulers();
+  const check = () =>
+    void ensureSchedulers().catch((err: unknown) => log.warn({ err }, 'checking job schedulers failed'));
+  const timer = setInterval(check, SCHEDULER_CHECK_MS);
+  timer.unref();
+  connection.on('ready', check);
+  closers.unshift(async () => {
+    clearInterval(timer);
+    connection.off('ready', check);
+  });
   log.info({ queues: Object.values(QUEUES) }, 'workers started');
 
   return {

@@ -6,6 +6,7 @@ import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
 import type { ChannelAdapter } from '../core/ports/channel-adapter.js';
+import type { RateLimiter } from '../core/ports/rate-limiter.js';
 import type { SessionStore } from '../core/ports/staff.js';
 import type { Stores } from '../core/ports/store.js';
 import type { Logger } from '../infra/logger.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   visitors: VisitorTokens;
   /** Verifies the site's signed tokens for widget visitors; null when WIDGET_IDENTITY_SECRET is unset. */
   widgetIdentity: WidgetIdentityVerifier | null;
+  /** Shared request counters for the rate limits (RATE_LIMIT_*). */
+  limits: RateLimiter;
   /** The adapters of the channels whose events arrive at this app's own edges. */
   adapters: { widget: ChannelAdapter<WidgetEvent>; api: ChannelAdapter<ApiEvent> };
   health: HealthCheck[];

@@ -26,18 +26,23 @@ import { connectMongo, pingMongo } from '../infra/mongo.js';
 import {
   createProducers,
   type Producers,
+  periodicJobs,
   queueOutbox,
   queueRetraining,
   queueWebhooks,
 } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
-import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
 import { postSignedJson } from '../infra/signed-webhook.js';
-import { loadDefaultClassifier, loadEnsembleIfEnabled } from '../nlp/default-classifier.js';
-import { closeEnsemble, type EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { createFaqRetriever } from '../nlp/faq-retriever.js';
-import { createModelActivator } from '../nlp/learning/model-activator.js';
+import {
+  closeEnsemble,
+  createFaqRetriever,
+  createModelActivator,
+  type EncoderEnsemble,
+  loadDefaultClassifier,
+  loadEnsembleIfEnabled,
+} from '../nlp/index.js';
 import { bindCoreUseCases, type CoreUseCases } from './use-cases.js';
 
 export interface CoreOptions {
@@ -105,12 +110,13 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const models = createModels(mongo);
   await syncIndexes(models);
 
-  const redis = createRedis(opts.redisUrl, 'command');
-  const pub = createRedis(opts.redisUrl, 'command');
-  const sub = createRedis(opts.redisUrl, 'subscriber');
-  const events = await RedisEventBus.create(
+  const redisLog = log.child({ component: 'redis' });
+  const redis = createRedis(opts.redisUrl, 'command', redisLog);
+  const pub = createRedis(opts.redisUrl, 'command', redisLog);
+  const reader = createRedis(opts.redisUrl, 'blocking', redisLog);
+  const events = await RedisStreamEventBus.create(
     pub,
-    sub,
+    reader,
     `${redisPrefix}events`,
     log.child({ component: 'events' }),
   );
@@ -145,7 +151,11 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   }
 
   const producers = createProducers(redis, `${redisPrefix}bull`, log);
-  const outbox = queueOutbox(producers.delivery, config.delivery.maxAttempts);
+  const outbox = queueOutbox(
+    producers.delivery,
+    config.delivery.maxAttempts,
+    log.child({ component: 'outbox' }),
+  );
   const locks = redisLocks(redis, redisPrefix);
   const channels = createChannelRegistry([
     widgetAdapter((message) => events.publish('delivery.push', { message })),
@@ -156,6 +166,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     classifier: () => classifier.current(),
     events,
     outbox,
+    locks,
     sla: config.sla,
     faq,
     policy: {
@@ -213,6 +224,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     health: [
       { name: 'mongodb', check: () => pingMongo(mongo) },
       { name: 'redis', check: async () => void (await redis.ping()) },
+      // Background jobs: SLA escalation and message recovery must have their schedulers.
+      { name: 'schedulers', check: () => producers.checkSchedulers(periodicJobs(config.workers)) },
     ],
     async close() {
       await pipeline.drain();
@@ -220,7 +233,6 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       await events.close();
       redis.disconnect();
       pub.disconnect();
-      sub.disconnect();
       await mongo.close();
       await closeEnsemble(ensemble);
     },

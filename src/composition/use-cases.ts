@@ -8,6 +8,7 @@ import {
   updateFaqArticle,
 } from '../core/faq/faq-articles.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { listParkedMessages, retryParkedMessage } from '../core/ingest/parked-messages.js';
 import {
   correctIntent,
   listCorrections,
@@ -27,10 +28,9 @@ import type { Outbox } from '../core/ports/outbox.js';
 import type { Stores } from '../core/ports/store.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import type { Actor } from '../core/views/staff.js';
 import type { Logger } from '../infra/logger.js';
-import type { EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { PermanentRetrainError } from '../nlp/learning/judge-candidate.js';
-import { runRetraining } from '../nlp/learning/run-retraining.js';
+import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 import { bindCrmUseCases, type CrmUseCaseDeps } from './crm-use-cases.js';
 
 export interface UseCaseDeps {
@@ -53,8 +53,8 @@ export interface UseCaseDeps {
   crm: CrmUseCaseDeps;
 }
 
-/** Messages acknowledged but unprocessed this long are resumed by the recovery job. */
-const UNPROCESSED_AFTER_MS = 60_000;
+/** Messages acknowledged but unprocessed this long are resumed by the recovery job (a live process takes milliseconds). */
+const UNPROCESSED_AFTER_MS = 15_000;
 /** Outbound messages still queued this long get their delivery job queued again. */
 const STALE_DELIVERY_AFTER_MS = 30_000;
 
@@ -112,10 +112,15 @@ export function bindCoreUseCases(d: UseCaseDeps) {
       },
     },
     ...bindCrmUseCases(d, d.crm),
+    parked: {
+      list: (actor: Actor, limit: number) => listParkedMessages(d, actor, limit),
+      retry: (actor: Actor, id: string) =>
+        retryParkedMessage({ ...d, process: (m) => d.pipeline.process(m) }, actor, id),
+    },
     deliverMessage: (messageId: string) => deliverMessage(deliverDeps, messageId),
     escalateBreaches: (now: Date) => escalateBreaches(d, now),
     async recoverMessages() {
-      const resumed = await d.pipeline.recoverUnprocessed(UNPROCESSED_AFTER_MS);
+      const resumed = await d.pipeline.recoverUnprocessed(new Date(Date.now() - UNPROCESSED_AFTER_MS));
       const requeued = await requeueStaleDeliveries(d, new Date(Date.now() - STALE_DELIVERY_AFTER_MS));
       return { resumed, requeued };
     },

@@ -60,9 +60,43 @@ export const EnvSchema = Type.Object({
   SESSION_SECRET: Type.Optional(
     Type.String({
       minLength: 32,
-      description: 'Signs widget visitor tokens; unset = generated once and kept in DATA_DIR/secret',
+      description:
+        'Signs widget visitor tokens (at least 32 random characters); unset = generated once into DATA_DIR/secret, except in production, which refuses to start without a strong one',
     }),
   ),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description:
+        'The reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs (e.g. 10.0.0.0/8), or a number of hops; unset = none (the peer address is the client)',
+    }),
+  ),
+  RATE_LIMIT_NEW_VISITORS_PER_MINUTE: Type.Integer({
+    default: 20,
+    minimum: 1,
+    description: 'New widget visitors one address may start per minute',
+  }),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description: 'Messages one widget visitor may send per minute',
+  }),
+  RATE_LIMIT_MESSAGES_PER_ADDRESS_PER_MINUTE: Type.Integer({
+    default: 120,
+    minimum: 1,
+    description: 'Widget messages one address may send per minute, over all its visitors',
+  }),
+  RATE_LIMIT_API_PER_MINUTE: Type.Integer({
+    default: 600,
+    minimum: 1,
+    description: 'Requests per minute for each integration API key, and for each address without one',
+  }),
+  RATE_LIMIT_NOT_FOUND_PER_MINUTE: Type.Integer({
+    default: 60,
+    minimum: 1,
+    description: 'Requests for routes that do not exist, per address per minute (slows scanners)',
+  }),
   SESSION_TTL_SECONDS: Type.Integer({ default: 43200, minimum: 60, description: 'Staff session lifetime' }),
   ADMIN_EMAIL: Type.String({
     default: 'admin@parley.local',

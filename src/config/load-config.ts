@@ -12,6 +12,15 @@ export interface Config {
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string; embedded: Env['EMBEDDED_MONGODB'] };
   redis: { url: string | undefined };
+  /** What fastify's trustProxy takes: false, a hop count, or addresses/CIDRs of trusted proxies. */
+  trustProxy: false | number | string[];
+  rateLimits: {
+    newVisitorsPerMinute: number;
+    messagesPerMinute: number;
+    messagesPerAddressPerMinute: number;
+    apiPerMinute: number;
+    notFoundPerMinute: number;
+  };
   auth: {
     sessionSecret: string | undefined;
     sessionTtlSeconds: number;
@@ -102,6 +111,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const env = withDefaults as Env;
   const bool = (v: string) => v === 'true' || v === '1';
+  const secretProblem = checkSessionSecret(env.NODE_ENV, env.SESSION_SECRET);
+  if (secretProblem) throw new ConfigError([secretProblem]);
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -111,6 +122,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     dataDir: path.resolve(cwd, env.DATA_DIR),
     mongo: { uri: env.MONGODB_URI, dbName: env.MONGODB_DB, embedded: env.EMBEDDED_MONGODB },
     redis: { url: env.REDIS_URL },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    rateLimits: {
+      newVisitorsPerMinute: env.RATE_LIMIT_NEW_VISITORS_PER_MINUTE,
+      messagesPerMinute: env.RATE_LIMIT_MESSAGES_PER_MINUTE,
+      messagesPerAddressPerMinute: env.RATE_LIMIT_MESSAGES_PER_ADDRESS_PER_MINUTE,
+      apiPerMinute: env.RATE_LIMIT_API_PER_MINUTE,
+      notFoundPerMinute: env.RATE_LIMIT_NOT_FOUND_PER_MINUTE,
+    },
     auth: {
       sessionSecret: env.SESSION_SECRET,
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
@@ -149,4 +168,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     },
     demo: { seedOnStart: bool(env.DEMO_SHOP) },
   };
+}
+
+/** Secrets that were ever shipped as examples or defaults: never good enough to run with. */
+const KNOWN_SECRETS = new Set(['change-me-change-me-change-me-change-me']);
+
+/**
+ * The session secret signs every widget visitor's token: anyone who knows it can be any visitor.
+ * In production it must be set (every app process needs the same one) and strong; elsewhere an
+ * unset one is generated into DATA_DIR.
+ */
+export function checkSessionSecret(env: Env['NODE_ENV'], secret: string | undefined): string | null {
+  if (env !== 'production') return null;
+  if (!secret) {
+    return 'SESSION_SECRET=(unset): production needs one, the same in every process (e.g. openssl rand -base64 48)';
+  }
+  const weak =
+    KNOWN_SECRETS.has(secret) ||
+    /change-?me|secret|password|example|parley/i.test(secret) ||
+    new Set(secret).size < 12;
+  return weak
+    ? 'SESSION_SECRET: a known or weak value; use at least 32 random characters (e.g. openssl rand -base64 48)'
+    : null;
+}
+
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

@@ -1,6 +1,8 @@
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../composition/app-context.js';
+import { trustProxyOption } from './client-address.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { demoIdentityRoutes } from './routes/demo-identity.js';
@@ -14,22 +16,39 @@ import { messageRoutes } from './routes/v1/messages.js';
 import { needRoutes } from './routes/v1/needs.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
 import { orderRoutes } from './routes/v1/orders.js';
+import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
 import { shopWebhookRoutes } from './routes/v1/shop-webhook.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { tokenRoutes } from './routes/v1/tokens.js';
 import { webhookRoutes } from './routes/v1/webhooks.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (method and URL), for the OpenAPI check and for operators. */
+    registeredRoutes: readonly { method: string; url: string }[];
+  }
+}
+
 /** The HTTP app, not yet listening (the server entry listens; tests use inject or port 0). */
 export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => boolean }): FastifyInstance {
   const app = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For).
+    trustProxy: trustProxyOption(ctx.config.trustProxy) as FastifyServerOptions['trustProxy'],
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installErrorHandling(app);
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  installErrorHandling(app, ctx);
+  // Security headers on every answer. The pages set their own content security policy (built
+  // from their own inline scripts' hashes, routes/widget-assets.ts); JSON needs none.
+  app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   app.register(async (root) => {
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
@@ -42,6 +61,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(ticketRoutes, { ctx });
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
+        v1.register(parkedMessageRoutes, { ctx });
         // The CRM and its public API (issue 21).
         v1.register(customerRoutes, { ctx });
         v1.register(needRoutes, { ctx });

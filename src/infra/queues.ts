@@ -65,11 +65,35 @@ export function openQueue<N extends QueueName>(
   return queue;
 }
 
+/** A job that runs on a schedule: its queue, its scheduler's id and how often. */
+export interface PeriodicJob {
+  queue: 'sla-escalation' | 'message-recovery';
+  schedulerId: string;
+  everyMs: number;
+}
+
+/**
+ * The periodic jobs. The workers register their schedulers (and register them again if Redis
+ * lost them); the app's readiness checks that they exist.
+ */
+export function periodicJobs(settings: { slaScanIntervalSeconds: number }): PeriodicJob[] {
+  return [
+    {
+      queue: 'sla-escalation',
+      schedulerId: 'sla-escalation-tick',
+      everyMs: settings.slaScanIntervalSeconds * 1000,
+    },
+    { queue: 'message-recovery', schedulerId: 'message-recovery-tick', everyMs: 10_000 },
+  ];
+}
+
 /** The producers the request path uses; the connection fails fast, so a Redis outage is an error, not a hang. */
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
   webhooks: TypedQueue<'webhooks'>;
+  /** Throws naming the first periodic job whose scheduler is missing (for readiness). */
+  checkSchedulers(jobs: PeriodicJob[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,18 +101,34 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
   const webhooks = openQueue('webhooks', connection, prefix, log);
+  const periodic = {
+    'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
+    'message-recovery': openQueue('message-recovery', connection, prefix, log),
+  };
   return {
     delivery,
     retraining,
     webhooks,
+    async checkSchedulers(jobs) {
+      for (const job of jobs) {
+        const scheduler = await periodic[job.queue].getJobScheduler(job.schedulerId);
+        if (!scheduler)
+          throw new Error(`the ${job.queue} job scheduler is missing (are the workers running?)`);
+      }
+    },
     async close() {
-      await Promise.all([delivery.close(), retraining.close(), webhooks.close()]);
+      await Promise.all([delivery, retraining, webhooks, ...Object.values(periodic)].map((q) => q.close()));
     },
   };
 }
 
-/** The Outbox port: one delivery job per message, its id from the message id (a second add is a no-op). */
-export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number): Outbox {
+/**
+ * The Outbox port: one delivery job per message, its id from the message id (a second add is a
+ * no-op). When Redis is away the message is already stored (queued), so enqueueing never fails
+ * the caller: the job is kept in memory and added when Redis is back (and, should this process
+ * die meanwhile, the recovery job queues stale messages again).
+ */
+export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number, log: Logger): Outbox {
   const options = deliveryJobOptions(maxAttempts);
   const add = (message: { id: string; conversationId: string }) =>
     queue.add(
@@ -96,9 +136,36 @@ export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number):
       { messageId: message.id, conversationId: message.conversationId },
       { ...options, jobId: `deliver-${message.id}` },
     );
+  const waiting = new Map<string, { id: string; conversationId: string }>();
+  let retrying = false;
+  const retry = async () => {
+    if (retrying) return;
+    retrying = true;
+    let backoff = 100;
+    while (waiting.size > 0) {
+      await new Promise((r) => setTimeout(r, backoff).unref());
+      for (const [id, message] of waiting) {
+        try {
+          await add(message);
+          waiting.delete(id);
+          backoff = 100;
+        } catch {
+          backoff = Math.min(backoff * 2, 2000);
+          break;
+        }
+      }
+    }
+    retrying = false;
+  };
   return {
     async enqueue(message) {
-      await add(message);
+      try {
+        await add(message);
+      } catch (err) {
+        log.warn({ err, messageId: message.id }, 'delivery job waits for Redis');
+        waiting.set(message.id, { id: message.id, conversationId: message.conversationId });
+        void retry();
+      }
     },
     async revive(message) {
       // An add with the id of a job that still exists returns that job instead of a new one.

@@ -5,7 +5,16 @@ import type { TicketView } from '../core/views/ticket.js';
 import type { AgentReply, WidgetHistory, WidgetIdentify, WidgetSend } from './payloads.js';
 
 /** What every socket ack carries: the result, or an error in the HTTP API's error shape. */
-export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type AckResponse<T> =
+  | { ok: true; data: T }
+  | {
+      ok: false;
+      error: {
+        code: string;
+        message: string /** seconds, for unavailable and rate_limited */;
+        retryAfter?: number;
+      };
+    };
 export type Ack<T> = (response: AckResponse<T>) => void;
 
 /**
@@ -35,9 +44,13 @@ export interface WidgetServerEvents {
   'message:new': (message: MessageView) => void;
   /** The result of the handshake's identity token (auth.identityToken), when it had one. */
   identity: (result: WidgetIdentity) => void;
+  /** Live updates may have been lost: fetch the history again. */
+  resync: () => void;
 }
 export interface WidgetSocketData {
   visitorId: string;
+  /** The client's address (behind TRUST_PROXY's proxies), for rate limits. */
+  address: string;
   issued?: { visitorId: string; token: string };
   customerId?: string;
   /** The site user this visitor proved to be (a verified token), if any. */
@@ -57,10 +70,13 @@ export interface AgentServerEvents {
   'message:new': (message: MessageView) => void;
   /** An outbound message's delivery state changed (sent, retrying, failed). */
   'message:delivery': (message: MessageView) => void;
+  /** Live updates may have been lost (the event stream restarted): fetch the queue and the open ticket again. */
+  resync: () => void;
 }
 export interface AgentSocketData {
   session: StaffSession;
   token: string;
+  sessionId: string;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for server-to-server events, unused here

@@ -45,6 +45,9 @@ export async function startTestApp(
      * deliveries to customers go through them).
      */
     workers?: boolean;
+    /** Servers of the test's own (fault tests kill and restart them) instead of the run's. */
+    redisUrl?: string;
+    mongoUri?: string;
   } = {},
 ): Promise<TestApp> {
   const dbName = opts.dbName ?? uniqueName(tag);
@@ -64,8 +67,8 @@ export async function startTestApp(
   const app = await buildApp({
     config,
     log,
-    mongoUri: serverUri(),
-    redisUrl: inject('redisUrl'),
+    mongoUri: opts.mongoUri ?? serverUri(),
+    redisUrl: opts.redisUrl ?? inject('redisUrl'),
     redisPrefix: `${dbName}:`,
     classifier: opts.classifier,
   });

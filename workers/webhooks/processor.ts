@@ -1,6 +1,6 @@
 import { DelayedError } from 'bullmq';
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /**
  * Thin: the job carries the delivery id; the use case sends the signed call and logs the attempt.

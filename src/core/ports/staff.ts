@@ -37,13 +37,21 @@ export interface StaffSession {
 export interface SessionStore {
   create(session: StaffSession): Promise<string>;
   get(token: string | undefined): Promise<StaffSession | null>;
-  revoke(token: string): Promise<void>;
+  /** The session's id (not the token): what sockets and events name it by. */
+  idOf(token: string): string;
+  /** Ends one session; null when it had ended already. */
+  revoke(token: string): Promise<{ sessionId: string; agentId: string } | null>;
+  /** Ends every session of an agent (deactivation, demotion); returns their ids. */
+  revokeAllOf(agentId: string): Promise<string[]>;
 }
 
 /** Slows password guessing (Redis counters, src/auth/login-throttle.ts). */
 export interface SignInThrottle {
-  /** Seconds until attempts are accepted again, or 0 when they are. */
-  blockedFor(key: { email: string; ip: string }): Promise<number>;
-  recordFailure(key: { email: string; ip: string }): Promise<void>;
-  reset(key: { email: string; ip: string }): Promise<void>;
+  /**
+   * Counts a sign-in attempt for this account from this address, before the password is checked;
+   * returns the seconds to wait when over a limit (the attempt is then refused), else 0.
+   */
+  attempt(key: { email: string; ip: string }): Promise<number>;
+  /** The attempt succeeded: it no longer counts against the account or the address. */
+  succeeded(key: { email: string; ip: string }): Promise<void>;
 }

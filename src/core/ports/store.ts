@@ -86,8 +86,20 @@ export interface MessageStore {
   setCorrectedIntent(id: string, intent: Intent): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   listForCustomer(customerId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
-  /** Inbound messages stored but never processed (a crash between ack and processing). */
-  listUnprocessed(olderThan: Date, limit: number): Promise<MessageView[]>;
+  /** Inbound messages stored before `storedBefore` and never processed (a crash between ack and processing); parked ones are left out. */
+  listUnprocessed(storedBefore: Date, limit: number): Promise<MessageView[]>;
+  /** The conversation's unprocessed, unparked inbound messages, oldest first, up to and including `upTo`. */
+  listUnprocessedUpTo(conversationId: string, upTo: MessageView, limit: number): Promise<MessageView[]>;
+  /** Counts a failed processing attempt; at `parkAfter` attempts the message is parked with the reason. */
+  recordProcessingFailure(
+    id: string,
+    reason: string,
+    parkAfter: number,
+  ): Promise<{ attempts: number; parked: boolean }>;
+  /** Parked messages, newest first, for staff. */
+  listParked(limit: number): Promise<MessageView[]>;
+  /** Gives a parked message another try (its attempts start again). */
+  unpark(id: string): Promise<MessageView | null>;
   /** The conversation's outbound messages still queued, oldest first, up to and including `upTo`. */
   listQueuedUpTo(conversationId: string, upTo: MessageView, limit: number): Promise<MessageView[]>;
   /** Outbound messages queued for longer than `olderThan` (their delivery job may be lost). */
@@ -123,6 +135,8 @@ export interface NewTicket {
   language?: Language;
   intent?: Intent;
   firstResponseDueAt: Date;
+  /** The customer message whose hand-off opened it. */
+  openedBy?: string;
   at: Date;
 }
 

@@ -21,6 +21,13 @@ export const DeliverySchema = Type.Object({
 });
 export type Delivery = Static<typeof DeliverySchema>;
 
+/** An inbound message's processing when it did not go through at once: attempts, and parked after a few. */
+export const ProcessingSchema = Type.Object({
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.Optional(Type.String()),
+  parkedAt: Type.Optional(IsoTime),
+});
+
 export const MessageSchema = Type.Object(
   {
     id: Type.String(),
@@ -36,6 +43,7 @@ export const MessageSchema = Type.Object(
     requestedKind: Type.Optional(literalUnion(['consultation', 'complaint'] as const)),
     classification: Type.Optional(StoredClassificationSchema),
     processed: Type.Boolean(),
+    processing: Type.Optional(ProcessingSchema),
     delivery: Type.Optional(DeliverySchema),
     createdAt: IsoTime,
   },

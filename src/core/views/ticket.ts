@@ -40,6 +40,8 @@ export const TicketSchema = Type.Object(
     messageCount: Type.Integer(),
     /** Outbound messages of this ticket that could not be delivered after every retry. */
     failedDeliveries: Type.Integer({ minimum: 0 }),
+    /** The customer message whose hand-off opened this ticket. */
+    openedByMessageId: Type.Optional(Type.String()),
     createdAt: IsoTime,
     updatedAt: IsoTime,
   },

@@ -37,6 +37,18 @@ export const messageSchema = new Schema(
     },
     // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
     processedAt: { type: Date },
+    // Failed processing attempts; after a few the message is parked (left for staff, not retried).
+    processing: {
+      type: new Schema(
+        {
+          attempts: { type: Number, default: 0 },
+          lastError: { type: String, maxlength: 1000 },
+          parkedAt: { type: Date },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     // Outbound messages only: where the delivery to the customer's channel stands (the outbox).
     // `sent` and `failed` are final; attempts count failed tries.
     delivery: {
@@ -60,6 +72,7 @@ messageSchema.index({ clientKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ replyKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ customerId: 1, createdAt: 1 });
+messageSchema.index({ direction: 1, processedAt: 1, createdAt: 1 });
 // The outbox: a conversation's queued messages in order, and stragglers whose job was lost.
 messageSchema.index({ 'delivery.status': 1, conversationId: 1, createdAt: 1 });
 

@@ -37,7 +37,8 @@ export const ticketSchema = new Schema(
       at: { type: Date },
     },
     messageCount: { type: Number, default: 0 },
-    failedDeliveries: { type: Number, default: 0 }, // outbound messages given up on, shown on the ticket
+    failedDeliveries: { type: Number, default: 0 },
+    openedByMessageId: { type: Schema.Types.ObjectId }, // the hand-off that opened it (its notice is sent once) // outbound messages given up on, shown on the ticket
     dayKey: { type: String, required: true }, // 'YYYY-MM-DD' (UTC) opened, for daily reports without date operators
     resolvedAt: { type: Date },
   },

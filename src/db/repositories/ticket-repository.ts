@@ -39,6 +39,7 @@ export function createTicketRepository(m: Models): TicketStore {
           language: input.language,
           intent: input.intent,
           sla: { firstResponseDueAt: input.firstResponseDueAt },
+          ...(input.openedBy ? { openedByMessageId: input.openedBy } : {}),
           messageCount: 1,
           dayKey: dayKey(input.at),
         });

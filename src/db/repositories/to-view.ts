@@ -29,6 +29,7 @@ export interface LeanMessage {
   requestedKind?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
+  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -57,6 +58,15 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.requestedKind ? { requestedKind: d.requestedKind as TicketKind } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.processing
+      ? {
+          processing: {
+            attempts: d.processing.attempts ?? 0,
+            ...(d.processing.lastError ? { lastError: d.processing.lastError } : {}),
+            ...(d.processing.parkedAt ? { parkedAt: d.processing.parkedAt.toISOString() } : {}),
+          },
+        }
+      : {}),
     ...(d.delivery?.status
       ? {
           delivery: {
@@ -88,6 +98,7 @@ export interface LeanTicket {
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
   messageCount: number;
   failedDeliveries?: number | null;
+  openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -113,6 +124,7 @@ export function toTicketView(d: LeanTicket): TicketView {
     },
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
+    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

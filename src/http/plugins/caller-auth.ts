@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { AppContext } from '../../composition/app-context.js';
 import type { Caller } from '../../core/crm/access.js';
@@ -9,16 +10,30 @@ declare module 'fastify' {
   }
 }
 
+/** A key's counters are named by a hash of it, so Redis never holds the key itself. */
+const keyId = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 16);
+
 /**
  * A preHandler that admits signed-in staff (Authorization: Bearer) or an integration's API token
  * (x-api-key; INTEGRATION_API_KEY still works and holds every scope). It only says who is calling:
- * the use cases check roles and scopes.
+ * the use cases check roles and scopes. Calls with a key are rate limited per token
+ * (RATE_LIMIT_API_PER_MINUTE); a wrong key is counted by address, which slows guessing.
  */
-export function requireCaller(ctx: Pick<AppContext, 'sessions' | 'useCases'>): preHandlerHookHandler {
+export function requireCaller(
+  ctx: Pick<AppContext, 'sessions' | 'useCases' | 'limits' | 'config'>,
+): preHandlerHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['x-api-key'];
     if (key !== undefined) {
       const caller = typeof key === 'string' ? await ctx.useCases.integrations.authenticate(key) : null;
+      const who = caller && typeof key === 'string' ? `key:${keyId(key)}` : `ip:${request.ip}`;
+      const wait = await ctx.limits.hit('api', who, ctx.config.rateLimits.apiPerMinute, 60);
+      if (wait > 0) {
+        return reply
+          .status(429)
+          .header('retry-after', String(wait))
+          .send({ error: 'rate_limited', message: `Too many requests; try again in ${wait} s.` });
+      }
       if (!caller) {
         return reply.status(401).send({
           error: 'unauthorized',

@@ -4,14 +4,14 @@ import {
   type Intent,
   type MessageClassifier,
   type TicketKindOrNone,
-} from '../core/ports/classifier.js';
-import type { EncoderEnsemble } from './encoder/default-ensemble.js';
-import { detectLanguage } from './language.js';
-import { MENTION_WORD, normalizeText, URL_WORD } from './normalize.js';
-import { segments } from './segments.js';
-import { sentimentScore } from './sentiment.js';
-import type { TextClassifier } from './text-classifier.js';
-import { urgencyScore } from './urgency.js';
+} from '../../core/ports/classifier.js';
+import { sentimentScore } from '../cues/sentiment.js';
+import { urgencyScore } from '../cues/urgency.js';
+import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
+import type { TextClassifier } from '../learner/text-classifier.js';
+import { detectLanguage } from '../text/language.js';
+import { MENTION_WORD, normalizeText, URL_WORD } from '../text/normalize.js';
+import { scriptRuns } from '../text/script-runs.js';
 
 /**
  * Who must act on an intent:
@@ -66,7 +66,7 @@ function isIntent(label: string): label is Intent {
 }
 
 function onlyHandlesAndLinks(text: string): boolean {
-  const segs = segments(normalizeText(text));
+  const segs = scriptRuns(normalizeText(text));
   return (
     segs.length > 0 &&
     segs.every((s) => s.kind === 'word' && (s.text === MENTION_WORD || s.text === URL_WORD))

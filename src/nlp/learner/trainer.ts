@@ -1,11 +1,11 @@
+import { DEFAULT_FEATURES, type FeatureConfig, FeatureHasher, WORD_SEED } from '../features/features.js';
+import { type SparseVector, Vocabulary } from '../features/vocabulary.js';
+import { ZhDictionary } from '../text/zh-dictionary.js';
 import { fitTemperature } from './calibration.js';
-import { DEFAULT_FEATURES, type FeatureConfig, FeatureHasher, WORD_SEED } from './features.js';
 import { stratifiedSplit } from './split.js';
 import { type CsrMatrix, trainOneVsRest } from './svm.js';
 import { type RejectRule, TextClassifier } from './text-classifier.js';
-import { type SparseVector, Vocabulary } from './vocabulary.js';
 import { sparsify } from './weights.js';
-import { ZhDictionary } from './zh-dictionary.js';
 
 export interface LabelledText {
   text: string;

@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize.js';
+import { normalizeText } from '../text/normalize.js';
 
 /**
  * Urgency 0..1 from explicit cues: legal threats, chargebacks, public exposure, demands for an

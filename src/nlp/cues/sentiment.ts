@@ -1,7 +1,7 @@
 import SentimentAnalyzer from 'natural/lib/natural/sentiment/SentimentAnalyzer.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
-import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { normalizeText } from '../text/normalize.js';
+import { scriptRuns } from '../text/script-runs.js';
 import { ZH_INTENSIFIERS, ZH_NEGATORS, ZH_SENTIMENT } from './zh-lexicon.js';
 
 /**
@@ -187,7 +187,7 @@ export function chineseHits(run: string): SentimentHit[] {
 export function sentimentHits(text: string): SentimentHit[] {
   const words: string[] = [];
   const hits: SentimentHit[] = [];
-  for (const seg of segments(normalizeText(text))) {
+  for (const seg of scriptRuns(normalizeText(text))) {
     if (seg.kind === 'word') words.push(seg.text);
     else if (seg.kind === 'han') hits.push(...chineseHits(seg.text));
   }

@@ -1,12 +1,12 @@
 import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { scriptRuns } from './script-runs.js';
 import { stem } from './stem.js';
 
 /** English (and other Latin-script) words of a message, normalised; stemmed unless asked not to. */
 export function englishTokens(text: string, options: { stem?: boolean } = {}): string[] {
   const doStem = options.stem ?? true;
   const out: string[] = [];
-  for (const seg of segments(normalizeText(text))) {
+  for (const seg of scriptRuns(normalizeText(text))) {
     if (seg.kind === 'word') out.push(doStem ? stem(seg.text) : seg.text);
   }
   return out;

@@ -1,9 +1,9 @@
-import type { Classification, Intent, MessageClassifier } from '../core/ports/classifier.js';
-import { detectLanguage } from './language.js';
+import type { Classification, Intent, MessageClassifier } from '../../core/ports/classifier.js';
+import { detectLanguage } from '../text/language.js';
 
 /**
  * A small rule-based classifier: the fallback when no trained model is available, and what
- * tests use when they need predictable labels. The trained model (model-classifier) replaces it.
+ * tests use when they need predictable labels. The trained model (intent-classifier.ts) replaces it.
  */
 const RULES: { intent: Intent; en: RegExp; zh: RegExp }[] = [
   {

@@ -1,7 +1,7 @@
-import { fnvStep, hashString } from './hash.js';
-import { HashIndex } from './hash-index.js';
+import { fnvStep, hashString } from '../features/hash.js';
+import { HashIndex } from '../features/hash-index.js';
 import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { scriptRuns } from './script-runs.js';
 import { segmentZhWords } from './tokenize-zh.js';
 
 /** Longest dictionary word tried; ICU's longer words are rare and their 4-char parts still match. */
@@ -38,7 +38,7 @@ export class ZhDictionary {
   static fromTexts(texts: Iterable<string>, seed: number): ZhDictionary {
     const set = new Set<number>();
     for (const text of texts) {
-      for (const seg of segments(normalizeText(text))) {
+      for (const seg of scriptRuns(normalizeText(text))) {
         if (seg.kind !== 'han') continue;
         for (const w of segmentZhWords(seg.text)) {
           if (w.length >= 2 && w.length <= ZH_MAX_WORD) set.add(hashString(w, seed));

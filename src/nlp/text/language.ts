@@ -1,4 +1,4 @@
-import type { Language } from '../core/ports/classifier.js';
+import type { Language } from '../../core/ports/classifier.js';
 
 /**
  * Language of a message from its scripts plus a few function-word cues. Han characters carry

@@ -1,5 +1,5 @@
-import { englishTokens } from './tokenize-en.js';
-import { charNgrams, segmentZhWords } from './tokenize-zh.js';
+import { englishTokens } from '../text/tokenize-en.js';
+import { charNgrams, segmentZhWords } from '../text/tokenize-zh.js';
 
 export interface FaqEntry {
   id: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { bundledModelFile } from './bundled-files.js';
-import { TextClassifier, type TextClassifierJson } from './text-classifier.js';
+import { bundledModelFile } from '../bundled-files.js';
+import { TextClassifier, type TextClassifierJson } from '../learner/text-classifier.js';
 
 /** The shipped intent model (trained by scripts/nlp/train-default.ts). */
 export function defaultModelPath(): string {

@@ -1,3 +1,7 @@
+import { type FeatureConfig, FeatureHasher, WORD_SEED } from '../features/features.js';
+import { hashString } from '../features/hash.js';
+import { Vocabulary } from '../features/vocabulary.js';
+import { ZhDictionary } from '../text/zh-dictionary.js';
 import {
   base64ToFloat32,
   base64ToInt32,
@@ -7,11 +11,7 @@ import {
   uint16ToBase64,
 } from './base64.js';
 import { softmaxInto } from './calibration.js';
-import { type FeatureConfig, FeatureHasher, WORD_SEED } from './features.js';
-import { hashString } from './hash.js';
-import { Vocabulary } from './vocabulary.js';
 import type { SparseWeights } from './weights.js';
-import { ZhDictionary } from './zh-dictionary.js';
 
 export const MODEL_FORMAT = 'parley-linear-text/2';
 

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { INTENTS } from '../core/ports/classifier.js';
-import type { LabelledText, TrainOptions } from './trainer.js';
+import { INTENTS } from '../../core/ports/classifier.js';
+import type { LabelledText, TrainOptions } from '../learner/trainer.js';
 
 /** The corpus the shipped intent model is trained from (src/nlp/corpus), and its training options. */
 export interface CorpusLine extends LabelledText {
   lang: 'en' | 'zh';
 }
 
-export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
+export const CORPUS_DIR = fileURLToPath(new URL('../corpus/', import.meta.url));
 
 /** Options of the shipped model; the retraining job trains candidates the same way. */
 export const DEFAULT_MODEL_OPTIONS: TrainOptions = { name: 'parley-intent', classWeights: 'balanced' };

@@ -1,7 +1,7 @@
-import type { MessageClassifier } from '../core/ports/classifier.js';
-import type { Logger } from '../infra/logger.js';
+import type { MessageClassifier } from '../../core/ports/classifier.js';
+import type { Logger } from '../../infra/logger.js';
+import { type EncoderEnsemble, loadDefaultEncoderEnsemble } from '../encoder/default-ensemble.js';
 import { loadDefaultModel } from './default-model.js';
-import { type EncoderEnsemble, loadDefaultEncoderEnsemble } from './encoder/default-ensemble.js';
 import { createIntentClassifier } from './intent-classifier.js';
 import { KeywordClassifier } from './keyword-classifier.js';
 

@@ -1,11 +1,11 @@
+import { chineseHits, englishHits, type SentimentHit } from '../cues/sentiment.js';
+import { matchCues, URGENCY_CUES } from '../cues/urgency.js';
+import { normalizeText } from '../text/normalize.js';
+import { scriptRuns } from '../text/script-runs.js';
+import { stem } from '../text/stem.js';
+import { segmentZhWords } from '../text/tokenize-zh.js';
+import type { ZhDictionary } from '../text/zh-dictionary.js';
 import { combineHash, FNV_OFFSET, fnvStep, hashString } from './hash.js';
-import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
-import { chineseHits, englishHits, type SentimentHit } from './sentiment.js';
-import { stem } from './stem.js';
-import { segmentZhWords } from './tokenize-zh.js';
-import { matchCues, URGENCY_CUES } from './urgency.js';
-import type { ZhDictionary } from './zh-dictionary.js';
 
 /**
  * Which features a message is turned into. Every feature is a 32-bit hash (namespaced by seed),
@@ -69,7 +69,7 @@ export class FeatureHasher {
   private codes = new Uint16Array(64);
 
   /**
-   * With a dictionary (see zh-dictionary.ts) Han runs are cut by maximum matching against it;
+   * With a dictionary (see text/zh-dictionary.ts) Han runs are cut by maximum matching against it;
    * without one (models saved before it) by Intl.Segmenter.
    */
   constructor(
@@ -88,7 +88,7 @@ export class FeatureHasher {
     words.length = 0;
     const norm = normalizeText(text);
     const raw: string[] = [];
-    for (const seg of segments(norm)) {
+    for (const seg of scriptRuns(norm)) {
       if (seg.kind === 'word') {
         if (cfg.lexicon) raw.push(seg.text);
         words.push(hashString(stem(seg.text), WORD_SEED));

@@ -1,9 +1,9 @@
 import { normalizeText } from './normalize.js';
-import { segments } from './segments.js';
+import { scriptRuns } from './script-runs.js';
 
 /**
- * Chinese has no spaces. Two views, both used by the feature extractor (see README in this
- * folder for the measurement that picked them): ICU's dictionary word segmentation and
+ * Chinese has no spaces. Two views, both used by the feature extractor (see bench/nlp/README.md
+ * for the measurement that picked them): ICU's dictionary word segmentation and
  * overlapping character n-grams, which need no dictionary and survive typos and new words.
  */
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -28,7 +28,7 @@ export function charNgrams(run: string, minN: number, maxN: number): string[] {
 /** Chinese words of a whole message (Han runs segmented; Latin words kept as they are). */
 export function chineseTokens(text: string): string[] {
   const out: string[] = [];
-  for (const seg of segments(normalizeText(text))) {
+  for (const seg of scriptRuns(normalizeText(text))) {
     if (seg.kind === 'han') out.push(...segmentZhWords(seg.text));
     else if (seg.kind === 'word') out.push(seg.text);
   }

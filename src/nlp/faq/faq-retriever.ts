@@ -1,5 +1,5 @@
-import type { FaqRetriever } from '../core/ports/faq-retriever.js';
-import type { FaqArticleView, FaqStore } from '../core/ports/store.js';
+import type { FaqRetriever } from '../../core/ports/faq-retriever.js';
+import type { FaqArticleView, FaqStore } from '../../core/ports/store.js';
 import { FaqIndex } from './faq-index.js';
 
 /**
