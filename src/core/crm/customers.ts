@@ -38,7 +38,7 @@ export async function customerChanged(
   customer: CustomerView,
   change: string,
 ): Promise<void> {
-  await deps.events.publish('customer.updated', { customer });
+  await deps.events.publish('customer.updated', { customerId: customer.id, change });
   await deps.emitWebhook({
     type: 'customer.updated',
     key: `${customer.id}:${customer.updatedAt}:${change}`,

@@ -103,8 +103,11 @@ export async function performMerge(
       details: { ...who.details, mergeId: merge.id, sourceId, moved: finished.moved },
     });
     await customerChanged(deps, customer, 'merged');
-    const gone = await customers.get(sourceId);
-    if (gone) await deps.events.publish('customer.updated', { customer: gone });
+    await deps.events.publish('customer.updated', {
+      customerId: sourceId,
+      change: 'merged',
+      mergedInto: targetId,
+    });
   }
   return { merge: finished ?? (await merges.get(merge.id)) ?? merge, customer };
 }

@@ -130,7 +130,11 @@ export async function recordShopOrder(
   if (!result) throw new Error(`order ${report.id} kept changing; try again`);
 
   if (result.changed) {
-    await deps.events.publish('order.updated', { order: result.order });
+    await deps.events.publish('order.updated', {
+      orderId: result.order.id,
+      customerId: result.order.customerId,
+      status: result.order.status,
+    });
     await deps.emitWebhook({
       type: 'order.updated',
       key: `${result.order.id}:${result.order.status}:${result.order.updatedAt ?? ''}`,

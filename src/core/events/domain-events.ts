@@ -1,6 +1,5 @@
-import type { CustomerView } from '../views/customer.js';
 import type { MessageView } from '../views/message.js';
-import type { OrderView } from '../views/order.js';
+import type { OrderStatus } from '../views/order.js';
 import type { TicketView } from '../views/ticket.js';
 
 /** Everything the domain announces. Gateways, the Slack mirror and workers subscribe. */
@@ -24,10 +23,14 @@ export interface DomainEventMap {
   'faq.changed': { articleId: string };
   /** A ticket missed its first-response deadline. */
   'sla.breached': { ticket: TicketView };
-  /** A CRM record changed: created, edited, merged into another (then `mergedInto`), consent, erased. */
-  'customer.updated': { customer: CustomerView };
-  /** An order was created or moved a step (shop webhook or API). */
-  'order.updated': { order: OrderView };
+  /**
+   * A CRM record changed: created, edited, merged into another (then `mergedInto`), consent,
+   * erased. Ids only: the event stream outlives an erasure, so it carries no personal data
+   * (clients read the record again).
+   */
+  'customer.updated': { customerId: string; change: string; mergedInto?: string };
+  /** An order was created or moved a step (shop webhook or API); ids and status only. */
+  'order.updated': { orderId: string; customerId: string; status: OrderStatus };
   /**
    * Raised locally by a process whose event stream lost entries (Redis came back empty): live
    * updates may be missing, so gateways tell their clients to fetch again.
