@@ -210,6 +210,34 @@ async function measureSearch(url: string, token: string, concurrency: number) {
   };
 }
 
+/** Listing without a search (one request each, they are heavy on FerretDB): a tag filter, and none. */
+async function measureLists(url: string, token: string) {
+  const rows = [];
+  for (const [what, query] of [
+    ['list, tag=vip (1 % of customers), by last seen', 'tag=vip'],
+    ['list, no filter, by last seen', ''],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/v1/customers?limit=25${query ? `&${query}` : ''}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`list answered ${res.status}`);
+      times.push(performance.now() - t0);
+    }
+    rows.push({
+      concurrency: 1,
+      query: what,
+      n: times.length,
+      p50_ms: round(percentile(times, 50), 1),
+      p99_ms: round(percentile(times, 99), 1),
+    });
+  }
+  return rows;
+}
+
 async function measureWebhooks(url: string, label: string, customers: number, events: number) {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
@@ -345,11 +373,12 @@ async function main() {
     await seedCustomers(big.app, CUSTOMERS);
     const one = await measureSearch(big.url, big.token, 1);
     const many = await measureSearch(big.url, big.token, SEARCH_CONCURRENCY);
+    const lists = await measureLists(big.url, big.token);
     const webhooksBig = await measureWebhooks(big.url, 'big', CUSTOMERS, Math.min(WEBHOOKS, 300));
 
     console.log(`\nParley CRM benchmark — database: ${servers.mongoLabel}\n`);
     console.log(`Customer search at ${CUSTOMERS} customers (GET /api/v1/customers?q=…, 25 a page):`);
-    printTable([...one.rows, ...many.rows]);
+    printTable([...one.rows, ...many.rows, ...lists]);
     console.log(
       `  ${one.queriesPerSec} queries/s one at a time, ${many.queriesPerSec} queries/s with ${SEARCH_CONCURRENCY} at once; ` +
         `${one.foundShare} % of queries found someone`,
@@ -360,7 +389,7 @@ async function main() {
     printTable([webhooksSmall, ceiling, webhooksBig]);
     Object.assign(results, {
       customers: CUSTOMERS,
-      search: { oneAtATime: one, concurrent: many },
+      search: { oneAtATime: one, concurrent: many, lists },
       orderWebhooks: [webhooksSmall, webhooksBig],
       databaseCeiling: ceiling,
     });

@@ -82,7 +82,12 @@ export function bindCrmUseCases(
   };
   forwardTicketEvents(d.events, emitter.emit, log);
   const valueDeps = { ...deps, churn: churnMeter(deps, d.config.clv), valueSettings: d.config.clv };
-  const tokenDeps = { tokens: crm.stores.tokens, audit: d.audit, legacyKey: d.config.auth.integrationApiKey };
+  const tokenDeps = {
+    tokens: crm.stores.tokens,
+    audit: d.audit,
+    legacyKey: d.config.auth.integrationApiKey,
+    recentlyUsed: new Map<string, number>(),
+  };
   const webhookDeps = {
     webhooks: crm.stores.webhooks,
     jobs: crm.webhookJobs,

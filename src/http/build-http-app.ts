@@ -37,7 +37,8 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     bodyLimit: 256 * 1024,
     // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For).
     trustProxy: trustProxyOption(ctx.config.trustProxy) as FastifyServerOptions['trustProxy'],
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // allowUnionTypes: a CRM attribute is one of several JSON types (a type list, so coercion keeps each value's own type).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routes: { method: string; url: string }[] = [];

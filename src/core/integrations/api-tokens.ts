@@ -11,8 +11,12 @@ export interface ApiTokenDeps {
   audit: AuditLog;
   /** INTEGRATION_API_KEY: the legacy single key, still accepted with every scope. */
   legacyKey?: string;
+  /** When this process last noted each token's use (the store is written at most once a minute). */
+  recentlyUsed?: Map<string, number>;
   now?: () => Date;
 }
+
+const NOTE_USE_EVERY_MS = 60_000;
 
 /**
  * Tokens are random (32 bytes), so a fast hash is enough to store them: a leaked database gives
@@ -80,6 +84,10 @@ export async function authenticateApiKey(
   const now = deps.now?.() ?? new Date();
   if (!stored || stored.revokedAt) return null;
   if (stored.expiresAt && new Date(stored.expiresAt).getTime() <= now.getTime()) return null;
-  await deps.tokens.touch(stored.id, now);
+  const last = deps.recentlyUsed?.get(stored.id) ?? 0;
+  if (now.getTime() - last >= NOTE_USE_EVERY_MS) {
+    deps.recentlyUsed?.set(stored.id, now.getTime());
+    await deps.tokens.touch(stored.id, now);
+  }
   return { kind: 'integration', id: stored.id, scopes: stored.scopes };
 }
