@@ -8,7 +8,7 @@
  *    ones, on a shop with 1,000 customers, and again on the 100,000-customer database.
  *
  *   npm run bench:crm
- * Env: BENCH_CUSTOMERS (100000), BENCH_QUERIES (240), BENCH_SEARCH_CONCURRENCY (4),
+ * Env: BENCH_CUSTOMERS (100000), BENCH_QUERIES (120), BENCH_SEARCH_CONCURRENCY (4),
  *      BENCH_WEBHOOKS (1000), BENCH_WEBHOOK_CONCURRENCY (8), MONGODB_URI / REDIS_URL.
  */
 import { randomBytes } from 'node:crypto';
@@ -24,7 +24,7 @@ import { benchServers } from '../lib/servers.js';
 import { percentile, printTable, round } from '../lib/stats.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 240);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 120);
 const SEARCH_CONCURRENCY = Number(process.env.BENCH_SEARCH_CONCURRENCY ?? 4);
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 1000);
 const WEBHOOK_CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 8);
@@ -218,7 +218,8 @@ async function measureLists(url: string, token: string) {
     ['list, no filter, by last seen', ''],
   ] as const) {
     const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    // Once without a filter: on FerretDB it reads and sorts the whole collection (minutes at 100k).
+    for (let i = 0; i < (query ? 3 : 1); i++) {
       const t0 = performance.now();
       const res = await fetch(`${url}/api/v1/customers?limit=25${query ? `&${query}` : ''}`, {
         headers: { authorization: `Bearer ${token}` },

@@ -3,40 +3,70 @@ import { decodeCursor, encodeCursor } from '../../src/core/crm/cursor.js';
 import { churnFrom, customerValue } from '../../src/core/crm/customer-value.js';
 import { mayMoveNeed } from '../../src/core/crm/needs.js';
 import { mayMoveOrder } from '../../src/core/crm/orders.js';
-import { queryTerms, searchKeysFor, tooShort } from '../../src/core/crm/search-keys.js';
+import {
+  lookupKey,
+  matchKeysFor,
+  queryTerms,
+  searchKeysFor,
+  tooShort,
+} from '../../src/core/crm/search-keys.js';
 
 describe('search keys', () => {
-  const keys = searchKeysFor({
+  const customer = {
     name: 'Zoë Kowalski-Smith',
     email: 'Zoe.K@Example.com',
     phone: '+1 (555) 010-7788',
-    identities: [{ externalId: 'U024BE7LH', displayName: 'zoe k' }, { externalId: '张伟' }],
+    identities: [
+      { externalId: 'U024BE7LH', displayName: 'zoe k' },
+      { externalId: '张伟' },
+      { externalId: '3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f' },
+    ],
+  };
+  const stored = searchKeysFor(customer);
+  const meaning = matchKeysFor(customer);
+  // As the repository does: each term's stored key finds candidates, every prefix decides.
+  const finds = (q: string) => queryTerms(q).every((t) => stored.includes(lookupKey(t)) && meaning.has(t));
+  // Whatever the meaning accepts, the stored keys find (no match is lost to the tiers).
+  it('never loses a match to the stored tiers', () => {
+    // (Only terms a query can produce: a partial email without its @ is searched as words.)
+    const producible = [...meaning].filter((t) => queryTerms(t).join(' ') === t);
+    expect(producible.length).toBeGreaterThan(40);
+    for (const t of producible) expect(stored, t).toContain(lookupKey(t));
   });
-  const finds = (q: string) => queryTerms(q).every((t) => keys.includes(t));
 
   it('finds a customer by the start of any word of name, email, phone and identities', () => {
     for (const q of [
       'zoe',
       'ZOË',
       'kowal',
+      'kowalsk',
       'smith',
       'zoe kowalski',
       'zoe.k@example.com',
-      'example',
-      'u024',
-      '伟',
-      '张伟',
+      'zoe.k@exa',
     ]) {
       expect(finds(q), q).toBe(true);
     }
+    for (const q of ['u024', 'u024be7', '伟', '张伟', '3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f'])
+      expect(finds(q), q).toBe(true);
     for (const q of ['+1 555 010 7788', '15550107788', '5550107788', '555-010'])
       expect(finds(q), q).toBe(true);
-    for (const q of ['owalski', 'zoey', 'smithers', '0107788']) expect(finds(q), q).toBe(false);
+    for (const q of ['owalski', 'zoey', 'smithers', 'kowalskis', '0107788', 'example', '3f2b8c1e']) {
+      expect(finds(q), q).toBe(false);
+    }
   });
 
   it('keeps the key list bounded and refuses one-letter Latin terms', () => {
     const long = searchKeysFor({ name: Array.from({ length: 200 }, (_, i) => `word${i}xxxxxxxx`).join(' ') });
-    expect(long.length).toBeLessThanOrEqual(300);
+    expect(long.length).toBeLessThanOrEqual(120);
+    // A typical customer stays small: name, email, phone, a Slack id and a site id.
+    const typical = searchKeysFor({
+      name: 'Alwxyz Bcdefg',
+      email: 'alwxyz.bcdefg.4242@example42.com',
+      phone: '+44 7700 904242',
+      identities: [{ externalId: 'U1A2B3C' }, { externalId: 'site-4242' }],
+    });
+    expect(typical.length).toBeLessThanOrEqual(45);
     expect(tooShort('a')).toBe(true);
     expect(tooShort('伟')).toBe(false);
     expect(queryTerms('  $where  ')).toEqual(['where']);

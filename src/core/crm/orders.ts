@@ -61,22 +61,15 @@ export async function recordShopOrder(
   const now = nowOf(deps);
   const statusAt = parseTime(report.statusAt, 'statusAt', now);
   const placedAt = parseTime(report.placedAt, 'placedAt', statusAt);
-  const { customerId } = await deps.stores.customers.resolveIdentity({
+  // The customer behind the shop's customer id, created (with the shop's name and email) if new.
+  // Nothing else is read: on FerretDB every read of a large collection is a scan.
+  const { customerId: ownerId } = await deps.stores.customers.resolveIdentity({
     channel: 'site_user',
     externalId: report.customer.id,
     displayName: report.customer.name,
     email: report.customer.email?.toLowerCase(),
     at: now,
   });
-  const owner = await deps.crm.customers.get(customerId);
-  const ownerId = owner?.mergedInto ?? customerId;
-  // The shop knows a name or email the record lacks: filled in (never overwritten), else no write.
-  const missing = {
-    ...(report.customer.name && !owner?.name ? { name: report.customer.name } : {}),
-    ...(report.customer.email && !owner?.email ? { email: report.customer.email.toLowerCase() } : {}),
-  };
-  if (owner?.mergedInto || Object.keys(missing).length)
-    await deps.crm.customers.fillProfile(ownerId, missing);
   const upsert: OrderUpsert = {
     externalId: report.id,
     number: (report.number ?? report.id).toUpperCase(),
@@ -99,11 +92,7 @@ export async function recordShopOrder(
       const { order, created } = await deps.crm.orders.createOnce(upsert);
       if (!created) continue; // another report of the same order created it: apply this one to it
       await deps.crm.orders.recordOnCustomer(order.customerId, {
-        newOrder: {
-          total: COUNTS_AS_SPENT(order.status) ? order.total : 0,
-          placedAt,
-          first: (owner?.stats.orders ?? 0) === 0,
-        },
+        newOrder: { total: COUNTS_AS_SPENT(order.status) ? order.total : 0, placedAt },
       });
       result = { order, created: true, changed: true };
       break;

@@ -213,11 +213,7 @@ export interface OrderBook {
   /** Counts kept on the customer (orders, spend), from the order's own change. */
   recordOnCustomer(
     customerId: string,
-    change: {
-      /** `first`: the customer had no order before (their first order's time is kept then). */
-      newOrder?: { total: number; placedAt: Date; first: boolean };
-      spentDelta?: number;
-    },
+    change: { newOrder?: { total: number; placedAt: Date }; spentDelta?: number },
   ): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { type FilterQuery, Types } from 'mongoose';
-import { searchKeysFor, sortNameFor } from '../../core/crm/search-keys.js';
+import { lookupKey, matchKeysFor, searchKeysFor, sortNameFor } from '../../core/crm/search-keys.js';
 import { invalid } from '../../core/errors.js';
 import type { CustomerDirectory } from '../../core/ports/crm.js';
 import { ATTRIBUTE_KEY_PATTERN, type CustomerSort } from '../../core/views/customer.js';
@@ -129,12 +129,14 @@ export function createCrmCustomerRepository(m: Models): CustomerDirectory {
     async list(filter, sort: CustomerSort, limit, after) {
       const q: FilterQuery<CustomerDoc> = { ...LIVE };
       const and: FilterQuery<CustomerDoc>[] = [];
-      if (filter.terms?.length) {
-        // The longest term is the most selective: it is the one equality the database matches
-        // first (on FerretDB, the one pushed down to PostgreSQL); the others check its results.
-        const [first, ...rest] = [...filter.terms].sort((a, b) => b.length - a.length);
+      const terms = filter.terms ?? [];
+      if (terms.length) {
+        // Each term by its stored key (search-keys.ts). The longest is the most selective: the
+        // one equality the database matches first (on FerretDB, the one pushed down to
+        // PostgreSQL); the others narrow its results.
+        const [first, ...rest] = [...new Set(terms.map(lookupKey))].sort((a, b) => b.length - a.length);
         q.searchKeys = first;
-        for (const t of rest) and.push({ searchKeys: t });
+        for (const k of rest) and.push({ searchKeys: k });
       }
       if (filter.tag) q.tags = filter.tag;
       if (filter.channel) q.channels = filter.channel;
@@ -156,11 +158,27 @@ export function createCrmCustomerRepository(m: Models): CustomerDirectory {
         });
       }
       if (and.length) q.$and = and;
-      const docs = await m.Customer.find(q)
-        .sort({ [field]: dir, _id: dir })
-        .limit(limit + 1)
-        .lean();
-      return docs.map(view);
+      const query = m.Customer.find(q).sort({ [field]: dir, _id: dir });
+      if (!terms.length) return (await query.limit(limit + 1).lean()).map(view);
+      // The stored keys find candidates; each is checked against every prefix of its words.
+      const found: LeanCustomer[] = [];
+      const cursor = query.lean().cursor({ batchSize: Math.max(50, limit + 1) });
+      try {
+        for await (const doc of cursor) {
+          const d = doc as unknown as LeanCustomer;
+          const keys = matchKeysFor({
+            name: d.name,
+            email: d.email,
+            phone: d.phone,
+            identities: d.identities ?? [],
+          });
+          if (terms.every((t) => keys.has(t))) found.push(d);
+          if (found.length > limit) break;
+        }
+      } finally {
+        await cursor.close();
+      }
+      return found.map(view);
     },
 
     async findByIdentity(kind, externalId) {

@@ -140,10 +140,9 @@ export function createOrderRepository(m: Models): OrderStore & OrderBook {
       const update: Record<string, Record<string, unknown>> = {};
       if (change.newOrder) {
         update.$inc = { 'stats.orders': 1, 'stats.totalSpent': change.newOrder.total };
+        // One update per order. (The first order's time needs $min, which FerretDB lacks: a merge
+        // counts it again from the orders, and CLV reads the orders themselves.)
         update.$max = { 'stats.lastOrderAt': change.newOrder.placedAt };
-        // (No $min on FerretDB: the first order's time is set with the first order; a merge
-        // counts both again from the orders.)
-        if (change.newOrder.first) update.$set = { 'stats.firstOrderAt': change.newOrder.placedAt };
       }
       if (change.spentDelta) update.$inc = { ...(update.$inc ?? {}), 'stats.totalSpent': change.spentDelta };
       if (Object.keys(update).length) await m.Customer.updateOne({ _id: customerId }, update);
