@@ -1,5 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
+import type { DiscordCustomerEvent } from '../bots/discord/discord-adapter.js';
+import {
+  type DiscordGatewayDeps,
+  type RunningDiscordGateway,
+  startDiscordGateway,
+} from '../bots/discord/gateway.js';
+import type { SlackCustomerEvent } from '../bots/slack/slack-adapter.js';
+import { type RunningSlackApp, startSlackApp } from '../bots/slack/slack-app.js';
 import { loadOrCreateSecret } from './auth/secret-file.js';
 import { StaffSessions } from './auth/staff-session.js';
 import { VisitorTokens } from './auth/visitor-token.js';
@@ -13,9 +21,16 @@ import type { ChannelAdapter } from './core/ports/channel-adapter.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import { redisRateLimiter } from './infra/redis-rate-limiter.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
+import { attachSupervisorsNamespace } from './realtime/supervisors-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
-export type AppOptions = CoreOptions;
+export interface AppOptions extends CoreOptions {
+  /** Library options tests pass to the platform clients (e.g. no IDENTIFY throttle, quick Socket Mode pings). */
+  platformOptions?: {
+    discordClient?: DiscordGatewayDeps['clientOptions'];
+    slackSocketPingTimeoutMs?: number;
+  };
+}
 
 export interface ParleyApp {
   /** What the edges see. */
@@ -24,6 +39,8 @@ export interface ParleyApp {
   core: Core;
   http: FastifyInstance;
   io: SocketServer;
+  /** The Slack edge (Bolt) and the Discord gateway, when those channels are on. */
+  platforms: { slack: RunningSlackApp | null; discord: RunningDiscordGateway | null };
   /** The password of the first admin, when this start created it without ADMIN_PASSWORD (print it once). */
   firstAdminPassword?: string;
   /** Starts listening; returns the base URL. */
@@ -59,6 +76,34 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   });
   if (admin.created) core.log.info({ email: config.auth.adminEmail }, 'first admin created');
 
+  const slack = core.infra.slack
+    ? startSlackApp({
+        config: config.slack,
+        publicUrl: config.publicUrl,
+        log: core.log.child({ component: 'slack' }),
+        web: core.infra.slack,
+        redis: core.infra.redis,
+        redisPrefix: core.redisPrefix,
+        adapter: core.channels.get('slack') as ChannelAdapter<SlackCustomerEvent>,
+        pipeline: core.pipeline,
+        stores: core.stores,
+        useCases: core.useCases,
+        socketModePingTimeoutMs: opts.platformOptions?.slackSocketPingTimeoutMs,
+      })
+    : null;
+  // Every app process may run this; the one holding the lease connects.
+  const discord = core.infra.discord
+    ? startDiscordGateway({
+        config: config.discord,
+        log: core.log.child({ component: 'discord' }),
+        adapter: core.channels.get('discord') as ChannelAdapter<DiscordCustomerEvent>,
+        pipeline: core.pipeline,
+        redis: core.infra.redis,
+        redisPrefix: core.redisPrefix,
+        clientOptions: opts.platformOptions?.discordClient,
+      })
+    : null;
+
   let shuttingDown = false;
   const ctx: AppContext = {
     config,
@@ -79,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       widget: core.channels.get('widget') as ChannelAdapter<WidgetEvent>,
       api: core.channels.get('api') as ChannelAdapter<ApiEvent>,
     },
+    slack: slack?.ingress ?? null,
     health: core.health,
   };
   const http = buildHttpApp(ctx, { isShuttingDown: () => shuttingDown });
@@ -92,7 +138,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
   attachWidgetNamespace(io, ctx);
-  attachAgentsNamespace(io, ctx);
+  const agents = attachAgentsNamespace(io, ctx);
+  const supervisors = attachSupervisorsNamespace(io, ctx);
 
   // Messages acknowledged but not processed when a process died are resumed now, not at the next
   // recovery tick: their customers are waiting for an answer.
@@ -110,6 +157,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     core,
     http,
     io,
+    platforms: { slack, discord },
     ...(admin.created && admin.generatedPassword ? { firstAdminPassword: admin.generatedPassword } : {}),
     async listen(port = config.port, host = config.host) {
       await http.listen({ port, host });
@@ -119,10 +167,15 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     },
     async close() {
       shuttingDown = true;
+      supervisors.stop();
       // New sockets and requests stop; connected sockets are told to go (clients reconnect elsewhere).
       io.disconnectSockets(true);
       io.engine.close();
+      // Their consoles' presence is written before the connections close.
+      await agents.stop();
       await http.close();
+      // The gateway lease is released, so another app process connects at once.
+      await Promise.all([slack?.stop(), discord?.stop()]);
       await core.close();
     },
   };

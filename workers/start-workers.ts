@@ -10,11 +10,14 @@ import {
   type QueueName,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
+import { agentPresenceProcessor } from './agent-presence/processor.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
 import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+import { slackMirrorProcessor } from './slack-mirror/processor.js';
+import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
 import { webhooksProcessor } from './webhooks/processor.js';
 
 /** How often the workers check that their job schedulers still exist. */
@@ -24,11 +27,19 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /**
+   * How long a job's lock lasts without renewal (BullMQ's default 30 s): a job of a worker that
+   * died is taken up again after about this long. Tests of a killed worker shorten it.
+   */
+  lockDurationMs?: number;
+}
+
 /**
  * Starts every BullMQ worker and schedules the periodic jobs. Schedulers are upserted by id, so
  * any number of processes may call this: each job runs once per tick, on whichever worker takes it.
  */
-export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> {
+export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const prefix = ctx.queuePrefix;
   const log = ctx.log.child({ component: 'workers' });
   const connection = createRedis(ctx.redisUrl, 'blocking', log);
@@ -39,6 +50,9 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
       connection,
       prefix,
       concurrency,
+      ...(options.lockDurationMs
+        ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(500, options.lockDurationMs / 2) }
+        : {}),
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
@@ -53,6 +67,10 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
   add(QUEUES.delivery, deliveryProcessor(ctx), 16);
   // Outgoing webhooks to integrations: each call waits on a receiver, so several at once.
   add(QUEUES.webhooks, webhooksProcessor(ctx), 8);
+  add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
+  add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
+  // Posts for different tickets go side by side; one ticket's one at a time (a lock).
+  if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8);
 
   // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
   // are registered now, again whenever the connection comes back, and checked every few seconds.
@@ -81,7 +99,10 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
     clearInterval(timer);
     connection.off('ready', check);
   });
-  log.info({ queues: Object.values(QUEUES) }, 'workers started');
+  log.info(
+    { queues: Object.values(QUEUES).filter((q) => ctx.slackDesk || q !== QUEUES.slackMirror) },
+    'workers started',
+  );
 
   return {
     async close() {

@@ -1,3 +1,4 @@
+import type { SlackHttpIngress } from '../../bots/slack/ingress.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { WidgetIdentityVerifier } from '../auth/widget-identity.js';
 import type { ApiEvent } from '../channels/api-adapter.js';
@@ -33,5 +34,7 @@ export interface AppContext {
   limits: RateLimiter;
   /** The adapters of the channels whose events arrive at this app's own edges. */
   adapters: { widget: ChannelAdapter<WidgetEvent>; api: ChannelAdapter<ApiEvent> };
+  /** Slack's Events API and interactivity requests (POST /slack/*); null when Slack is off. */
+  slack: SlackHttpIngress | null;
   health: HealthCheck[];
 }

@@ -1,11 +1,18 @@
+import type { WebClient } from '@slack/web-api';
+import { REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { discordAdapter } from '../../bots/discord/discord-adapter.js';
+import { slackAgentDesk } from '../../bots/slack/agent-desk.js';
+import { slackAdapter } from '../../bots/slack/slack-adapter.js';
+import { createSlackWebClient } from '../../bots/slack/web-client.js';
 import { apiAdapter } from '../channels/api-adapter.js';
 import { createChannelRegistry } from '../channels/registry.js';
 import { widgetAdapter } from '../channels/widget-adapter.js';
 import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { type AgentDesk, type DeskMirror, noDeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { MessageClassifier } from '../core/ports/classifier.js';
@@ -15,7 +22,9 @@ import type { FaqRetriever } from '../core/ports/faq-retriever.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type { Presence } from '../core/ports/presence.js';
 import type { Stores } from '../core/ports/store.js';
+import type { TicketDeps } from '../core/tickets/ticket-deps.js';
 import { createModels, type Models, syncIndexes } from '../db/models.js';
 import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
 import { createCrmStores } from '../db/repositories/crm-stores.js';
@@ -27,12 +36,14 @@ import {
   createProducers,
   type Producers,
   periodicJobs,
+  queueDeskMirror,
   queueOutbox,
   queueRetraining,
   queueWebhooks,
 } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { redisPresence } from '../infra/redis-presence.js';
 import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
 import { postSignedJson } from '../infra/signed-webhook.js';
 import {
@@ -43,7 +54,7 @@ import {
   loadDefaultClassifier,
   loadEnsembleIfEnabled,
 } from '../nlp/index.js';
-import { bindCoreUseCases, type CoreUseCases } from './use-cases.js';
+import { bindCoreUseCases, type CoreUseCases, ticketDepsOf } from './use-cases.js';
 
 export interface CoreOptions {
   config: Config;
@@ -71,6 +82,10 @@ export interface Infrastructure {
   redis: Redis;
   redisUrl: string;
   producers: Producers;
+  /** The Slack Web API client (bot token), when Slack is on. */
+  slack: WebClient | null;
+  /** The Discord REST client (bot token), when Discord is on. */
+  discord: REST | null;
 }
 
 /** What every Parley process shares: storage, events, the pipeline and the use cases. */
@@ -87,6 +102,10 @@ export interface Core {
   locks: Locks;
   outbox: Outbox;
   channels: ChannelRegistry;
+  /** The agents' Slack channel, when Slack and SLACK_AGENTS_CHANNEL are set. */
+  agentDesk: AgentDesk | null;
+  /** Queues the desk's posts (a no-op without a desk). */
+  deskMirror: DeskMirror;
   classifier: ClassifierHolder;
   /** The sentence encoders and shipped heads, when on and loadable (see NLP_SENTENCE_ENCODER). */
   ensemble: EncoderEnsemble | null;
@@ -94,6 +113,12 @@ export interface Core {
   faq: FaqRetriever;
   pipeline: IngestPipeline;
   useCases: CoreUseCases;
+  /** Which staff have a console connected, across processes. */
+  presence: Presence;
+  /** The time every rule reads; tests replace `now` to move time instead of sleeping. */
+  clock: { now: () => Date };
+  /** What the ticket rules run with, for the app's own use cases built on them (staff, presence). */
+  ticketDeps: TicketDeps;
   health: HealthCheck[];
   /** Closes what buildCore opened, after the parts using it stopped. */
   close(): Promise<void>;
@@ -157,15 +182,29 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     log.child({ component: 'outbox' }),
   );
   const locks = redisLocks(redis, redisPrefix);
+  const platforms = connectPlatforms(config, log);
   const channels = createChannelRegistry([
     widgetAdapter((message) => events.publish('delivery.push', { message })),
     apiAdapter(config.integration.webhook),
+    ...(platforms.slack ? [slackAdapter(platforms.slack)] : []),
+    ...(platforms.discord ? [discordAdapter(platforms.discord)] : []),
   ]);
+  const agentDesk =
+    platforms.slack && config.slack.agentsChannel
+      ? slackAgentDesk(platforms.slack, config.slack.agentsChannel)
+      : null;
+  const deskMirror = agentDesk ? queueDeskMirror(producers.slackMirror) : noDeskMirror;
+  const clock = { now: () => new Date() };
+  const now = () => clock.now();
+  const presence = redisPresence(redis, redisPrefix);
+  // The pipeline hands off through the ticket use cases, bound below.
+  let useCases: CoreUseCases | undefined;
   const pipeline = new IngestPipeline({
     stores,
     classifier: () => classifier.current(),
     events,
     outbox,
+    desk: deskMirror,
     locks,
     sla: config.sla,
     faq,
@@ -176,8 +215,13 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     },
     minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
     log: log.child({ component: 'ingest' }),
+    handOff: (input) => {
+      if (!useCases) throw new Error('a hand-off before the use cases were bound');
+      return useCases.tickets.handOff(input);
+    },
+    now,
   });
-  const useCases = bindCoreUseCases({
+  const useCaseDeps = {
     config,
     log,
     stores,
@@ -186,6 +230,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     outbox,
     locks,
     channels,
+    desk: deskMirror,
+    agentDesk,
     pipeline,
     faq,
     classifier,
@@ -193,21 +239,32 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     modelRegistry,
     versionLog: createModelVersionLog(models),
     retraining: queueRetraining(producers.retraining),
+    presence,
+    now,
     crm: {
       stores: crm,
       webhookJobs: queueWebhooks(producers.webhooks, config.webhooks),
       webhookSender: {
-        post: (url, secret, eventId, payload) =>
+        post: (url: string, secret: string, eventId: string, payload: unknown) =>
           postSignedJson(url, secret, eventId, payload, config.webhooks.timeoutMs),
       },
     },
-  });
+  };
+  useCases = bindCoreUseCases(useCaseDeps);
 
   return {
     config,
     log,
     redisPrefix,
-    infra: { mongo, models, redis, redisUrl: opts.redisUrl, producers },
+    infra: {
+      mongo,
+      models,
+      redis,
+      redisUrl: opts.redisUrl,
+      producers,
+      slack: platforms.slack,
+      discord: platforms.discord,
+    },
     stores,
     crm,
     events,
@@ -215,12 +272,17 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     locks,
     outbox,
     channels,
+    agentDesk,
+    deskMirror,
     classifier,
     ensemble,
     modelRegistry,
     faq,
     pipeline,
     useCases,
+    presence,
+    clock,
+    ticketDeps: ticketDepsOf(useCaseDeps),
     health: [
       { name: 'mongodb', check: () => pingMongo(mongo) },
       { name: 'redis', check: async () => void (await redis.ping()) },
@@ -237,4 +299,46 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       await closeEnsemble(ensemble);
     },
   };
+}
+
+/**
+ * The platform clients of the channels that are configured (a channel whose variables are unset is
+ * off), with one start-up line per channel saying which.
+ */
+function connectPlatforms(config: Config, log: Logger): { slack: WebClient | null; discord: REST | null } {
+  const s = config.slack;
+  const slack = s.botToken ? createSlackWebClient(s.botToken, s.apiUrl) : null;
+  if (slack) {
+    log.info(
+      {
+        channel: 'slack',
+        on: true,
+        receive: s.appToken ? 'socket-mode' : 'http',
+        agentsChannel: s.agentsChannel ?? null,
+        customerChannels: s.customerChannels,
+        alertsOnly: s.alertsOnly,
+      },
+      `slack: on (${s.appToken ? 'Socket Mode' : 'Events API at POST /slack/events'}; agents' desk ${s.agentsChannel ? `in ${s.agentsChannel}${s.alertsOnly ? ', alerts only' : ''}` : 'off: SLACK_AGENTS_CHANNEL unset'})`,
+    );
+  } else {
+    log.info({ channel: 'slack', on: false }, 'slack: off (SLACK_BOT_TOKEN unset)');
+  }
+  const d = config.discord;
+  const discord = d.botToken
+    ? new REST({
+        api: d.apiUrl,
+        // A 429 goes back to the outbox, which waits Retry-After without holding a worker.
+        rejectOnRateLimit: () => true,
+        // The outbox retries with backoff; the nonce makes a repeat harmless either way.
+        retries: 0,
+        timeout: 10_000,
+      }).setToken(d.botToken)
+    : null;
+  log.info(
+    { channel: 'discord', on: Boolean(discord), supportChannel: d.supportChannel ?? null },
+    discord
+      ? `discord: on (DMs${d.supportChannel ? ` and the support channel ${d.supportChannel}` : ''}; one app process holds the gateway)`
+      : 'discord: off (DISCORD_BOT_TOKEN unset)',
+  );
+  return { slack, discord };
 }

@@ -1,4 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load-config.js';
+import { mirrorMessage, refreshTicketCard } from '../core/agent-desk/mirror-to-desk.js';
+import { replyFromDesk, staffForSlackUser } from '../core/agent-desk/reply-from-desk.js';
+import {
+  createCannedResponse,
+  deleteCannedResponse,
+  getCannedResponse,
+  listCannedResponses,
+  renderCannedResponse,
+  updateCannedResponse,
+} from '../core/canned/canned-responses.js';
 import { PermanentFailure } from '../core/errors.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import {
@@ -17,6 +28,7 @@ import {
 } from '../core/learning/intent-learning.js';
 import { deliverMessage } from '../core/outbound/deliver-message.js';
 import { requeueStaleDeliveries } from '../core/outbound/requeue-stale-deliveries.js';
+import type { AgentDesk, DeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { ClassifierHolder } from '../core/ports/classifier-holder.js';
@@ -25,10 +37,35 @@ import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry, ModelVersionLog } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
-import type { Stores } from '../core/ports/store.js';
+import type { Presence } from '../core/ports/presence.js';
+import type { NewTicket, Stores } from '../core/ports/store.js';
+import { getLiveQueue, readLiveQueue } from '../core/queue/live-queue.js';
+import { ticketReport } from '../core/reports/ticket-report.js';
+import { linkSlackUser } from '../core/staff/link-slack-user.js';
+import { sweepPresence } from '../core/staff/presence.js';
+import {
+  assignTicket,
+  assignWaiting,
+  claimTicket,
+  reconcileLoad,
+  returnTicketsOfAbsentAgents,
+} from '../core/tickets/assignment.js';
+import { closeExpiredResolved, closeTicket } from '../core/tickets/close-ticket.js';
+import { findCsatTicket, submitCsat } from '../core/tickets/csat.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
+import { handOffToTicket } from '../core/tickets/hand-off.js';
+import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
+import { mergeTickets } from '../core/tickets/merge-tickets.js';
+import { getTicket, listTicketMessages, listTickets, ticketContext } from '../core/tickets/read-tickets.js';
+import { reopenTicket } from '../core/tickets/reopen-ticket.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import { resolveTicket } from '../core/tickets/resolve-ticket.js';
+import type { TicketDeps } from '../core/tickets/ticket-deps.js';
+import { addNote } from '../core/tickets/ticket-notes.js';
+import { agentTyping, customerTyping } from '../core/tickets/typing.js';
+import { updateTicket } from '../core/tickets/update-ticket.js';
 import type { Actor } from '../core/views/staff.js';
+import type { TicketPriority } from '../core/views/ticket.js';
 import type { Logger } from '../infra/logger.js';
 import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 import { bindCrmUseCases, type CrmUseCaseDeps } from './crm-use-cases.js';
@@ -42,6 +79,10 @@ export interface UseCaseDeps {
   outbox: Outbox;
   locks: Locks;
   channels: ChannelRegistry;
+  /** Queues posts to the agents' Slack channel (a no-op when there is none). */
+  desk: DeskMirror;
+  /** The agents' Slack channel itself, for the mirror jobs; null when off. */
+  agentDesk: AgentDesk | null;
   pipeline: IngestPipeline;
   faq: FaqRetriever;
   classifier: ClassifierHolder;
@@ -51,6 +92,30 @@ export interface UseCaseDeps {
   retraining: RetrainingRequests;
   /** The CRM's stores and the outgoing webhooks' queue and sender. */
   crm: CrmUseCaseDeps;
+  presence: Presence;
+  /** Every time rule reads the clock through this (tests move it instead of sleeping). */
+  now: () => Date;
+}
+
+/** The ticket use cases' dependencies, from the core's parts and configuration. */
+export function ticketDepsOf(d: UseCaseDeps): TicketDeps {
+  return {
+    stores: d.stores,
+    events: d.events,
+    audit: d.audit,
+    outbox: d.outbox,
+    sla: d.config.sla,
+    settings: {
+      reopenWindowHours: d.config.tickets.reopenWindowHours,
+      awayGraceMinutes: d.config.tickets.awayGraceMinutes,
+      atRiskMinutes: d.config.tickets.atRiskMinutes,
+      publicUrl: d.config.publicUrl,
+    },
+    log: d.log.child({ component: 'tickets' }),
+    newToken: () => randomBytes(24).toString('base64url'),
+    desk: d.desk,
+    now: d.now,
+  };
 }
 
 /** Messages acknowledged but unprocessed this long are resumed by the recovery job (a live process takes milliseconds). */
@@ -63,6 +128,7 @@ const STALE_DELIVERY_AFTER_MS = 30_000;
  * processors) call. Each is a function of core; this only wires them.
  */
 export function bindCoreUseCases(d: UseCaseDeps) {
+  const t = ticketDepsOf(d);
   const faqDeps = { stores: d.stores, events: d.events, audit: d.audit, retriever: d.faq };
   const learningDeps = {
     stores: d.stores,
@@ -80,8 +146,86 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'delivery' }),
     maxAttempts: d.config.delivery.maxAttempts,
   };
+  const deskDeps = () => {
+    if (!d.agentDesk) throw new PermanentFailure("there is no agents' Slack channel (SLACK_AGENTS_CHANNEL)");
+    return {
+      stores: d.stores,
+      desk: d.agentDesk,
+      locks: d.locks,
+      interactive: !d.config.slack.alertsOnly,
+      log: d.log.child({ component: 'slack-desk' }),
+    };
+  };
+  const deskReplyDeps = {
+    ...t,
+    notePrefix: d.config.slack.notePrefix,
+    alertsOnly: d.config.slack.alertsOnly,
+  };
   return {
-    replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(d, cmd),
+    replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
+    /** The ticket lifecycle, assignment and reads; each checks the actor's role itself. */
+    tickets: {
+      handOff: (input: NewTicket) => handOffToTicket(t, input),
+      list: (...a: Tail<Parameters<typeof listTickets>>) => listTickets(t, ...a),
+      get: (...a: Tail<Parameters<typeof getTicket>>) => getTicket(t, ...a),
+      messages: (...a: Tail<Parameters<typeof listTicketMessages>>) => listTicketMessages(t, ...a),
+      context: (...a: Tail<Parameters<typeof ticketContext>>) => ticketContext(t, ...a),
+      claim: (...a: Tail<Parameters<typeof claimTicket>>) => claimTicket(t, ...a),
+      assign: (...a: Tail<Parameters<typeof assignTicket>>) => assignTicket(t, ...a),
+      resolve: (...a: Tail<Parameters<typeof resolveTicket>>) => resolveTicket(t, ...a),
+      reopen: (...a: Tail<Parameters<typeof reopenTicket>>) => reopenTicket(t, ...a),
+      close: (...a: Tail<Parameters<typeof closeTicket>>) => closeTicket(t, ...a),
+      merge: (...a: Tail<Parameters<typeof mergeTickets>>) => mergeTickets(t, ...a),
+      addNote: (...a: Tail<Parameters<typeof addNote>>) => addNote(t, ...a),
+      update: (...a: Tail<Parameters<typeof updateTicket>>) => updateTicket(t, ...a),
+      /** The Slack card's priority menu (the same rule as PATCH /tickets/:id). */
+      setPriority: (actor: Actor, ticketId: string, priority: TicketPriority) =>
+        updateTicket(t, actor, ticketId, { priority }),
+      /** `/parley queue` and `/parley stats` in Slack. */
+      liveQueue: (...a: Tail<Parameters<typeof liveQueue>>) => liveQueue(d, ...a),
+      liveStats: (...a: Tail<Parameters<typeof liveStats>>) => liveStats(d, ...a),
+      reply: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
+      agentTyping: (...a: Tail<Parameters<typeof agentTyping>>) => agentTyping(t, ...a),
+      customerTyping: (...a: Tail<Parameters<typeof customerTyping>>) => customerTyping(t, ...a),
+      /** Jobs: close resolved tickets past the reopen window; the assignment safety net. */
+      closeExpired: () => closeExpiredResolved(t),
+      assignWaiting: () => assignWaiting(t),
+      returnTicketsOfAbsentAgents: () => returnTicketsOfAbsentAgents(t),
+      reconcileLoad: (settle?: () => Promise<void>) => reconcileLoad(t, settle),
+    },
+    csat: {
+      find: (token: string) => findCsatTicket(t, token),
+      submit: (...a: Tail<Parameters<typeof submitCsat>>) => submitCsat(t, ...a),
+    },
+    queue: {
+      live: (...a: Tail<Parameters<typeof getLiveQueue>>) => getLiveQueue(t, ...a),
+      /** For the socket push, which checked the role at the handshake. */
+      read: () => readLiveQueue(t),
+    },
+    reports: {
+      tickets: (...a: Tail<Parameters<typeof ticketReport>>) => ticketReport(t, ...a),
+    },
+    canned: {
+      list: (...a: Tail<Parameters<typeof listCannedResponses>>) => listCannedResponses(t, ...a),
+      get: (...a: Tail<Parameters<typeof getCannedResponse>>) => getCannedResponse(t, ...a),
+      create: (...a: Tail<Parameters<typeof createCannedResponse>>) => createCannedResponse(t, ...a),
+      update: (...a: Tail<Parameters<typeof updateCannedResponse>>) => updateCannedResponse(t, ...a),
+      remove: (...a: Tail<Parameters<typeof deleteCannedResponse>>) => deleteCannedResponse(t, ...a),
+      render: (...a: Tail<Parameters<typeof renderCannedResponse>>) => renderCannedResponse(t, ...a),
+    },
+    presence: {
+      sweep: () => sweepPresence({ ...t, presence: d.presence }),
+    },
+    /** The agents' Slack desk: the mirror jobs, and what agents do in its threads. */
+    desk: {
+      mirrorMessage: (input: Parameters<typeof mirrorMessage>[1]) => mirrorMessage(deskDeps(), input),
+      refreshTicketCard: (ticketId: string) => refreshTicketCard(deskDeps(), ticketId),
+      replyFromDesk: (input: Parameters<typeof replyFromDesk>[1]) => replyFromDesk(deskReplyDeps, input),
+      staffForSlackUser: (slackUserId: string, emailOf: () => Promise<string | null>) =>
+        staffForSlackUser(d, slackUserId, emailOf),
+    },
+    linkSlackUser: (...a: Tail<Parameters<typeof linkSlackUser>>) =>
+      linkSlackUser({ staff: d.stores.staff, audit: d.audit }, ...a),
     faq: {
       list: (filter: Parameters<typeof listFaqArticles>[1]) => listFaqArticles(faqDeps, filter),
       create: (...a: Tail<Parameters<typeof createFaqArticle>>) => createFaqArticle(faqDeps, ...a),

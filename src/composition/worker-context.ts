@@ -15,8 +15,17 @@ export interface WorkerContext {
   queuePrefix: string;
   useCases: Pick<
     CoreUseCases,
-    'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning' | 'integrations'
+    | 'deliverMessage'
+    | 'escalateBreaches'
+    | 'recoverMessages'
+    | 'learning'
+    | 'tickets'
+    | 'presence'
+    | 'desk'
+    | 'integrations'
   >;
+  /** Whether the agents' Slack desk is on (its mirror worker runs only then). */
+  slackDesk: boolean;
   health: HealthCheck[];
 }
 
@@ -27,6 +36,7 @@ export function workerContextOf(core: Core): WorkerContext {
     redisUrl: core.infra.redisUrl,
     queuePrefix: `${core.redisPrefix}bull`,
     useCases: core.useCases,
+    slackDesk: core.agentDesk !== null,
     health: core.health,
   };
 }

@@ -230,6 +230,100 @@ export const EnvSchema = Type.Object({
     description:
       'In development, fill an empty database once with a demo shop (FAQ, customers, orders, an agent and a supervisor); never in production',
   }),
+  REOPEN_WINDOW_HOURS: Type.Number({
+    default: 72,
+    minimum: 0,
+    description:
+      'A resolved ticket reopens when its customer needs a person again within this many hours; after it, a new ticket opens and the resolved one closes by itself',
+  }),
+  AGENT_AWAY_GRACE_MINUTES: Type.Number({
+    default: 10,
+    minimum: 0,
+    description:
+      'An agent offline this long gives their live tickets back to the queue (they go to agents who are online)',
+  }),
+  QUEUE_AT_RISK_MINUTES: Type.Number({
+    default: 10,
+    minimum: 0,
+    description:
+      'The live queue shows unanswered tickets due within this many minutes as at risk of their SLA',
+  }),
+  PASSWORD_LINK_HOURS: Type.Number({
+    default: 72,
+    minimum: 0.1,
+    description: 'How long a set-password link for a new or reset staff account stays valid',
+  }),
+  SLACK_BOT_TOKEN: Type.Optional(
+    Type.String({
+      pattern: '^xox[a-z]-',
+      description: "The Slack app's bot token (xoxb-…); unset = Slack is off",
+    }),
+  ),
+  SLACK_SIGNING_SECRET: Type.Optional(
+    Type.String({
+      minLength: 8,
+      description: 'Verifies every request Slack sends to /slack/events and /slack/interactions',
+    }),
+  ),
+  SLACK_APP_TOKEN: Type.Optional(
+    Type.String({
+      pattern: '^xapp-',
+      description: 'App-level token (xapp-…): receive Slack events over Socket Mode instead of HTTP',
+    }),
+  ),
+  SLACK_AGENTS_CHANNEL: Type.Optional(
+    Type.String({
+      pattern: '^[CG][A-Z0-9]{2,}$',
+      description:
+        "Channel id where every new ticket is posted and agents answer in its thread; unset = no agents' desk",
+    }),
+  ),
+  SLACK_CUSTOMER_CHANNELS: Type.Optional(
+    Type.String({
+      pattern: '^[CG][A-Z0-9]{2,}(,[CG][A-Z0-9]{2,})*$',
+      description:
+        "Comma-separated ids of shared or community channels whose messages are customers' (DMs to the app always are)",
+    }),
+  ),
+  SLACK_API_URL: Type.String({
+    default: 'https://slack.com/api/',
+    pattern: '^https?://',
+    description: 'Slack Web API base URL (tests point it at a local fake)',
+  }),
+  SLACK_NOTE_PREFIX: Type.String({
+    default: '//',
+    minLength: 1,
+    maxLength: 20,
+    description:
+      'A thread reply starting with this (any case) is an internal note on the ticket, never sent to the customer',
+  }),
+  SLACK_ALERTS_ONLY: Type.Union([Bool], {
+    default: 'false',
+    description:
+      "true = the agents' channel only shows tickets: thread replies and buttons do nothing (one-way mirror)",
+  }),
+  DISCORD_BOT_TOKEN: Type.Optional(
+    Type.String({ minLength: 10, description: "The Discord bot's token; unset = Discord is off" }),
+  ),
+  DISCORD_SUPPORT_CHANNEL: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{5,25}$',
+      description:
+        "Channel id whose messages are customers' (each gets a thread); unset = DMs to the bot only",
+    }),
+  ),
+  DISCORD_API_URL: Type.String({
+    default: 'https://discord.com/api',
+    pattern: '^https?://',
+    description: 'Discord REST base URL (the gateway address comes from GET /gateway/bot)',
+  }),
+  DISCORD_GATEWAY_LEASE_SECONDS: Type.Integer({
+    default: 15,
+    minimum: 1,
+    maximum: 300,
+    description:
+      'One app process holds the Discord gateway; another takes over this long after the holder dies',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, description: 'Grace period on SIGTERM' }),
 });
 

@@ -41,6 +41,31 @@ export interface Config {
     faqMinScore: number;
     minutesPerWaitingTicket: number;
   };
+  /** The console's ticket rules (lifecycle, assignment, live queue). */
+  tickets: {
+    reopenWindowHours: number;
+    awayGraceMinutes: number;
+    atRiskMinutes: number;
+    passwordLinkHours: number;
+  };
+  /** Slack: customers (DMs, shared channels) and the agents' desk; off without a bot token. */
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+    agentsChannel: string | undefined;
+    customerChannels: string[];
+    notePrefix: string;
+    alertsOnly: boolean;
+  };
+  /** Discord: DMs to the bot and the support channel; off without a bot token. */
+  discord: {
+    botToken: string | undefined;
+    supportChannel: string | undefined;
+    apiUrl: string;
+    gatewayLeaseSeconds: number;
+  };
   shutdownTimeoutMs: number;
   /** Verified widget visitors (HS256 JWTs signed by the site). */
   widgetIdentity: { secret: string | undefined };
@@ -108,8 +133,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     const given = raw[key];
     return `${key}=${given === undefined ? '(unset)' : JSON.stringify(given)}: expected ${describeExpected(key)}`;
   });
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const env = withDefaults as Env;
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    problems.push(
+      'SLACK_SIGNING_SECRET=(unset): expected the signing secret with SLACK_BOT_TOKEN (or SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const bool = (v: string) => v === 'true' || v === '1';
   const secretProblem = checkSessionSecret(env.NODE_ENV, env.SESSION_SECRET);
   if (secretProblem) throw new ConfigError([secretProblem]);
@@ -152,6 +182,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
       faqMinScore: env.FAQ_MIN_SCORE,
       minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
+    },
+    tickets: {
+      reopenWindowHours: env.REOPEN_WINDOW_HOURS,
+      awayGraceMinutes: env.AGENT_AWAY_GRACE_MINUTES,
+      atRiskMinutes: env.QUEUE_AT_RISK_MINUTES,
+      passwordLinkHours: env.PASSWORD_LINK_HOURS,
+    },
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+      agentsChannel: env.SLACK_AGENTS_CHANNEL,
+      customerChannels: env.SLACK_CUSTOMER_CHANNELS ? env.SLACK_CUSTOMER_CHANNELS.split(',') : [],
+      notePrefix: env.SLACK_NOTE_PREFIX,
+      alertsOnly: bool(env.SLACK_ALERTS_ONLY),
+    },
+    discord: {
+      botToken: env.DISCORD_BOT_TOKEN,
+      supportChannel: env.DISCORD_SUPPORT_CHANNEL,
+      apiUrl: env.DISCORD_API_URL.replace(/\/$/, ''),
+      gatewayLeaseSeconds: env.DISCORD_GATEWAY_LEASE_SECONDS,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     widgetIdentity: { secret: env.WIDGET_IDENTITY_SECRET },

@@ -3,10 +3,12 @@ import { agentSchema } from './models/agent.js';
 import { apiTokenSchema } from './models/api-token.js';
 import { auditLogSchema } from './models/audit-log.js';
 import { campaignSchema, deliverySchema } from './models/campaign.js';
+import { cannedResponseSchema } from './models/canned-response.js';
 import { conversationSchema } from './models/conversation.js';
 import { counterSchema } from './models/counter.js';
 import { customerSchema } from './models/customer.js';
 import { customerMergeSchema } from './models/customer-merge.js';
+import { dailyStatSchema } from './models/daily-stat.js';
 import { faqArticleSchema } from './models/faq-article.js';
 import { identitySchema } from './models/identity.js';
 import { intentCorrectionSchema } from './models/intent-correction.js';
@@ -46,6 +48,8 @@ export function createModels(conn: Connection) {
     Webhook: conn.model('Webhook', webhookSchema, 'webhooks'),
     WebhookEvent: conn.model('WebhookEvent', webhookEventSchema, 'webhook_events'),
     WebhookDelivery: conn.model('WebhookDelivery', webhookDeliverySchema, 'webhook_deliveries'),
+    CannedResponse: conn.model('CannedResponse', cannedResponseSchema, 'canned_responses'),
+    DailyStat: conn.model('DailyStat', dailyStatSchema, 'daily_stats'),
   };
 }
 
@@ -53,5 +57,13 @@ export type Models = ReturnType<typeof createModels>;
 
 /** Builds every index before traffic, so uniqueness (idempotency) holds from the first message. */
 export async function syncIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await model.createIndexes();
+  for (const model of Object.values(models)) {
+    // Every collection exists before traffic, also those with no index but _id (counters, daily
+    // stats): FerretDB v1 creating a collection under load can stall every pooled connection
+    // (its metadata lock), so the first ticket of the day must not be what creates one.
+    await model.createCollection().catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== 48) throw err; // NamespaceExists
+    });
+    await model.createIndexes();
+  }
 }

@@ -5,10 +5,14 @@ import type { AppContext } from '../composition/app-context.js';
 import { trustProxyOption } from './client-address.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
+import { csatRoutes } from './routes/csat.js';
 import { demoIdentityRoutes } from './routes/demo-identity.js';
 import { healthRoutes } from './routes/health.js';
+import { slackRoutes } from './routes/slack.js';
+import { agentRoutes } from './routes/v1/agents.js';
 import { analyticsRoutes } from './routes/v1/analytics.js';
 import { authRoutes } from './routes/v1/auth.js';
+import { cannedResponseRoutes } from './routes/v1/canned-responses.js';
 import { caseRoutes } from './routes/v1/cases.js';
 import { customerRoutes } from './routes/v1/customers.js';
 import { faqRoutes } from './routes/v1/faq.js';
@@ -17,7 +21,9 @@ import { needRoutes } from './routes/v1/needs.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
 import { orderRoutes } from './routes/v1/orders.js';
 import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
+import { queueRoutes } from './routes/v1/queue.js';
 import { shopWebhookRoutes } from './routes/v1/shop-webhook.js';
+import { staffSlackRoutes } from './routes/v1/staff-slack.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { tokenRoutes } from './routes/v1/tokens.js';
 import { webhookRoutes } from './routes/v1/webhooks.js';
@@ -55,6 +61,8 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
     if (ctx.config.env === 'development' && ctx.widgetIdentity) root.register(demoIdentityRoutes, { ctx });
+    root.register(csatRoutes, { ctx });
+    root.register(slackRoutes, { slack: ctx.slack });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -62,6 +70,9 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(ticketRoutes, { ctx });
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
+        v1.register(agentRoutes, { ctx });
+        v1.register(queueRoutes, { ctx });
+        v1.register(cannedResponseRoutes, { ctx });
         v1.register(parkedMessageRoutes, { ctx });
         // The CRM and its public API (issue 21).
         v1.register(customerRoutes, { ctx });
@@ -72,6 +83,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(analyticsRoutes, { ctx });
         v1.register(tokenRoutes, { ctx });
         v1.register(webhookRoutes, { ctx });
+        v1.register(staffSlackRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

@@ -48,6 +48,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
             description:
               'The shop webhook: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with SHOP_WEBHOOK_SECRET',
           },
+          slackSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-slack-signature',
+            description:
+              "Slack's request signature with x-slack-request-timestamp (v0, HMAC-SHA256 with SLACK_SIGNING_SECRET)",
+          },
         },
       },
       tags: [
@@ -64,6 +71,12 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: 'orders', description: 'Orders from the shop (signed webhook or API) and their steps' },
         { name: 'analytics', description: "JSON for the console's charts" },
         { name: 'integrations', description: 'API tokens with scopes and outgoing signed webhooks' },
+        { name: 'agents', description: 'Staff accounts (admins manage them)' },
+        { name: 'queue', description: "The supervisor's live queue and reports" },
+        { name: 'canned responses', description: 'Saved replies with variables' },
+        { name: 'csat', description: "Customers' ratings of resolved conversations" },
+        { name: 'slack', description: "Slack's Events API and interactivity (customers, the agents' desk)" },
+        { name: 'staff', description: 'Staff accounts and their Slack link' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'pages', description: 'The widget script, its demo page and the console' },
       ],

@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DeskMirror } from '../core/ports/agent-desk.js';
 import type { WebhookJobs } from '../core/ports/crm.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
@@ -15,6 +16,9 @@ export const QUEUES = {
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
   webhooks: 'webhooks',
+  ticketAutoClose: 'ticket-auto-close',
+  agentPresence: 'agent-presence',
+  slackMirror: 'slack-mirror',
 } as const;
 
 export interface QueueJobs {
@@ -32,6 +36,26 @@ export interface QueueJobs {
   };
   /** One outgoing webhook event to one webhook (the delivery record holds the rest). */
   webhooks: { data: { deliveryId: string }; result: { status: string }; name: 'deliver' };
+  /** Closes resolved tickets whose reopen window passed. */
+  'ticket-auto-close': { data: Record<string, never>; result: { closed: number }; name: 'tick' };
+  /**
+   * Staff presence and the queue's safety net: consoles whose process died show offline, agents
+   * offline past the grace period give their tickets back, waiting tickets are offered again,
+   * drifted load counters are corrected.
+   */
+  'agent-presence': {
+    data: Record<string, never>;
+    result: { swept: number; returned: number; assigned: number; corrected: number };
+    name: 'tick';
+  };
+  /** The agents' Slack desk: a message into its ticket's thread, or a ticket's post refreshed. */
+  'slack-mirror': {
+    data:
+      | { kind: 'message'; messageId: string; ticketId: string; opened: boolean }
+      | { kind: 'card'; ticketId: string };
+    result: { done: true };
+    name: 'mirror';
+  };
 }
 
 export type QueueName = keyof QueueJobs;
@@ -67,7 +91,7 @@ export function openQueue<N extends QueueName>(
 
 /** A job that runs on a schedule: its queue, its scheduler's id and how often. */
 export interface PeriodicJob {
-  queue: 'sla-escalation' | 'message-recovery';
+  queue: 'sla-escalation' | 'message-recovery' | 'ticket-auto-close' | 'agent-presence';
   schedulerId: string;
   everyMs: number;
 }
@@ -84,6 +108,10 @@ export function periodicJobs(settings: { slaScanIntervalSeconds: number }): Peri
       everyMs: settings.slaScanIntervalSeconds * 1000,
     },
     { queue: 'message-recovery', schedulerId: 'message-recovery-tick', everyMs: 10_000 },
+    // Resolved tickets close when the reopen window passes; minutes late is fine.
+    { queue: 'ticket-auto-close', schedulerId: 'ticket-auto-close-tick', everyMs: 5 * 60_000 },
+    // Presence sweep, tickets of absent agents back to the queue, waiting tickets offered again.
+    { queue: 'agent-presence', schedulerId: 'agent-presence-tick', everyMs: 30_000 },
   ];
 }
 
@@ -92,6 +120,7 @@ export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
   webhooks: TypedQueue<'webhooks'>;
+  slackMirror: TypedQueue<'slack-mirror'>;
   /** Throws naming the first periodic job whose scheduler is missing (for readiness). */
   checkSchedulers(jobs: PeriodicJob[]): Promise<void>;
   close(): Promise<void>;
@@ -104,11 +133,15 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   const periodic = {
     'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
     'message-recovery': openQueue('message-recovery', connection, prefix, log),
+    'ticket-auto-close': openQueue('ticket-auto-close', connection, prefix, log),
+    'agent-presence': openQueue('agent-presence', connection, prefix, log),
   };
+  const slackMirror = openQueue('slack-mirror', connection, prefix, log);
   return {
     delivery,
     retraining,
     webhooks,
+    slackMirror,
     async checkSchedulers(jobs) {
       for (const job of jobs) {
         const scheduler = await periodic[job.queue].getJobScheduler(job.schedulerId);
@@ -117,7 +150,9 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
       }
     },
     async close() {
-      await Promise.all([delivery, retraining, webhooks, ...Object.values(periodic)].map((q) => q.close()));
+      await Promise.all(
+        [delivery, retraining, webhooks, slackMirror, ...Object.values(periodic)].map((q) => q.close()),
+      );
     },
   };
 }
@@ -210,6 +245,37 @@ export function queueWebhooks(
           removeOnComplete: 1000,
           removeOnFail: 5000,
         },
+      );
+    },
+  };
+}
+
+const MIRROR_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+};
+
+/**
+ * The DeskMirror port: one job per message (`mirror-msg-<id>`) and one per ticket change
+ * (`card-<id>-<updatedAt>`), so every process and every re-run asking for the same thing adds
+ * the same job once.
+ */
+export function queueDeskMirror(queue: TypedQueue<'slack-mirror'>): DeskMirror {
+  return {
+    async message({ messageId, ticketId, opened }) {
+      await queue.add(
+        'mirror',
+        { kind: 'message', messageId, ticketId, opened },
+        { ...MIRROR_JOB, jobId: `mirror-msg-${messageId}` },
+      );
+    },
+    async ticketChanged(ticket) {
+      await queue.add(
+        'mirror',
+        { kind: 'card', ticketId: ticket.id },
+        { ...MIRROR_JOB, jobId: `card-${ticket.id}-${new Date(ticket.updatedAt).getTime()}` },
       );
     },
   };

@@ -29,3 +29,18 @@ export async function readUntil<T>(
     await sleep(50);
   }
 }
+
+/** Polls `get` until it returns something truthy and returns that; throws naming `what` after `ms`. */
+export async function waitForValue<T>(
+  what: string,
+  get: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  ms = 15_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

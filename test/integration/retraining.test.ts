@@ -152,9 +152,12 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(stored?.classification?.intent).toBe('order_status');
 
     // A process started now loads the active model at start, not the shipped one.
+    // No workers: only its model is looked at, and c.app.close() would leave them running on a
+    // closed database, taking the next test's retraining job and failing it.
     const c = await startTestApp('retrain', {
       dbName: a.dbName,
       listen: false,
+      workers: false,
       env: { NLP_SENTENCE_ENCODER: 'false' },
     });
     try {

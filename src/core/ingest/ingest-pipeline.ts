@@ -1,14 +1,14 @@
 import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
 import { sendToCustomer } from '../outbound/send-to-customer.js';
+import type { DeskMirror } from '../ports/agent-desk.js';
 import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { Locks } from '../ports/locks.js';
 import { LockUnavailable } from '../ports/locks.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
-import type { Stores } from '../ports/store.js';
-import { openOrUpdateTicket } from '../tickets/open-or-update-ticket.js';
+import type { NewTicket, Stores } from '../ports/store.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
 import type { BotState } from '../views/conversation.js';
@@ -26,12 +26,19 @@ export interface IngestDeps {
   outbox: Outbox;
   /** Serialises a conversation's processing across processes (best effort when Redis is away). */
   locks: Locks;
+  /** Shows tickets and their customers' messages in the agents' Slack channel (queued). */
+  desk?: DeskMirror;
   sla: SlaSettings;
   faq: FaqRetriever;
   policy: BotPolicy;
   /** Minutes one waiting ticket adds to a customer's expected wait, per agent. */
   minutesPerWaitingTicket: number;
   log: DomainLogger;
+  /**
+   * Hands a message that needs a person to its ticket: the live one, a recently resolved one
+   * reopened, or a new one (core/tickets/hand-off.ts, which also assigns and announces it).
+   */
+  handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
   now?: () => Date;
@@ -226,7 +233,7 @@ export class IngestPipeline {
   }
 
   private async processOne(message: MessageView): Promise<ProcessOutcome> {
-    const { stores, events } = this.deps;
+    const { stores } = this.deps;
     const classifier = this.deps.classifier();
     const c = await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
@@ -304,7 +311,7 @@ export class IngestPipeline {
     if (handoff) {
       // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
       const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
-      const result = await openOrUpdateTicket(this.deps, {
+      const result = await this.deps.handOff({
         conversationId: message.conversationId,
         customerId: message.customerId,
         channel: message.channel,
@@ -318,9 +325,15 @@ export class IngestPipeline {
         at,
       });
       ticket = result.ticket;
-      await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
-      // This message opened the ticket (now, or in a run cut short before the notice went out).
-      if (result.opened || ticket.openedByMessageId === message.id) {
+      // handOff announced the ticket (and had its Slack post refreshed when it changed). The
+      // message goes to the ticket's thread in the agents' Slack channel, queued here (not from a
+      // bus listener, which every process hears and which may drop events): a re-run of this
+      // message queues the same job id.
+      const opened = result.opened || ticket.openedByMessageId === message.id;
+      await this.deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened });
+      // This message opened or reopened the ticket (or opened it in a run cut short before the
+      // notice went out): the customer is told a person will answer.
+      if (opened || result.reopened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }

@@ -63,8 +63,8 @@ export const AttributesSchema = Type.Record(
 );
 export type Attributes = Static<typeof AttributesSchema>;
 
-export const TAG_PATTERN = '^[\\p{L}\\p{N}][\\p{L}\\p{N} _:/-]{0,49}$';
-export const TagSchema = Type.String({ minLength: 1, maxLength: 50, pattern: TAG_PATTERN });
+export const CUSTOMER_TAG_PATTERN = '^[\\p{L}\\p{N}][\\p{L}\\p{N} _:/-]{0,49}$';
+export const TagSchema = Type.String({ minLength: 1, maxLength: 50, pattern: CUSTOMER_TAG_PATTERN });
 
 export const CustomerStatsSchema = Type.Object({
   conversations: Type.Integer({ minimum: 0 }),

@@ -48,6 +48,8 @@ export function createMessageRepository(m: Models): MessageStore {
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
           requestedKind: msg.requestedKind,
+          ...(msg.prompt ? { prompt: msg.prompt } : {}),
+          ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
           processedAt: msg.processed ? msg.at : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
@@ -94,6 +96,22 @@ export function createMessageRepository(m: Models): MessageStore {
 
     async listForConversation(conversationId, { after, limit }) {
       return isObjectId(conversationId) ? listInOrder({ conversationId }, after, limit) : [];
+    },
+
+    async listForConversations(conversationIds, { after, limit }) {
+      const ids = conversationIds.filter(isObjectId);
+      if (ids.length === 0) return [];
+      return listInOrder(
+        ids.length === 1 ? { conversationId: ids[0] } : { conversationId: { $in: ids } },
+        after,
+        limit,
+      );
+    },
+
+    async moveToTicket(fromTicketId, toTicketId) {
+      if (!isObjectId(fromTicketId) || !isObjectId(toTicketId)) return;
+      // Many documents, but repeatable: a merge cut short does it again.
+      await m.Message.updateMany({ ticketId: fromTicketId }, { $set: { ticketId: toTicketId } });
     },
 
     async listForCustomer(customerId, { after, limit }) {
@@ -181,6 +199,44 @@ export function createMessageRepository(m: Models): MessageStore {
         .limit(limit)
         .lean();
       return docs.map(view);
+    },
+
+    async markDeliveryAttempt(id, at) {
+      const before = await m.Message.findOneAndUpdate(
+        { _id: id, 'delivery.status': 'queued' },
+        { $set: { 'delivery.attemptedAt': at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.delivery?.attemptedAt);
+    },
+
+    async clearDeliveryAttempt(id) {
+      await m.Message.updateOne(
+        { _id: id, 'delivery.status': 'queued' },
+        { $unset: { 'delivery.attemptedAt': 1 } },
+      );
+    },
+
+    async markSlackPostAttempt(id, at) {
+      const before = await m.Message.findOneAndUpdate(
+        { _id: id },
+        { $set: { slackPostAttemptAt: at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.slackPostAttemptAt);
+    },
+
+    async setSlackPost(id, post) {
+      try {
+        await m.Message.updateOne(
+          { _id: id, 'slackPost.ts': { $exists: false } },
+          { $set: { 'slackPost.channel': post.channel, 'slackPost.ts': post.ts } },
+        );
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
 
     async recordDelivery(id, outcome) {

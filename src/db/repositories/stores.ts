@@ -1,8 +1,11 @@
 import type { Stores } from '../../core/ports/store.js';
 import type { Models } from '../models.js';
+import { createCannedResponseRepository } from './canned-response-repository.js';
 import { createConversationRepository } from './conversation-repository.js';
 import { createCorrectionRepository } from './correction-repository.js';
+import { createCustomerContextReader } from './customer-context-repository.js';
 import { createCustomerRepository } from './customer-repository.js';
+import { createDailyStatsRepository } from './daily-stats-repository.js';
 import { createFaqRepository } from './faq-repository.js';
 import { createMessageRepository } from './message-repository.js';
 import { createOrderRepository } from './order-repository.js';
@@ -19,5 +22,8 @@ export function createStores(models: Models): Stores {
     orders: createOrderRepository(models),
     corrections: createCorrectionRepository(models),
     staff: createStaffRepository(models),
+    cannedResponses: createCannedResponseRepository(models),
+    dailyStats: createDailyStatsRepository(models),
+    customerContext: createCustomerContextReader(models),
   };
 }

@@ -39,3 +39,4 @@ export const MovedResponse = Type.Object(
   },
   { title: 'Moved' },
 );
+export const SLACK_SIGNATURE_AUTH = [{ slackSignature: [] }];
