@@ -235,6 +235,64 @@ describe('orders from the shop, verified widget visitors, and consultations and 
     expect(alg).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
   });
 
+  it("shows the console's customer sidebar the whole customer: identities, orders, open needs and logged interactions", async () => {
+    const visitor = await widget({ identityToken: await sign('cust-42', { name: 'Kim Doe' }) });
+    expect((await visitor.identified()).verified).toBe(true);
+    const visitorId = (await visitor.renewed()).visitorId;
+    expect(await ask(visitor.socket, 'I want to talk to a human please')).toMatch(/person/i);
+    const m = t.app.core.infra.models;
+    const site = await m.Identity.findOne({ channel: 'site_user', externalId: 'cust-42' }).lean();
+    const customerId = String(site?.customerId);
+    const ticket = await m.Ticket.findOne({ customerId }).sort({ createdAt: -1 }).lean();
+    expect(ticket).toBeTruthy();
+    const ticketId = String(ticket?._id);
+
+    const need = await admin.post<{ id: string }>(`/api/v1/tickets/${ticketId}/needs`, {
+      title: 'A spare lid for the kettle',
+    });
+    expect(need.status).toBe(201);
+    const dropped = await admin.post<{ id: string }>(`/api/v1/customers/${customerId}/needs`, {
+      title: 'Gift wrapping',
+    });
+    expect((await admin.post(`/api/v1/needs/${dropped.body.id}/status`, { status: 'dropped' })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await admin.post(`/api/v1/customers/${customerId}/interactions`, {
+          kind: 'call',
+          direction: 'in',
+          summary: 'Called about the delivery date',
+        })
+      ).status,
+    ).toBe(201);
+
+    type Context = {
+      customer: { id: string; name?: string; email?: string; stats: { orders: number } };
+      identities: { channel: string; externalId: string; verified?: boolean }[];
+      orders: { number: string; status: string }[];
+      needs: { id: string; title: string; status: string }[];
+      notes: { kind: string; summary: string }[];
+    };
+    const context = await admin.get<Context>(`/api/v1/tickets/${ticketId}/context`);
+    expect(context.status).toBe(200);
+    const c = context.body;
+    expect(c.customer).toMatchObject({ id: customerId, name: 'Kim Doe', email: 'kim@example.com' });
+    expect(c.identities).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'site_user', externalId: 'cust-42', verified: true }),
+        expect.objectContaining({ channel: 'widget', externalId: visitorId }),
+      ]),
+    );
+    expect(c.orders.map((o) => o.number)).toContain('10023');
+    expect(c.customer.stats.orders).toBeGreaterThanOrEqual(1);
+    // Open needs only: the dropped one is not shown.
+    expect(c.needs.map((n) => n.title)).toEqual(['A spare lid for the kettle']);
+    expect(c.notes).toEqual([
+      expect.objectContaining({ kind: 'call', summary: 'Called about the delivery date' }),
+    ]);
+  });
+
   it("brings an anonymous visitor's conversation along when they identify, and never shows it to another visitor", async () => {
     const visitor = await widget();
     const session = await visitor.renewed();
