@@ -141,13 +141,11 @@ describe('outgoing webhooks: signed, retried after a 500 from a queue, one idemp
       clientMessageId: 'h-1',
       text: 'The kettle leaks, I want my money back',
     });
-    // Resolving is the ticket lifecycle's (another part): it announces the change like this.
-    const resolved = {
-      ...complaint.body.ticket,
-      status: 'resolved' as const,
-      updatedAt: new Date().toISOString(),
-    };
-    await t.app.core.events.publish('ticket.updated', { ticket: resolved });
+    // Resolved by staff through the ticket lifecycle; a note on the resolved ticket afterwards
+    // is an update, not a second resolution.
+    const ticketId = complaint.body.ticket.id;
+    expect((await admin.post(`/api/v1/tickets/${ticketId}/resolve`, {})).status).toBe(200);
+    expect((await admin.post(`/api/v1/tickets/${ticketId}/notes`, { text: 'Refund sent' })).status).toBe(201);
 
     const delivered = (type: string, match: (r: Received) => boolean = () => true) =>
       until(`${type} delivered`, () =>
@@ -162,6 +160,10 @@ describe('outgoing webhooks: signed, retried after a 500 from a queue, one idemp
     await delivered('order.updated');
     await delivered('ticket.opened');
     await delivered('ticket.resolved');
+    await delivered('ticket.updated', (r) => {
+      const notes = (r.body.data.ticket as { notes?: { text: string }[] }).notes ?? [];
+      return notes.some((n) => n.text === 'Refund sent');
+    });
 
     const calls = receiver.received.filter((r) => r.path === '/hook');
     expect(calls.every((r) => r.signatureOk)).toBe(true);
@@ -185,6 +187,9 @@ describe('outgoing webhooks: signed, retried after a 500 from a queue, one idemp
     expect(entry?.log.map((l) => l.statusCode)).toEqual([500, 200]);
     // Several processes announcing one change store it once.
     const m = t.app.core.infra.models;
+    expect(await m.WebhookEvent.countDocuments({ type: 'ticket.resolved', 'data.ticket.id': ticketId })).toBe(
+      1,
+    );
     expect(await m.WebhookDelivery.countDocuments({ eventId: c.deliveryId })).toBe(1);
   });
 

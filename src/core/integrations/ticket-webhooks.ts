@@ -14,12 +14,18 @@ export function forwardTicketEvents(events: EventBus, emit: EmitWebhook, log: Do
   events.subscribe('ticket.opened', ({ payload: { ticket } }) =>
     safely(emit({ type: 'ticket.opened', key: ticket.id, customerId: ticket.customerId, data: { ticket } })),
   );
-  events.subscribe('ticket.updated', ({ payload: { ticket } }) =>
+  events.subscribe('ticket.updated', ({ payload: { ticket, change } }) =>
     safely(
       (async () => {
         const key = `${ticket.id}:${ticket.updatedAt}`;
         await emit({ type: 'ticket.updated', key, customerId: ticket.customerId, data: { ticket } });
-        if (ticket.status === 'resolved') {
+        // Resolved once per resolution: later changes of a resolved ticket (a rating, a note)
+        // are updates only.
+        const resolvedNow =
+          ticket.status === 'resolved' &&
+          (change?.action === 'resolved' ||
+            (change?.before !== undefined && change.before.status !== 'resolved'));
+        if (resolvedNow) {
           await emit({ type: 'ticket.resolved', key, customerId: ticket.customerId, data: { ticket } });
         }
       })(),
