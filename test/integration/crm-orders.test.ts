@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src/core/views/message.js';
 import { signatureHeader } from '../../src/infra/signed-webhook.js';
+import { addStaff, openConsole, waitFor } from '../helpers/console.js';
 import { call, client } from '../helpers/http.js';
 import { connect, emitAck, nextEvent } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
@@ -344,6 +345,17 @@ describe('orders from the shop, verified widget visitors, and consultations and 
   });
 
   it('opens consultations and complaints from integrations through the same pipeline, once per client message id', async () => {
+    // Routed and assigned as the bot's hand-offs are: by language, then skill.
+    const ann = await addStaff(t, 'Ann', 'agent', { languages: ['en'], skills: ['complaint'], capacity: 20 });
+    const bo = await addStaff(t, 'Bo', 'agent', { languages: ['zh'], capacity: 20 });
+    sockets.push(await openConsole(t, ann), await openConsole(t, bo));
+    const assigneeOf = async (ticketId: string | undefined, who: string) => {
+      await waitFor(
+        async () => (await t.app.core.stores.tickets.get(ticketId ?? ''))?.assigneeId === who,
+        `ticket ${ticketId} assigned to ${who}`,
+      );
+      return true;
+    };
     const tokenWith = async (...scopes: string[]) =>
       client(t.url, {
         apiKey: (await admin.post<{ token: string }>('/api/v1/tokens', { name: 'c', scopes })).body.token,
@@ -352,7 +364,7 @@ describe('orders from the shop, verified widget visitors, and consultations and 
     const messagesOnly = await tokenWith('messages:write');
     type CaseResult = {
       duplicate: boolean;
-      ticket: { kind: string; priority: string } | null;
+      ticket: { id: string; kind: string; priority: string } | null;
       replies: { text: string }[];
     };
     // A greeting would get a bot answer in the chat; here it reaches a person as the kind asked for.
@@ -379,6 +391,15 @@ describe('orders from the shop, verified widget visitors, and consultations and 
     expect(complaint.status).toBe(201);
     expect(complaint.body.ticket?.kind).toBe('complaint');
     expect(['high', 'urgent']).toContain(complaint.body.ticket?.priority);
+    expect(await assigneeOf(complaint.body.ticket?.id, ann.id)).toBe(true);
+    const chinese = await tickets.post<CaseResult>('/api/v1/consult', {
+      userId: 'int-user-3',
+      clientMessageId: 'c-zh',
+      text: '你好，我想咨询一下退货政策',
+    });
+    expect(chinese.status).toBe(201);
+    expect(chinese.body.ticket?.kind).toBe('consultation');
+    expect(await assigneeOf(chinese.body.ticket?.id, bo.id)).toBe(true);
     expect(
       (await messagesOnly.post('/api/v1/complaint', { userId: 'u', clientMessageId: 'c-3', text: 'x' }))
         .status,
