@@ -62,6 +62,7 @@ export function bindDemoShop(core: Core) {
       return created !== null;
     },
     randomPassword: () => randomBytes(12).toString('base64url'),
+    production: core.config.env === 'production',
   };
   return { seed: (opts: { onlyIfEmpty: boolean }) => seedDemoShop(deps, opts) };
 }

@@ -10,6 +10,7 @@ import {
   searchKeysFor,
   tooShort,
 } from '../../src/core/crm/search-keys.js';
+import { type DemoSeedDeps, seedDemoShop } from '../../src/core/demo/seed-demo-shop.js';
 
 describe('search keys', () => {
   const customer = {
@@ -156,5 +157,31 @@ describe('cursors', () => {
     expect(() => decodeCursor(Buffer.from('["name",{"$gt":""},"x"]').toString('base64url'), 'name')).toThrow(
       /cursor/,
     );
+  });
+});
+
+describe('the demo shop', () => {
+  it('is never seeded in production, whatever the caller asks: nothing is read or written', async () => {
+    const touched: string[] = [];
+    const no = (what: string) => () => {
+      touched.push(what);
+      throw new Error(`${what} must not be called in production`);
+    };
+    const deps: DemoSeedDeps = {
+      marker: { get: no('marker.get'), claim: no('marker.claim'), set: no('marker.set') },
+      isEmpty: no('isEmpty'),
+      faqTitles: no('faqTitles'),
+      createFaq: no('createFaq'),
+      recordOrder: no('recordOrder'),
+      prepareCustomer: no('prepareCustomer'),
+      createStaff: no('createStaff'),
+      randomPassword: no('randomPassword'),
+      production: true,
+    };
+    for (const onlyIfEmpty of [true, false]) {
+      const result = await seedDemoShop(deps, { onlyIfEmpty });
+      expect(result).toEqual({ seeded: false, reason: expect.stringMatching(/production/) });
+    }
+    expect(touched).toEqual([]);
   });
 });

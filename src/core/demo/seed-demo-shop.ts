@@ -20,6 +20,8 @@ export interface DemoSeedDeps {
   createStaff(input: { email: string; name: string; role: Role; password: string }): Promise<boolean>;
   randomPassword(): string;
   now?: () => Date;
+  /** A production deployment: the demo shop (known staff accounts, fake orders) is refused. */
+  production: boolean;
 }
 
 export type DemoSeedResult =
@@ -42,6 +44,8 @@ export async function seedDemoShop(
   deps: DemoSeedDeps,
   opts: { onlyIfEmpty: boolean },
 ): Promise<DemoSeedResult> {
+  // Checked here too, not only by its callers: demo staff and orders never reach a real shop.
+  if (deps.production) return { seeded: false, reason: 'never in production (NODE_ENV=production)' };
   const state = await deps.marker.get();
   if (state === 'done') return { seeded: false, reason: 'the demo shop is there already' };
   if (opts.onlyIfEmpty) {
