@@ -79,7 +79,7 @@ describe('segmentation math', () => {
     const raws = population.map((c) => rawFeatures(c, now));
     const rows = raws.map((r) => modelFeatures(r));
     const reservoir = new Reservoir<number>(5000, seededRandom(5));
-    rows.forEach((_, i) => reservoir.offer(i));
+    for (let i = 0; i < rows.length; i++) reservoir.offer(i);
     const model = fitSegmentationModel(
       reservoir.sample().map((i) => rows[i]!),
       DEFAULT_FIT,
