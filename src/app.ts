@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
 import { loadOrCreateSecret } from './auth/secret-file.js';
@@ -10,6 +11,8 @@ import { buildCore, type Core, type CoreOptions } from './composition/core.js';
 import { bindAppUseCases } from './composition/staff-use-cases.js';
 import type { ChannelAdapter } from './core/ports/channel-adapter.js';
 import { buildHttpApp } from './http/build-http-app.js';
+import { mailFolder } from './infra/mail-folder.js';
+import { openQueue } from './infra/queues.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
@@ -47,6 +50,12 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   if (admin.created) core.log.info({ email: config.auth.adminEmail }, 'first admin created');
 
   let shuttingDown = false;
+  const { producers, redis } = core.infra;
+  // Queues only the workers produce to, opened here for the dashboard.
+  const ticks = [
+    openQueue('sla-escalation', redis, `${core.redisPrefix}bull`, core.log),
+    openQueue('message-recovery', redis, `${core.redisPrefix}bull`, core.log),
+  ];
   const ctx: AppContext = {
     config,
     log: core.log,
@@ -61,6 +70,14 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       api: core.channels.get('api') as ChannelAdapter<ApiEvent>,
     },
     health: core.health,
+    mailbox: mailFolder(path.join(config.dataDir, 'mail')),
+    dashboardQueues: [
+      producers.delivery,
+      producers.outreach,
+      producers.segmentation,
+      producers.retraining,
+      ...ticks,
+    ],
   };
   const http = buildHttpApp(ctx, { isShuttingDown: () => shuttingDown });
   await http.ready();
@@ -91,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       io.disconnectSockets(true);
       io.engine.close();
       await http.close();
+      await Promise.all(ticks.map((q) => q.close()));
       await core.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { ApiEvent } from '../channels/api-adapter.js';
 import type { WidgetEvent } from '../channels/widget-adapter.js';
@@ -5,6 +6,7 @@ import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
 import type { ChannelAdapter } from '../core/ports/channel-adapter.js';
+import type { DevMailbox } from '../core/ports/outreach.js';
 import type { SessionStore } from '../core/ports/staff.js';
 import type { Stores } from '../core/ports/store.js';
 import type { Logger } from '../infra/logger.js';
@@ -28,4 +30,8 @@ export interface AppContext {
   /** The adapters of the channels whose events arrive at this app's own edges. */
   adapters: { widget: ChannelAdapter<WidgetEvent>; api: ChannelAdapter<ApiEvent> };
   health: HealthCheck[];
+  /** The development SMTP sink's folder (DATA_DIR/mail), read at /api/v1/admin/mail. */
+  mailbox: DevMailbox;
+  /** Every BullMQ queue, for the admins' queue dashboard (/admin/queues) only. */
+  dashboardQueues: readonly Queue[];
 }

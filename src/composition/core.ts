@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { loadOrCreateSecret } from '../auth/secret-file.js';
+import { hmacUnsubscribeLinks } from '../auth/unsubscribe-links.js';
 import { apiAdapter } from '../channels/api-adapter.js';
 import { createChannelRegistry } from '../channels/registry.js';
 import { widgetAdapter } from '../channels/widget-adapter.js';
@@ -14,6 +16,7 @@ import type { FaqRetriever } from '../core/ports/faq-retriever.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type { Mailer } from '../core/ports/outreach.js';
 import type { Stores } from '../core/ports/store.js';
 import { createModels, type Models, syncIndexes } from '../db/models.js';
 import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
@@ -21,10 +24,20 @@ import { createModelRegistry, createModelVersionLog } from '../db/repositories/m
 import { createStores } from '../db/repositories/stores.js';
 import type { Logger } from '../infra/logger.js';
 import { connectMongo, pingMongo } from '../infra/mongo.js';
-import { createProducers, type Producers, queueOutbox, queueRetraining } from '../infra/queues.js';
+import {
+  createProducers,
+  type Producers,
+  queueOutbox,
+  queueOutreach,
+  queueRetraining,
+  queueSegmentation,
+} from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { redisSendRate } from '../infra/send-rate.js';
+import { smtpMailer, unconfiguredMailer } from '../infra/smtp-mailer.js';
+import { handlebarsTemplates } from '../infra/templates.js';
 import { loadDefaultClassifier, loadEnsembleIfEnabled } from '../nlp/default-classifier.js';
 import { closeEnsemble, type EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
 import { createFaqRetriever } from '../nlp/faq-retriever.js';
@@ -40,6 +53,8 @@ export interface CoreOptions {
   redisPrefix?: string;
   /** A classifier to use instead of the shipped model (tests). */
   classifier?: MessageClassifier;
+  /** A mailer to use instead of SMTP_URL's (benchmarks). */
+  mailer?: Mailer;
 }
 
 export interface HealthCheck {
@@ -89,7 +104,7 @@ export interface Core {
  */
 export async function buildCore(opts: CoreOptions): Promise<Core> {
   const { config, log } = opts;
-  const redisPrefix = opts.redisPrefix ?? 'parley:';
+  const redisPrefix = opts.redisPrefix ?? config.redis.prefix;
   const mongo = await connectMongo(opts.mongoUri, config.mongo.dbName, log);
   const models = createModels(mongo);
   await syncIndexes(models);
@@ -154,6 +169,18 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
     log: log.child({ component: 'ingest' }),
   });
+  const mailer =
+    opts.mailer ??
+    (config.outreach.smtpUrl
+      ? smtpMailer(
+          {
+            url: config.outreach.smtpUrl,
+            from: config.outreach.from,
+            connections: config.outreach.smtpConnections,
+          },
+          log.child({ component: 'smtp' }),
+        )
+      : unconfiguredMailer());
   const useCases = bindCoreUseCases({
     config,
     log,
@@ -170,6 +197,15 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     modelRegistry,
     versionLog: createModelVersionLog(models),
     retraining: queueRetraining(producers.retraining),
+    segmentationRequests: queueSegmentation(producers.segmentation),
+    outreachJobs: queueOutreach(producers.outreach),
+    mailer,
+    templates: handlebarsTemplates(),
+    unsubscribeLinks: hmacUnsubscribeLinks(
+      config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir),
+      config.publicUrl,
+    ),
+    sendRate: redisSendRate(redis, redisPrefix, config.outreach.ratePerSecond),
   });
 
   return {
@@ -195,6 +231,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     ],
     async close() {
       await pipeline.drain();
+      await mailer.close();
       await producers.close();
       await events.close();
       redis.disconnect();

@@ -16,6 +16,10 @@ import {
 } from '../core/learning/intent-learning.js';
 import { deliverMessage } from '../core/outbound/deliver-message.js';
 import { requeueStaleDeliveries } from '../core/outbound/requeue-stale-deliveries.js';
+import * as campaigns from '../core/outreach/campaigns.js';
+import { DEFAULT_OUTREACH, type OutreachDeps } from '../core/outreach/outreach-deps.js';
+import { sendCampaign } from '../core/outreach/send-campaign.js';
+import { readUnsubscribeLink, unsubscribe } from '../core/outreach/unsubscribe.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { ClassifierHolder } from '../core/ports/classifier-holder.js';
@@ -24,7 +28,17 @@ import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry, ModelVersionLog } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type {
+  Mailer,
+  OutreachJobs,
+  SendRate,
+  TemplateEngine,
+  UnsubscribeLinks,
+} from '../core/ports/outreach.js';
+import type { SegmentationRequests } from '../core/ports/segmentation.js';
 import type { Stores } from '../core/ports/store.js';
+import { DEFAULT_SEGMENTATION, runSegmentation } from '../core/segmentation/run-segmentation.js';
+import * as segments from '../core/segmentation/segments.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
 import type { Logger } from '../infra/logger.js';
@@ -48,6 +62,12 @@ export interface UseCaseDeps {
   modelRegistry: ModelRegistry;
   versionLog: ModelVersionLog;
   retraining: RetrainingRequests;
+  segmentationRequests: SegmentationRequests;
+  outreachJobs: OutreachJobs;
+  mailer: Mailer;
+  templates: TemplateEngine;
+  unsubscribeLinks: UnsubscribeLinks;
+  sendRate: SendRate;
 }
 
 /** Messages acknowledged but unprocessed this long are resumed by the recovery job. */
@@ -77,7 +97,96 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'delivery' }),
     maxAttempts: d.config.delivery.maxAttempts,
   };
+  const segmentationDeps = {
+    segmentation: d.stores.segmentation,
+    locks: d.locks,
+    events: d.events,
+    log: d.log.child({ component: 'segmentation' }),
+    settings: { ...DEFAULT_SEGMENTATION, sampleSize: d.config.segmentation.sampleSize },
+  };
+  const segmentsDeps = {
+    segmentation: d.stores.segmentation,
+    requests: d.segmentationRequests,
+    audit: d.audit,
+  };
+  const outreach: OutreachDeps = {
+    campaigns: d.stores.campaigns,
+    deliveries: d.stores.campaignDeliveries,
+    audience: d.stores.audience,
+    suppressions: d.stores.suppressions,
+    segmentation: d.stores.segmentation,
+    mailer: d.mailer,
+    templates: d.templates,
+    links: d.unsubscribeLinks,
+    rate: d.sendRate,
+    jobs: d.outreachJobs,
+    locks: d.locks,
+    events: d.events,
+    audit: d.audit,
+    log: d.log.child({ component: 'outreach' }),
+    settings: {
+      ...DEFAULT_OUTREACH,
+      // In flight at once: enough to keep every pooled connection busy, and the most a crash leaves unknown.
+      chunkSize: Math.max(10, 4 * d.config.outreach.smtpConnections),
+      maxAttempts: d.config.outreach.maxAttempts,
+      retryBaseMs: d.config.outreach.retryDelayMs,
+    },
+  };
   return {
+    segmentation: {
+      /** The segmentation job. */
+      run: (cmd: Parameters<typeof runSegmentation>[1], onProgress?: (percent: number) => Promise<void>) =>
+        runSegmentation(segmentationDeps, cmd, onProgress),
+      listCurrent: (...a: Tail<Parameters<typeof segments.listCurrentSegments>>) =>
+        segments.listCurrentSegments(segmentsDeps, ...a),
+      customerSegment: (...a: Tail<Parameters<typeof segments.customerSegment>>) =>
+        segments.customerSegment(segmentsDeps, ...a),
+      rename: (...a: Tail<Parameters<typeof segments.renameSegment>>) =>
+        segments.renameSegment(segmentsDeps, ...a),
+      requestRun: (...a: Tail<Parameters<typeof segments.requestSegmentationRun>>) =>
+        segments.requestSegmentationRun(segmentsDeps, ...a),
+      listRuns: (...a: Tail<Parameters<typeof segments.listSegmentationRuns>>) =>
+        segments.listSegmentationRuns(segmentsDeps, ...a),
+      getRun: (...a: Tail<Parameters<typeof segments.getSegmentationRun>>) =>
+        segments.getSegmentationRun(segmentsDeps, ...a),
+      projection: (...a: Tail<Parameters<typeof segments.segmentationProjection>>) =>
+        segments.segmentationProjection(segmentsDeps, ...a),
+    },
+    outreach: {
+      create: (...a: Tail<Parameters<typeof campaigns.createCampaign>>) =>
+        campaigns.createCampaign(outreach, ...a),
+      update: (...a: Tail<Parameters<typeof campaigns.updateCampaign>>) =>
+        campaigns.updateCampaign(outreach, ...a),
+      get: (...a: Tail<Parameters<typeof campaigns.getCampaign>>) => campaigns.getCampaign(outreach, ...a),
+      list: (...a: Tail<Parameters<typeof campaigns.listCampaigns>>) =>
+        campaigns.listCampaigns(outreach, ...a),
+      deliveries: (...a: Tail<Parameters<typeof campaigns.listCampaignDeliveries>>) =>
+        campaigns.listCampaignDeliveries(outreach, ...a),
+      preview: (...a: Tail<Parameters<typeof campaigns.previewCampaign>>) =>
+        campaigns.previewCampaign(outreach, ...a),
+      testSend: (...a: Tail<Parameters<typeof campaigns.requestTestSend>>) =>
+        campaigns.requestTestSend(outreach, ...a),
+      schedule: (...a: Tail<Parameters<typeof campaigns.scheduleCampaign>>) =>
+        campaigns.scheduleCampaign(outreach, ...a),
+      pause: (...a: Tail<Parameters<typeof campaigns.pauseCampaign>>) =>
+        campaigns.pauseCampaign(outreach, ...a),
+      resume: (...a: Tail<Parameters<typeof campaigns.resumeCampaign>>) =>
+        campaigns.resumeCampaign(outreach, ...a),
+      cancel: (...a: Tail<Parameters<typeof campaigns.cancelCampaign>>) =>
+        campaigns.cancelCampaign(outreach, ...a),
+      suppressions: (...a: Tail<Parameters<typeof campaigns.listSuppressions>>) =>
+        campaigns.listSuppressions(outreach, ...a),
+      suppress: (...a: Tail<Parameters<typeof campaigns.addSuppression>>) =>
+        campaigns.addSuppression(outreach, ...a),
+      /** Public, no sign-in: the signed link decides. */
+      readUnsubscribeLink: (token: string) => readUnsubscribeLink(outreach, token),
+      unsubscribe: (token: string, via: 'link' | 'one-click') => unsubscribe(outreach, token, via),
+      /** Jobs. */
+      send: (campaignId: string, onProgress?: (percent: number) => Promise<void>) =>
+        sendCampaign(outreach, campaignId, onProgress),
+      sendTest: (input: { campaignId: string; to: string }) => campaigns.sendTestEmail(outreach, input),
+      dispatchDue: () => campaigns.dispatchDueCampaigns(outreach),
+    },
     replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(d, cmd),
     faq: {
       list: (filter: Parameters<typeof listFaqArticles>[1]) => listFaqArticles(faqDeps, filter),

@@ -13,7 +13,10 @@ export interface WorkerContext {
   redisUrl: string;
   /** BullMQ's key prefix, shared with the producers (src/infra/queues.ts). */
   queuePrefix: string;
-  useCases: Pick<CoreUseCases, 'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning'>;
+  useCases: Pick<
+    CoreUseCases,
+    'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning' | 'segmentation' | 'outreach'
+  >;
   health: HealthCheck[];
 }
 

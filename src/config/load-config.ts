@@ -11,7 +11,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string; embedded: Env['EMBEDDED_MONGODB'] };
-  redis: { url: string | undefined };
+  redis: { url: string | undefined; prefix: string };
   auth: {
     sessionSecret: string | undefined;
     sessionTtlSeconds: number;
@@ -32,6 +32,18 @@ export interface Config {
     faqMinScore: number;
     minutesPerWaitingTicket: number;
   };
+  /** Outreach email (src/core/outreach, workers/outreach). */
+  outreach: {
+    smtpUrl: string | undefined;
+    from: string;
+    ratePerSecond: number;
+    smtpConnections: number;
+    maxAttempts: number;
+    retryDelayMs: number;
+    scanIntervalSeconds: number;
+  };
+  /** Customer segmentation (src/core/segmentation, workers/segmentation). */
+  segmentation: { cron: string | null; sampleSize: number };
   shutdownTimeoutMs: number;
 }
 
@@ -100,7 +112,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     logLevel: env.LOG_LEVEL,
     dataDir: path.resolve(cwd, env.DATA_DIR),
     mongo: { uri: env.MONGODB_URI, dbName: env.MONGODB_DB, embedded: env.EMBEDDED_MONGODB },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     auth: {
       sessionSecret: env.SESSION_SECRET,
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
@@ -123,6 +135,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
       faqMinScore: env.FAQ_MIN_SCORE,
       minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
+    },
+    outreach: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      ratePerSecond: env.OUTREACH_RATE_PER_SECOND,
+      smtpConnections: env.OUTREACH_SMTP_CONNECTIONS,
+      maxAttempts: env.OUTREACH_MAX_ATTEMPTS,
+      retryDelayMs: env.OUTREACH_RETRY_DELAY_MS,
+      scanIntervalSeconds: env.OUTREACH_SCAN_INTERVAL_SECONDS,
+    },
+    segmentation: {
+      cron: env.SEGMENTATION_CRON.trim().toLowerCase() === 'off' ? null : env.SEGMENTATION_CRON.trim(),
+      sampleSize: env.SEGMENTATION_SAMPLE_SIZE,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

@@ -3,11 +3,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../composition/app-context.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
+import { registerQueueDashboard } from './plugins/queue-dashboard.js';
 import { healthRoutes } from './routes/health.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
+import { adminMailRoutes } from './routes/v1/admin-mail.js';
 import { authRoutes } from './routes/v1/auth.js';
+import { campaignRoutes } from './routes/v1/campaigns.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
+import { segmentRoutes } from './routes/v1/segments.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
@@ -25,6 +30,8 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
+    root.register(unsubscribeRoutes, { ctx });
+    await registerQueueDashboard(root, { sessions: ctx.sessions, queues: ctx.dashboardQueues });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -32,6 +39,9 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(ticketRoutes, { ctx });
         v1.register(faqRoutes, { ctx });
         v1.register(nlpRoutes, { ctx });
+        v1.register(segmentRoutes, { ctx });
+        v1.register(campaignRoutes, { ctx });
+        v1.register(adminMailRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

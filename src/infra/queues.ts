@@ -2,6 +2,8 @@ import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type { OutreachJobs } from '../core/ports/outreach.js';
+import type { SegmentationRequests } from '../core/ports/segmentation.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -13,7 +15,15 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  segmentation: 'segmentation',
+  outreach: 'outreach',
 } as const;
+
+/** Outreach jobs: the periodic scan for due campaigns, sending one campaign, one test email. */
+export type OutreachJobData =
+  | { kind: 'tick' }
+  | { kind: 'send'; campaignId: string }
+  | { kind: 'test-send'; campaignId: string; to: string; requestedBy: string };
 
 export interface QueueJobs {
   'sla-escalation': { data: Record<string, never>; result: { breached: number }; name: 'tick' };
@@ -27,6 +37,23 @@ export interface QueueJobs {
     data: { messageId: string; conversationId: string };
     result: { delivered: number };
     name: 'deliver';
+  };
+  segmentation: {
+    data: { trigger: 'schedule' | 'api'; k?: number; requestedBy?: string };
+    result: {
+      status: string;
+      runId?: string;
+      k?: number;
+      customers?: number;
+      reason?: string;
+      error?: string;
+    };
+    name: 'run';
+  };
+  outreach: {
+    data: OutreachJobData;
+    result: { outcome: string; detail?: string };
+    name: 'tick' | 'send' | 'test-send';
   };
 }
 
@@ -65,17 +92,23 @@ export function openQueue<N extends QueueName>(
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  segmentation: TypedQueue<'segmentation'>;
+  outreach: TypedQueue<'outreach'>;
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
+  const segmentation = openQueue('segmentation', connection, prefix, log);
+  const outreach = openQueue('outreach', connection, prefix, log);
   return {
     delivery,
     retraining,
+    segmentation,
+    outreach,
     async close() {
-      await Promise.all([delivery.close(), retraining.close()]);
+      await Promise.all([delivery.close(), retraining.close(), segmentation.close(), outreach.close()]);
     },
   };
 }
@@ -110,6 +143,54 @@ export function queueRetraining(queue: TypedQueue<'classifier-retraining'>): Ret
         'retrain',
         {},
         { deduplication: { id: 'retrain' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
+      );
+      return { jobId: job.id ?? null };
+    },
+  };
+}
+
+/** One segmentation at a time: a request while a run waits or runs joins it (and the run holds a lock too). */
+export function queueSegmentation(queue: TypedQueue<'segmentation'>): SegmentationRequests {
+  return {
+    async request({ k, requestedBy }) {
+      const job = await queue.add(
+        'run',
+        { trigger: 'api', requestedBy, ...(k !== undefined ? { k } : {}) },
+        { deduplication: { id: 'segmentation' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
+      );
+      return { jobId: job.id ?? null };
+    },
+  };
+}
+
+export function queueOutreach(queue: TypedQueue<'outreach'>): OutreachJobs {
+  return {
+    async runCampaign(campaignId, at) {
+      const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
+      // One sending job per campaign while one waits or runs; a sooner request moves a delayed one up.
+      await queue.add(
+        'send',
+        { kind: 'send', campaignId },
+        {
+          deduplication: { id: `campaign-${campaignId}`, reschedule: true },
+          delay,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 5000 },
+          removeOnComplete: 200,
+          removeOnFail: 500,
+        },
+      );
+    },
+    async testSend({ campaignId, to, requestedBy }) {
+      const job = await queue.add(
+        'test-send',
+        { kind: 'test-send', campaignId, to, requestedBy },
+        {
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: 100,
+          removeOnFail: 100,
+        },
       );
       return { jobId: job.id ?? null };
     },

@@ -11,13 +11,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * app, and its log lines go to the app's output.
  */
 export async function startWorkersProcess(
-  env: { mongoUri: string; redisUrl: string },
+  env: { mongoUri: string; redisUrl: string; smtpUrl?: string },
   log: Logger,
 ): Promise<{ stop(): Promise<void> }> {
   const entry = path.join(root, 'workers/main.ts');
   const child = startSupervised(process.execPath, ['--import', 'tsx', entry], log, {
     cwd: root,
-    env: { ...process.env, MONGODB_URI: env.mongoUri, REDIS_URL: env.redisUrl },
+    env: {
+      ...process.env,
+      MONGODB_URI: env.mongoUri,
+      REDIS_URL: env.redisUrl,
+      ...(env.smtpUrl ? { SMTP_URL: env.smtpUrl } : {}),
+    },
     forwardOutput: true,
   });
   await child.waitForOutput(/"msg":"workers started"/, 120_000);

@@ -32,7 +32,10 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): AgentsNamesp
 
   ns.on('connection', (socket) => {
     const { session } = socket.data;
-    void socket.join(['staff', `agent:${session.agentId}`]);
+    const rooms = ['staff', `agent:${session.agentId}`];
+    // Outreach and segmentation figures are for supervisors and admins.
+    if (session.role !== 'agent') rooms.push('leads');
+    void socket.join(rooms);
 
     socket.on('reply:send', (payload: unknown, ack: unknown) =>
       answer(ack, log, async () => {
@@ -65,6 +68,15 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): AgentsNamesp
   ctx.events.subscribe(
     'message.delivery',
     ({ payload }) => void staff().emit('message:delivery', payload.message),
+  );
+  const leads = () => ns.to('leads');
+  ctx.events.subscribe(
+    'campaign.progress',
+    ({ payload }) => void leads().emit('campaign:progress', payload.campaign),
+  );
+  ctx.events.subscribe(
+    'segmentation.progress',
+    ({ payload }) => void leads().emit('segmentation:progress', payload.run),
   );
   return ns;
 }

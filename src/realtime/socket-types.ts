@@ -1,6 +1,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { StaffSession } from '../core/ports/staff.js';
+import type { CampaignView } from '../core/views/campaign.js';
 import type { MessageView } from '../core/views/message.js';
+import type { SegmentationRunView } from '../core/views/segmentation.js';
 import type { TicketView } from '../core/views/ticket.js';
 import type { AgentReply, WidgetHistory, WidgetSend } from './payloads.js';
 
@@ -44,6 +46,10 @@ export interface AgentServerEvents {
   'message:new': (message: MessageView) => void;
   /** An outbound message's delivery state changed (sent, retrying, failed). */
   'message:delivery': (message: MessageView) => void;
+  /** Supervisors and admins only: a campaign's figures or status (at most once a second while sending). */
+  'campaign:progress': (campaign: CampaignView) => void;
+  /** Supervisors and admins only: a segmentation run's progress, and its end. */
+  'segmentation:progress': (run: SegmentationRunView) => void;
 }
 export interface AgentSocketData {
   session: StaffSession;

@@ -1,4 +1,6 @@
+import type { CampaignView } from '../views/campaign.js';
 import type { MessageView } from '../views/message.js';
+import type { SegmentationRunView } from '../views/segmentation.js';
 import type { TicketView } from '../views/ticket.js';
 
 /** Everything the domain announces. Gateways, the Slack mirror and workers subscribe. */
@@ -22,6 +24,10 @@ export interface DomainEventMap {
   'faq.changed': { articleId: string };
   /** A ticket missed its first-response deadline. */
   'sla.breached': { ticket: TicketView };
+  /** A segmentation run moved on (at most once a second) or ended: for supervisors' live view. */
+  'segmentation.progress': { run: SegmentationRunView };
+  /** A campaign's figures or status changed (at most once a second while it sends). */
+  'campaign.progress': { campaign: CampaignView };
 }
 
 export type DomainEventType = keyof DomainEventMap;

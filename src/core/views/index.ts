@@ -4,6 +4,7 @@
  * derived from it; HTTP responses, socket payloads, the OpenAPI document and the database
  * mapping all use these.
  */
+export * from './campaign.js';
 export * from './channel.js';
 export * from './classification.js';
 export * from './conversation.js';
@@ -11,5 +12,6 @@ export * from './faq.js';
 export * from './message.js';
 export * from './order.js';
 export * from './schema-helpers.js';
+export * from './segmentation.js';
 export * from './staff.js';
 export * from './ticket.js';

@@ -1,0 +1,208 @@
+import type {
+  AudienceFilter,
+  CampaignDeliveryStatus,
+  CampaignDeliveryView,
+  CampaignInput,
+  CampaignPatch,
+  CampaignStats,
+  CampaignStatus,
+  CampaignTarget,
+  CampaignView,
+  SuppressionReason,
+  SuppressionView,
+} from '../views/campaign.js';
+
+/** Someone a campaign may email: consent given, not unsubscribed, an email address. */
+export interface Recipient {
+  customerId: string;
+  email: string;
+  name?: string;
+}
+
+/** The audience query resolved by core: segment ids (of the run in use) and a filter. */
+export interface Audience {
+  segmentIds?: string[];
+  filter?: AudienceFilter;
+}
+
+/** Customers as outreach sees them (src/db/repositories/audience-repository.ts). */
+export interface AudienceStore {
+  /** The reachable members of an audience in _id order after `after`, a batch at a time. */
+  recipients(
+    audience: Audience,
+    opts: { after?: string; batchSize: number; now: Date },
+  ): AsyncIterable<Recipient[]>;
+  count(audience: Audience, now: Date): Promise<number>;
+  /** A customer by id, whether or not reachable (preview). */
+  get(customerId: string): Promise<(Recipient & { reachable: boolean }) | null>;
+  /** Of these customers, those still reachable (consent given, not unsubscribed): checked right before sending. */
+  reachable(customerIds: string[]): Promise<Set<string>>;
+  /** Records an unsubscription (the first time only); returns the customer's email, null when there is no such customer. */
+  unsubscribe(customerId: string, at: Date): Promise<{ email?: string; already: boolean } | null>;
+}
+
+export interface CampaignStore {
+  create(input: CampaignInput & { createdBy: string; at: Date }): Promise<CampaignView>;
+  get(id: string): Promise<CampaignView | null>;
+  list(filter: { status?: CampaignStatus; limit: number }): Promise<CampaignView[]>;
+  /** Edits a draft; null when it is not (or no longer) a draft. */
+  updateDraft(id: string, patch: CampaignPatch, at: Date): Promise<CampaignView | null>;
+  /**
+   * Moves the campaign from one of `from` to `to` (compare-and-set), setting `set` too; null when
+   * its status was not one of `from`.
+   */
+  transition(
+    id: string,
+    from: readonly CampaignStatus[],
+    to: CampaignStatus,
+    set?: { scheduledAt?: Date; startedAt?: Date; finishedAt?: Date; lastError?: string | null },
+  ): Promise<CampaignView | null>;
+  /** How far creating the deliveries got (the last customer id), so a restart resumes there. */
+  audienceProgress(id: string): Promise<{ after?: string; done: boolean }>;
+  setAudienceProgress(id: string, progress: { after?: string; done: boolean }): Promise<void>;
+  saveStats(id: string, stats: CampaignStats): Promise<void>;
+  /** Scheduled campaigns due by `now`, and every campaign sending. */
+  listDue(now: Date, limit: number): Promise<CampaignView[]>;
+}
+
+/** A delivery as the sender handles it. */
+export interface ClaimedDelivery {
+  id: string;
+  campaignId: string;
+  customerId: string;
+  email: string;
+  name?: string;
+  attempts: number;
+  claimToken: string;
+}
+
+/** What became of one claimed delivery. */
+export type DeliveryResult =
+  | { id: string; claimToken: string; status: 'sent'; at: Date; response: string }
+  | { id: string; claimToken: string; status: 'failed' | 'unknown' | 'skipped'; at: Date; error: string }
+  | { id: string; claimToken: string; status: 'queued'; at: Date; error: string; nextAttemptAt: Date };
+
+/**
+ * One delivery per (campaign, customer) and per (campaign, email), under unique indexes
+ * (src/db/repositories/campaign-delivery-repository.ts). Each is claimed (queued → sending) with a
+ * conditional update before its email is handed to the SMTP server, and its result recorded
+ * conditionally on the claim: a delivery is sent at most once.
+ */
+export interface CampaignDeliveryStore {
+  /** Creates the deliveries of these recipients; existing ones are left as they are. Returns how many were new. */
+  createMany(campaignId: string, recipients: Recipient[], at: Date): Promise<number>;
+  /** Claims up to `limit` queued deliveries due by `now` (queued → sending) under a fresh token. */
+  claim(campaignId: string, limit: number, now: Date): Promise<ClaimedDelivery[]>;
+  /** Records outcomes, each only if the delivery is still `sending` under its claim. */
+  record(results: DeliveryResult[]): Promise<void>;
+  /**
+   * Deliveries left `sending` by a holder that died: whether the SMTP server took them cannot be
+   * known, so they become `unknown` (counted, never resent). Returns how many.
+   */
+  markInterrupted(campaignId: string, at: Date): Promise<number>;
+  /** When the earliest queued delivery is due, or null when none is queued. */
+  nextDue(campaignId: string): Promise<Date | null>;
+  cancelQueued(campaignId: string, at: Date): Promise<number>;
+  markUnsubscribed(campaignId: string, customerId: string, at: Date): Promise<void>;
+  stats(campaignId: string): Promise<CampaignStats>;
+  list(
+    campaignId: string,
+    filter: { status?: CampaignDeliveryStatus; limit: number },
+  ): Promise<CampaignDeliveryView[]>;
+}
+
+/** Addresses no campaign may email, whoever they belong to (unique by address). */
+export interface SuppressionStore {
+  add(entry: { email: string; reason: SuppressionReason; source?: string; at: Date }): Promise<void>;
+  /** Which of these addresses are suppressed. */
+  suppressed(emails: string[]): Promise<Set<string>>;
+  list(limit: number): Promise<SuppressionView[]>;
+}
+
+/** Email out (nodemailer over pooled SMTP connections in src/infra/smtp-mailer.ts). */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Stable per (campaign, customer), so even a duplicate could be recognised downstream. */
+  messageId: string;
+  /** For the List-Unsubscribe header; one-click (RFC 8058) adds List-Unsubscribe-Post. */
+  unsubscribeUrl?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * accepted: the server answered 250 to the message. rejected: it refused it before taking it
+ * (permanent for 5xx, temporary for 4xx or a connection that never got to send). unknown: the
+ * connection broke after the message may have been taken, so it cannot be said.
+ */
+export type SendOutcome =
+  | { status: 'accepted'; response: string }
+  | { status: 'rejected'; permanent: boolean; code?: number; reason: string }
+  | { status: 'unknown'; reason: string };
+
+export interface Mailer {
+  /** False when no SMTP server is configured: campaigns then pause with the reason instead of failing deliveries. */
+  readonly configured: boolean;
+  send(email: OutgoingEmail): Promise<SendOutcome>;
+  close(): Promise<void>;
+}
+
+/** Compiles the campaign templates (Handlebars in src/infra/templates.ts); a syntax error throws TemplateError. */
+export interface TemplateEngine {
+  /** html: every {{value}} is HTML-escaped; text: nothing is escaped. */
+  compile(source: string, mode: 'html' | 'text'): (vars: Record<string, unknown>) => string;
+}
+
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/** Signed unsubscribe links that work without signing in (src/auth/unsubscribe-links.ts). */
+export interface UnsubscribeLinks {
+  /** customerId null: a test email (the link says so and changes nothing). */
+  url(payload: { customerId: string | null; campaignId: string }): string;
+  verify(token: string): { customerId: string | null; campaignId: string } | null;
+}
+
+/** Emails per second across every worker (a Redis window in src/infra/send-rate.ts). */
+export interface SendRate {
+  /** Resolves when `n` more emails may go out. */
+  acquire(n: number): Promise<void>;
+}
+
+/** Jobs outreach asks for (BullMQ producers in src/infra/queues.ts). */
+export interface OutreachJobs {
+  /** Runs (or resumes) the campaign's sending, at `at` or now; a second request while one waits or runs joins it. */
+  runCampaign(campaignId: string, at?: Date): Promise<void>;
+  testSend(input: { campaignId: string; to: string; requestedBy: string }): Promise<{ jobId: string | null }>;
+}
+
+export type { CampaignTarget };
+
+/** An email the development SMTP sink kept (src/infra/mail-folder.ts reads DATA_DIR/mail). */
+export interface MailSummary {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  date: string;
+  size: number;
+}
+
+export interface MailMessage extends MailSummary {
+  text?: string;
+  html?: string;
+  headers: Record<string, string>;
+}
+
+export interface DevMailbox {
+  /** Where the sink writes, for people to open with their own mail tools. */
+  readonly directory: string;
+  list(limit: number): Promise<MailSummary[]>;
+  get(id: string): Promise<MailMessage | null>;
+}
