@@ -13,7 +13,12 @@ import { messageSchema } from './models/message.js';
 import { modelVersionSchema, settingSchema } from './models/model-version.js';
 import { needSchema } from './models/need.js';
 import { orderSchema } from './models/order.js';
-import { segmentationRunSchema, segmentProjectionSchema, segmentSchema } from './models/segment.js';
+import {
+  segmentationRunSchema,
+  segmentMemberSchema,
+  segmentProjectionSchema,
+  segmentSchema,
+} from './models/segment.js';
 import { ticketSchema } from './models/ticket.js';
 
 /** Registers every model on one connection; each test database gets its own set. */
@@ -32,6 +37,7 @@ export function createModels(conn: Connection) {
     Segment: conn.model('Segment', segmentSchema, 'segments'),
     SegmentationRun: conn.model('SegmentationRun', segmentationRunSchema, 'segmentation_runs'),
     SegmentProjection: conn.model('SegmentProjection', segmentProjectionSchema, 'segment_projections'),
+    SegmentMember: conn.model('SegmentMember', segmentMemberSchema, 'segment_members'),
     Campaign: conn.model('Campaign', campaignSchema, 'campaigns'),
     Delivery: conn.model('Delivery', deliverySchema, 'deliveries'),
     Suppression: conn.model('Suppression', suppressionSchema, 'suppressions'),

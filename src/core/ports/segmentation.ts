@@ -40,7 +40,7 @@ export interface SegmentationStore {
   }): Promise<SegmentationRunView>;
   setProgress(runId: string, progress: number, stage: string): Promise<void>;
   createSegments(runId: string, segments: NewSegment[]): Promise<SegmentView[]>;
-  /** Puts each customer in a segment of the run (one write per segment per batch). */
+  /** Puts each customer in a segment of the run (member records, inserted a batch at a time). */
   assign(runId: string, batch: { customerId: string; segmentId: string }[]): Promise<void>;
   finishRun(runId: string, result: RunResult, at: Date): Promise<SegmentationRunView>;
   failRun(runId: string, error: string, at: Date): Promise<void>;
@@ -55,7 +55,10 @@ export interface SegmentationStore {
   /** Segments of a run a supervisor named, with their model centroids (for the next run to keep the names). */
   editedSegments(runId: string): Promise<(SegmentView & { modelCentroid: number[] })[]>;
   renameSegment(id: string, name: string): Promise<SegmentView | null>;
-  customerSegmentId(customerId: string): Promise<string | null>;
+  /** The customer's segment in this run; null when they were not in it (new since). */
+  customerSegmentId(customerId: string, runId: string): Promise<string | null>;
+  /** The members of these segments of a run, in customer id order after `after`, a batch at a time. */
+  members(runId: string, segmentIds: string[], opts: { after?: string; batchSize: number }): AsyncIterable<string[]>;
   projection(runId: string): Promise<ProjectionView | null>;
 }
 

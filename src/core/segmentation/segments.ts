@@ -39,10 +39,10 @@ export async function customerSegment(
   _actor: Actor,
   customerId: string,
 ): Promise<CustomerSegmentView> {
-  const segmentId = await deps.segmentation.customerSegmentId(customerId);
-  const segment = segmentId ? await deps.segmentation.getSegment(segmentId) : null;
   const current = await deps.segmentation.currentRun();
-  return { customerId, segment, current: segment !== null && segment.runId === current?.id };
+  const segmentId = current ? await deps.segmentation.customerSegmentId(customerId, current.id) : null;
+  const segment = segmentId ? await deps.segmentation.getSegment(segmentId) : null;
+  return { customerId, segment };
 }
 
 export async function renameSegment(

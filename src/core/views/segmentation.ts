@@ -83,8 +83,9 @@ export type ProjectionView = Static<typeof ProjectionSchema>;
 export const CustomerSegmentSchema = Type.Object(
   {
     customerId: Type.String(),
-    segment: Type.Union([SegmentSchema, Type.Null()]),
-    current: Type.Boolean({ description: 'the segment is from the run in use' }),
+    segment: Type.Union([SegmentSchema, Type.Null()], {
+      description: 'null before the first run, or for a customer who arrived after the run in use',
+    }),
   },
   { title: 'CustomerSegment' },
 );

@@ -9,8 +9,6 @@ export const customerSchema = new Schema(
     language: { type: String, enum: ['en', 'zh', 'other'] }, // last detected language, to answer in it
     tags: { type: [String], default: [] },
     attributes: { type: Schema.Types.Mixed, default: {} }, // free-form CRM fields set by staff
-    segmentId: { type: Schema.Types.ObjectId }, // the segment the latest segmentation run put them in
-    segmentRunId: { type: Schema.Types.ObjectId }, // that run
     marketingOptOut: { type: Boolean, default: false }, // outreach never emails an opted-out customer
     // Outreach emails only customers who granted consent and never unsubscribed (and have an email).
     marketingConsent: {
@@ -47,8 +45,6 @@ export const customerSchema = new Schema(
   { timestamps: true },
 );
 customerSchema.index({ email: 1 }, { sparse: true });
-// Outreach reads a campaign's audience in _id order, by segment or all of it.
-customerSchema.index({ segmentId: 1, _id: 1 });
 customerSchema.index({ lastSeenAt: -1 });
 
 export type CustomerDoc = InferSchemaType<typeof customerSchema>;

@@ -53,5 +53,22 @@ export const segmentProjectionSchema = new Schema({
 });
 segmentProjectionSchema.index({ runId: 1 }, { unique: true });
 
+/**
+ * A customer's segment in a run: written with insertMany in the run's assignment pass (one insert
+ * per customer; updating every customer document instead costs a write each, far slower on
+ * FerretDB). A customer's segment is their member record in the run in use; runs older than the
+ * last few have theirs removed.
+ */
+export const segmentMemberSchema = new Schema(
+  {
+    runId: { type: Schema.Types.ObjectId, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    segmentId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { versionKey: false },
+);
+segmentMemberSchema.index({ runId: 1, customerId: 1 }, { unique: true });
+segmentMemberSchema.index({ runId: 1, segmentId: 1, customerId: 1 });
+
 export type SegmentDoc = InferSchemaType<typeof segmentSchema>;
 export type SegmentationRunDoc = InferSchemaType<typeof segmentationRunSchema>;

@@ -3,7 +3,14 @@ import type { CustomerFeatureRow, SegmentationStore } from '../../core/ports/seg
 import { FEATURE_NAMES } from '../../core/segmentation/math/features.js';
 import type { Centroid, SegmentationRunView, SegmentView } from '../../core/views/segmentation.js';
 import type { Models } from '../models.js';
+import { isDuplicateKey } from '../duplicate-key.js';
 import { isObjectId } from './object-id.js';
+
+const allDuplicates = (err: unknown) => {
+  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  return list.length > 0 && list.every((w) => isDuplicateKey(w));
+};
 
 interface LeanRun {
   _id: Types.ObjectId;
@@ -96,6 +103,28 @@ function toRunView(d: LeanRun, currentId: string | null): SegmentationRunView {
   };
 }
 
+function toFeatureRow(d: LeanCustomerFeatures): CustomerFeatureRow {
+  const f = d.features ?? {};
+  return {
+    customerId: String(d._id),
+    input: {
+      firstSeenAt: d.firstSeenAt ?? d.createdAt ?? d._id.getTimestamp(),
+      frequency: f.frequency ?? 0,
+      monetary: f.monetary ?? 0,
+      lastOrderAt: f.lastOrderAt ?? null,
+      consultations: f.consultations ?? 0,
+      complaints: f.complaints ?? 0,
+      sentimentSum: f.sentimentSum ?? 0,
+      sentimentCount: f.sentimentCount ?? 0,
+      lastCsat: f.lastCsat ?? null,
+      channelCount: f.channels?.length ?? 0,
+    },
+  };
+}
+
+/** Member records are kept for this many finished runs (the one in use and a couple before it). */
+const KEEP_RUNS = 3;
+
 export function createSegmentationRepository(m: Models): SegmentationStore {
   const currentId = async (): Promise<string | null> => {
     const doc = await m.SegmentationRun.findOne({ status: 'done' }, { _id: 1 })
@@ -107,40 +136,24 @@ export function createSegmentationRepository(m: Models): SegmentationStore {
 
   return {
     async *customerFeatures(batchSize) {
-      // Keyset pages on _id: each page is one indexed query, nothing stays open between pages
-      // (a slow consumer cannot time a server cursor out), and memory holds one page.
-      let after: Types.ObjectId | null = null;
-      for (;;) {
-        const docs = (await m.Customer.find(after ? { _id: { $gt: after } } : {}, {
-          _id: 1,
-          firstSeenAt: 1,
-          createdAt: 1,
-          features: 1,
-        })
-          .sort({ _id: 1 })
-          .limit(batchSize)
-          .lean()) as unknown as LeanCustomerFeatures[];
-        if (docs.length === 0) return;
-        after = docs[docs.length - 1]!._id;
-        yield docs.map<CustomerFeatureRow>((d) => {
-          const f = d.features ?? {};
-          return {
-            customerId: String(d._id),
-            input: {
-              firstSeenAt: d.firstSeenAt ?? d.createdAt ?? d._id.getTimestamp(),
-              frequency: f.frequency ?? 0,
-              monetary: f.monetary ?? 0,
-              lastOrderAt: f.lastOrderAt ?? null,
-              consultations: f.consultations ?? 0,
-              complaints: f.complaints ?? 0,
-              sentimentSum: f.sentimentSum ?? 0,
-              sentimentCount: f.sentimentCount ?? 0,
-              lastCsat: f.lastCsat ?? null,
-              channelCount: f.channels?.length ?? 0,
-            },
-          };
-        });
-        if (docs.length < batchSize) return;
+      // One cursor sorted by _id (stable while customers change meanwhile), a batch at a time:
+      // memory holds one batch.
+      const cursor = m.Customer.find({}, { _id: 1, firstSeenAt: 1, createdAt: 1, features: 1 })
+        .sort({ _id: 1 })
+        .lean()
+        .cursor({ batchSize });
+      let batch: CustomerFeatureRow[] = [];
+      try {
+        for await (const doc of cursor) {
+          batch.push(toFeatureRow(doc as unknown as LeanCustomerFeatures));
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        await cursor.close();
       }
     },
 
@@ -177,19 +190,20 @@ export function createSegmentationRepository(m: Models): SegmentationStore {
     },
 
     async assign(runId, batch) {
-      const bySegment = new Map<string, Types.ObjectId[]>();
-      for (const { customerId, segmentId } of batch) {
-        const ids = bySegment.get(segmentId) ?? [];
-        ids.push(new Types.ObjectId(customerId));
-        bySegment.set(segmentId, ids);
-      }
+      if (batch.length === 0) return;
       const run = new Types.ObjectId(runId);
-      // One write per segment: far fewer round trips than one per customer.
-      for (const [segmentId, ids] of bySegment) {
-        await m.Customer.updateMany(
-          { _id: { $in: ids } },
-          { $set: { segmentId: new Types.ObjectId(segmentId), segmentRunId: run } },
+      try {
+        await m.SegmentMember.collection.insertMany(
+          batch.map((b) => ({
+            runId: run,
+            customerId: new Types.ObjectId(b.customerId),
+            segmentId: new Types.ObjectId(b.segmentId),
+          })),
+          { ordered: false },
         );
+      } catch (err) {
+        // A customer met twice in one run (it cannot be, with one sorted cursor) keeps the first.
+        if (!isDuplicateKey(err) && !allDuplicates(err)) throw err;
       }
     },
 
@@ -234,6 +248,12 @@ export function createSegmentationRepository(m: Models): SegmentationStore {
       );
       const doc = await m.SegmentationRun.findById(runId).lean();
       if (!doc) throw new Error(`segmentation run ${runId} vanished`);
+      // Older runs' member records go (failed runs' too): the segments and runs themselves stay.
+      const keep = await m.SegmentationRun.find({ status: 'done' }, { _id: 1 })
+        .sort({ finishedAt: -1 })
+        .limit(KEEP_RUNS)
+        .lean();
+      await m.SegmentMember.deleteMany({ runId: { $nin: keep.map((r) => r._id) } });
       return runView(doc);
     },
 
@@ -306,10 +326,37 @@ export function createSegmentationRepository(m: Models): SegmentationStore {
       return doc ? toSegmentView(doc as unknown as LeanSegment) : null;
     },
 
-    async customerSegmentId(customerId) {
-      if (!isObjectId(customerId)) return null;
-      const doc = await m.Customer.findById(customerId, { segmentId: 1 }).lean();
-      return doc?.segmentId ? String(doc.segmentId) : null;
+    async customerSegmentId(customerId, runId) {
+      if (!isObjectId(customerId) || !isObjectId(runId)) return null;
+      const doc = await m.SegmentMember.findOne({ runId, customerId }, { segmentId: 1 }).lean();
+      return doc ? String(doc.segmentId) : null;
+    },
+
+    async *members(runId, segmentIds, { after, batchSize }) {
+      const cursor = m.SegmentMember.find(
+        {
+          runId: new Types.ObjectId(runId),
+          segmentId: { $in: segmentIds.map((id) => new Types.ObjectId(id)) },
+          ...(after ? { customerId: { $gt: new Types.ObjectId(after) } } : {}),
+        },
+        { customerId: 1 },
+      )
+        .sort({ customerId: 1 })
+        .lean()
+        .cursor({ batchSize });
+      let batch: string[] = [];
+      try {
+        for await (const doc of cursor) {
+          batch.push(String(doc.customerId));
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        await cursor.close();
+      }
     },
 
     async projection(runId) {
