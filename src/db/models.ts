@@ -1,7 +1,13 @@
 import type { Connection } from 'mongoose';
 import { agentSchema } from './models/agent.js';
 import { auditLogSchema } from './models/audit-log.js';
-import { campaignSchema, deliverySchema, suppressionSchema } from './models/campaign.js';
+import {
+  campaignSchema,
+  deliveryResultSchema,
+  deliveryRetrySchema,
+  deliverySchema,
+  suppressionSchema,
+} from './models/campaign.js';
 import { conversationSchema } from './models/conversation.js';
 import { counterSchema } from './models/counter.js';
 import { customerSchema } from './models/customer.js';
@@ -40,6 +46,8 @@ export function createModels(conn: Connection) {
     SegmentMember: conn.model('SegmentMember', segmentMemberSchema, 'segment_members'),
     Campaign: conn.model('Campaign', campaignSchema, 'campaigns'),
     Delivery: conn.model('Delivery', deliverySchema, 'deliveries'),
+    DeliveryRetry: conn.model('DeliveryRetry', deliveryRetrySchema, 'delivery_retries'),
+    DeliveryResult: conn.model('DeliveryResult', deliveryResultSchema, 'delivery_results'),
     Suppression: conn.model('Suppression', suppressionSchema, 'suppressions'),
     AuditLog: conn.model('AuditLog', auditLogSchema, 'audit_logs'),
     Counter: conn.model('Counter', counterSchema, 'counters'),

@@ -32,7 +32,7 @@ export function parseHeaders(raw: string): Map<string, string> {
   let current: string | null = null;
   for (const line of head.split(/\r?\n/)) {
     if (/^[ \t]/.test(line) && current) {
-      headers.set(current, `${headers.get(current)} ${line.trim()}`);
+      headers.set(current, `${headers.get(current)} ${line.trim()}`.trim());
       continue;
     }
     const colon = line.indexOf(':');

@@ -110,14 +110,21 @@ describe('customer segmentation', () => {
     const expected = customers.map((c) => truth.get(String(c._id))!);
     expect(adjustedRandIndex(expected, predicted)).toBeGreaterThanOrEqual(0.9);
 
-    const { body } = await api<{ run: SegmentationRunView; segments: SegmentView[] }>(t, agent, 'GET', '/segments');
+    const { body } = await api<{ run: SegmentationRunView; segments: SegmentView[] }>(
+      t,
+      agent,
+      'GET',
+      '/segments',
+    );
     expect(body.run.id).toBe(run.id);
     const byKind = new Map<string, SegmentView>();
     for (const segment of body.segments) {
       const kinds = customers
         .filter((c) => String(c.segmentId) === segment.id)
         .map((c) => ARCHETYPES[truth.get(String(c._id))!]);
-      const top = [...new Set(kinds)].sort((a, b) => kinds.filter((k) => k === b).length - kinds.filter((k) => k === a).length)[0]!;
+      const top = [...new Set(kinds)].sort(
+        (a, b) => kinds.filter((k) => k === b).length - kinds.filter((k) => k === a).length,
+      )[0]!;
       byKind.set(top, segment);
       expect(segment.size).toBe(kinds.length);
     }
@@ -134,7 +141,12 @@ describe('customer segmentation', () => {
     const someone = customers[0]!;
     const mine = await api<{ segment: SegmentView }>(t, agent, 'GET', `/segments/customer/${someone._id}`);
     expect(mine.body.segment.id).toBe(String(someone.segmentId));
-    const stranger = await api<{ segment: null }>(t, agent, 'GET', `/segments/customer/${new Types.ObjectId()}`);
+    const stranger = await api<{ segment: null }>(
+      t,
+      agent,
+      'GET',
+      `/segments/customer/${new Types.ObjectId()}`,
+    );
     expect(stranger.body.segment).toBeNull();
 
     // The console's picture: up to 2,000 customers on two axes, each with a segment of the run.
@@ -146,7 +158,9 @@ describe('customer segmentation', () => {
     );
     expect(projection.body.points.length).toBeGreaterThan(100);
     expect(projection.body.points.length).toBeLessThanOrEqual(2000);
-    expect(projection.body.points.every((p) => segmentIds.includes(p.segmentId) && Number.isFinite(p.x))).toBe(true);
+    expect(
+      projection.body.points.every((p) => segmentIds.includes(p.segmentId) && Number.isFinite(p.x)),
+    ).toBe(true);
     expect(projection.body.explained).toHaveLength(2);
 
     // Progress reached the supervisor's socket, ending with the finished run.
@@ -167,7 +181,12 @@ describe('customer segmentation', () => {
 
     const outcome = await t.app.core.useCases.segmentation.run({ trigger: 'api', k: 4 });
     expect(outcome.status).toBe('done');
-    const next = await api<{ run: SegmentationRunView; segments: SegmentView[] }>(t, supervisor, 'GET', '/segments');
+    const next = await api<{ run: SegmentationRunView; segments: SegmentView[] }>(
+      t,
+      supervisor,
+      'GET',
+      '/segments',
+    );
     expect(next.body.run.id).not.toBe(body.segments[0]!.runId);
     const vip = next.body.segments.find((s) => s.name === 'VIPs');
     expect(vip?.nameEdited).toBe(true);

@@ -32,7 +32,11 @@ export async function resolveAudience(
     }
     segmentIds.push(same.id);
   }
-  return { segmentIds: [...new Set(segmentIds)], ...(target.filter ? { filter: target.filter } : {}) };
+  if (!current) throw invalid('there is no segmentation run in use yet');
+  return {
+    segments: { runId: current.id, segmentIds: [...new Set(segmentIds)] },
+    ...(target.filter ? { filter: target.filter } : {}),
+  };
 }
 
 export function checkTarget(target: CampaignTarget): void {

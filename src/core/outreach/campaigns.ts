@@ -133,16 +133,19 @@ export async function previewCampaign(
   const campaign = await mustGet(deps, id);
   const compiled = compileOrRefuse(deps, campaign);
   const audience = await resolveAudience(deps, campaign.target);
-  const recipients = await deps.audience.count(audience, clock(deps));
-  let recipient: { email: string; name?: string } | null = null;
+  // Who would be emailed now: the audience less suppressed addresses, as sending counts them.
+  let recipients = 0;
+  let first: { email: string; name?: string } | null = null;
+  for await (const batch of deps.audience.recipients(audience, { batchSize: 1000, now: clock(deps) })) {
+    const suppressed = await deps.suppressions.suppressed(batch.map((r) => r.email));
+    const reachable = batch.filter((r) => !suppressed.has(r.email));
+    first ??= reachable[0] ?? null;
+    recipients += reachable.length;
+  }
+  let recipient = first;
   if (input.customerId) {
     recipient = await deps.audience.get(input.customerId);
     if (!recipient) throw notFound('customer');
-  } else {
-    for await (const batch of deps.audience.recipients(audience, { batchSize: 1, now: clock(deps) })) {
-      recipient = batch[0] ?? null;
-      break;
-    }
   }
   const email = renderEmail(compiled, {
     campaignName: campaign.name,
@@ -286,8 +289,8 @@ export async function cancelCampaign(deps: OutreachDeps, actor: Actor, id: strin
     },
   );
   if (!cancelled) throw invalid(`a ${before.status} campaign cannot be cancelled`);
-  // Emails already handed to the server cannot be recalled; everyone still waiting is not sent to.
-  await deps.deliveries.cancelQueued(id, clock(deps));
+  // Emails already handed to the server cannot be recalled; no one still waiting is sent to (the
+  // sender stops claiming once the campaign is not sending).
   await deps.audit.record({ actor, action: 'campaign.cancel', target: { kind: 'campaign', id } });
   const stats = await deps.deliveries.stats(id);
   await deps.campaigns.saveStats(id, stats);

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors.js';
 import type { Lease } from '../ports/locks.js';
-import type { ClaimedDelivery, DeliveryResult, SendOutcome } from '../ports/outreach.js';
+import type { QueueSlot, SendOutcome, SlotResult } from '../ports/outreach.js';
 import type { CampaignView } from '../views/campaign.js';
 import { resolveAudience } from './audience.js';
 import { clock, type OutreachDeps, type OutreachSettings } from './outreach-deps.js';
@@ -23,14 +23,15 @@ const MAX_BACKOFF_MS = 3_600_000;
  *
  * 1. One sender per campaign (a Redis lease renewed while it works).
  * 2. A scheduled campaign that is due becomes `sending`.
- * 3. Deliveries a dead sender left `sending` are marked `unknown`: the email may or may not
- *    have been accepted, and an email cannot be taken back, so they are counted and never resent.
+ * 3. Attempts a dead sender claimed but never recorded are marked `unknown`: the email may or
+ *    may not have been accepted, and an email cannot be taken back, so they are counted and never
+ *    resent. There are at most a chunk of them (the attempts in flight at the crash).
  * 4. The audience is written as deliveries, one per customer under a unique index, resuming
  *    after the last customer done (a restart creates no duplicates and skips no one).
- * 5. Deliveries are claimed a chunk at a time (queued → sending, conditional), re-checked for
- *    consent and suppression, sent over the pooled connections at the configured rate, and their
- *    results recorded conditionally on the claim. 4xx answers go back to `queued` with a backoff;
- *    5xx are `failed` with the server's reason.
+ * 5. Attempts are claimed in order a chunk at a time (one conditional update moves the claim
+ *    mark), re-checked for consent and suppression, sent over the pooled connections at the
+ *    configured rate, and their results inserted once each. A 4xx appends a later attempt with a
+ *    backoff; a 5xx is `failed` with the server's reason.
  */
 export async function sendCampaign(
   deps: OutreachDeps,
@@ -62,7 +63,7 @@ async function sendHolding(
   if (campaign.status !== 'sending') return { state: 'not_sending' };
   const log = deps.log;
 
-  const interrupted = await deps.deliveries.markInterrupted(campaignId, clock(deps));
+  const interrupted = await deps.deliveries.recoverInterrupted(campaignId, clock(deps));
   if (interrupted > 0) {
     log.warn(
       { campaignId, unknown: interrupted },
@@ -101,38 +102,33 @@ async function sendHolding(
         const settled = now.stats.recipients - now.stats.queued - now.stats.sending;
         await onProgress(Math.round((100 * settled) / now.stats.recipients));
       }
-      if (now?.status !== 'sending') return await stopped(deps, campaignId, now?.status, sent);
+      if (now?.status !== 'sending') return stopped(now?.status, sent);
     }
-    const batch = await deps.deliveries.claim(campaignId, deps.settings.chunkSize, clock(deps));
-    if (batch.length === 0) {
-      const due = await deps.deliveries.nextDue(campaignId);
-      if (due === null) break;
-      await sleep(Math.min(MAX_IDLE_MS, Math.max(10, due.getTime() - clock(deps).getTime())));
+    const claim = await deps.deliveries.claim(campaignId, deps.settings.chunkSize, clock(deps));
+    if (claim === null) {
+      // No longer sending: a supervisor paused or cancelled it.
+      lastCheck = 0;
       continue;
     }
-    sent += await sendChunk(deps, campaign, compiled, batch);
+    if (claim.upTo === undefined) {
+      if (claim.exhausted) break;
+      const wait = claim.waitUntil ? claim.waitUntil.getTime() - clock(deps).getTime() : MAX_IDLE_MS;
+      await sleep(Math.min(MAX_IDLE_MS, Math.max(10, wait)));
+      continue;
+    }
+    sent += await sendChunk(deps, campaign, compiled, claim.upTo, claim.slots);
   }
 
   const done = await deps.campaigns.transition(campaignId, ['sending'], 'done', { finishedAt: clock(deps) });
   const stats = await publishStats(deps, campaignId);
   await onProgress(100);
-  if (!done) return await stopped(deps, campaignId, stats?.status, sent);
+  if (!done) return stopped(stats?.status, sent);
   log.info({ campaignId, ...stats?.stats }, 'campaign sent');
   return { state: 'done', sent };
 }
 
-async function stopped(
-  deps: OutreachDeps,
-  campaignId: string,
-  status: CampaignView['status'] | undefined,
-  sent: number,
-): Promise<SendCampaignOutcome> {
-  if (status === 'cancelled') {
-    // Retries re-queued by the last chunk, after the cancel swept the queue.
-    await deps.deliveries.cancelQueued(campaignId, clock(deps));
-    await publishStats(deps, campaignId);
-    return { state: 'cancelled', sent };
-  }
+function stopped(status: CampaignView['status'] | undefined, sent: number): SendCampaignOutcome {
+  if (status === 'cancelled') return { state: 'cancelled', sent };
   if (status === 'paused') return { state: 'paused', sent };
   if (status === 'done') return { state: 'done', sent };
   return { state: 'not_sending' };
@@ -166,21 +162,21 @@ async function sendChunk(
   deps: OutreachDeps,
   campaign: CampaignView,
   compiled: CompiledCampaign,
-  batch: ClaimedDelivery[],
+  upTo: number,
+  slots: QueueSlot[],
 ): Promise<number> {
   // Someone may have unsubscribed (or been suppressed) since the deliveries were written.
   const [reachable, suppressed] = await Promise.all([
-    deps.audience.reachable(batch.map((d) => d.customerId)),
-    deps.suppressions.suppressed(batch.map((d) => d.email)),
+    deps.audience.reachable(slots.map((d) => d.customerId)),
+    deps.suppressions.suppressed(slots.map((d) => d.email)),
   ]);
-  const recorder = new GroupRecorder((results) => deps.deliveries.record(results));
-  const toSend: ClaimedDelivery[] = [];
-  for (const d of batch) {
-    if (reachable.has(d.customerId) && !suppressed.has(d.email)) toSend.push(d);
+  const results: SlotResult[] = [];
+  const toSend: QueueSlot[] = [];
+  for (const slot of slots) {
+    if (reachable.has(slot.customerId) && !suppressed.has(slot.email)) toSend.push(slot);
     else
-      recorder.push({
-        id: d.id,
-        claimToken: d.claimToken,
+      results.push({
+        slot,
         status: 'skipped',
         at: clock(deps),
         error: 'unsubscribed or no longer consenting',
@@ -189,32 +185,27 @@ async function sendChunk(
   await deps.rate.acquire(toSend.length);
   let accepted = 0;
   await Promise.all(
-    toSend.map(async (d) => {
-      const unsubscribeUrl = deps.links.url({ customerId: d.customerId, campaignId: campaign.id });
+    toSend.map(async (slot) => {
+      const unsubscribeUrl = deps.links.url({ customerId: slot.customerId, campaignId: campaign.id });
       let email: ReturnType<typeof renderEmail>;
       try {
         email = renderEmail(compiled, {
           campaignName: campaign.name,
-          recipient: { email: d.email, ...(d.name ? { name: d.name } : {}) },
+          recipient: { email: slot.email, ...(slot.name ? { name: slot.name } : {}) },
           unsubscribeUrl,
         });
       } catch (err) {
         // Nothing went out: a failure with the reason, not an unknown.
-        recorder.push({
-          id: d.id,
-          claimToken: d.claimToken,
-          status: 'failed',
-          at: clock(deps),
-          error: `rendering failed: ${String(err)}`,
-        });
+        results.push({ slot, status: 'failed', at: clock(deps), error: `rendering failed: ${String(err)}` });
         return;
       }
       let outcome: SendOutcome;
       try {
         outcome = await deps.mailer.send({
-          to: d.email,
+          to: slot.email,
           ...email,
-          messageId: `${campaign.id}.${d.customerId}`,
+          // The same for every attempt at this delivery: even a duplicate could be recognised downstream.
+          messageId: `${campaign.id}.${slot.customerId}`,
           unsubscribeUrl,
           headers: { 'X-Parley-Campaign': campaign.id },
         });
@@ -223,35 +214,34 @@ async function sendChunk(
         outcome = { status: 'unknown', reason: err instanceof Error ? err.message : String(err) };
       }
       if (outcome.status === 'accepted') accepted++;
-      // Recorded as soon as it is known (grouped with others finishing meanwhile): the window in
-      // which a crash leaves an accepted email unrecorded is one database write.
-      recorder.push(resultOf(d, outcome, clock(deps), deps.settings));
+      results.push(resultOf(slot, outcome, clock(deps), deps.settings));
     }),
   );
-  await recorder.drain();
+  // One write for the chunk, as soon as its last answer is in: a crash before it leaves the
+  // chunk's accepted emails unrecorded, and recovery calls them unknown.
+  await deps.deliveries.settle(campaign.id, upTo, results);
   return accepted;
 }
 
 export function resultOf(
-  d: ClaimedDelivery,
+  slot: QueueSlot,
   outcome: SendOutcome,
   at: Date,
   settings: Pick<OutreachSettings, 'maxAttempts' | 'retryBaseMs'>,
-): DeliveryResult {
-  const base = { id: d.id, claimToken: d.claimToken, at };
+): SlotResult {
   switch (outcome.status) {
     case 'accepted':
-      return { ...base, status: 'sent', response: outcome.response };
+      return { slot, at, status: 'sent', response: outcome.response };
     case 'unknown':
-      return { ...base, status: 'unknown', error: outcome.reason };
+      return { slot, at, status: 'unknown', error: outcome.reason };
     case 'rejected': {
       const reason = `${outcome.code ? `${outcome.code} ` : ''}${outcome.reason}`.slice(0, 1000);
-      if (outcome.permanent) return { ...base, status: 'failed', error: reason };
-      if (d.attempts >= settings.maxAttempts) {
-        return { ...base, status: 'failed', error: `gave up after ${d.attempts} attempts: ${reason}` };
+      if (outcome.permanent) return { slot, at, status: 'failed', error: reason };
+      if (slot.attempt >= settings.maxAttempts) {
+        return { slot, at, status: 'failed', error: `gave up after ${slot.attempt} attempts: ${reason}` };
       }
-      const delay = Math.min(MAX_BACKOFF_MS, settings.retryBaseMs * 2 ** (d.attempts - 1));
-      return { ...base, status: 'queued', error: reason, nextAttemptAt: new Date(at.getTime() + delay) };
+      const delay = Math.min(MAX_BACKOFF_MS, settings.retryBaseMs * 2 ** (slot.attempt - 1));
+      return { slot, at, status: 'retry', error: reason, nextAttemptAt: new Date(at.getTime() + delay) };
     }
   }
 }
@@ -264,41 +254,6 @@ async function publishStats(deps: OutreachDeps, campaignId: string) {
   if (!campaign) return null;
   await deps.events.publish('campaign.progress', { campaign });
   return { status: campaign.status, stats };
-}
-
-/**
- * Records results as they come: one write in flight at a time, and whatever arrived meanwhile
- * goes in the next one (group commit), so recording keeps up without a write per email.
- */
-class GroupRecorder {
-  private pending: DeliveryResult[] = [];
-  private writing: Promise<void> | null = null;
-  private failure: unknown = null;
-
-  constructor(private readonly write: (results: DeliveryResult[]) => Promise<void>) {}
-
-  push(result: DeliveryResult): void {
-    this.pending.push(result);
-    if (!this.writing) this.writing = this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        await this.write(batch);
-      } catch (err) {
-        this.failure = err;
-      }
-    }
-    this.writing = null;
-  }
-
-  async drain(): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.failure) throw this.failure;
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

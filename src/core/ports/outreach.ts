@@ -19,9 +19,9 @@ export interface Recipient {
   name?: string;
 }
 
-/** The audience query resolved by core: segment ids (of the run in use) and a filter. */
+/** The audience query resolved by core: segments (of the run in use) and a filter. */
 export interface Audience {
-  segmentIds?: string[];
+  segments?: { runId: string; segmentIds: string[] };
   filter?: AudienceFilter;
 }
 
@@ -32,7 +32,6 @@ export interface AudienceStore {
     audience: Audience,
     opts: { after?: string; batchSize: number; now: Date },
   ): AsyncIterable<Recipient[]>;
-  count(audience: Audience, now: Date): Promise<number>;
   /** A customer by id, whether or not reachable (preview). */
   get(customerId: string): Promise<(Recipient & { reachable: boolean }) | null>;
   /** Of these customers, those still reachable (consent given, not unsubscribed): checked right before sending. */
@@ -65,44 +64,60 @@ export interface CampaignStore {
   listDue(now: Date, limit: number): Promise<CampaignView[]>;
 }
 
-/** A delivery as the sender handles it. */
-export interface ClaimedDelivery {
-  id: string;
-  campaignId: string;
+/**
+ * One attempt to email one delivery, at its place (`seq`) in the campaign's send order: a
+ * delivery's first attempt is the delivery itself; a retry after a 4xx is appended at the end.
+ */
+export interface QueueSlot {
+  seq: number;
+  deliveryId: string;
   customerId: string;
   email: string;
   name?: string;
-  attempts: number;
-  claimToken: string;
+  attempt: number;
 }
 
-/** What became of one claimed delivery. */
-export type DeliveryResult =
-  | { id: string; claimToken: string; status: 'sent'; at: Date; response: string }
-  | { id: string; claimToken: string; status: 'failed' | 'unknown' | 'skipped'; at: Date; error: string }
-  | { id: string; claimToken: string; status: 'queued'; at: Date; error: string; nextAttemptAt: Date };
+/** What became of one claimed attempt. `retry`: refused for now (4xx), tried again at nextAttemptAt. */
+export type SlotResult =
+  | { slot: QueueSlot; status: 'sent'; at: Date; response: string }
+  | { slot: QueueSlot; status: 'failed' | 'unknown' | 'skipped'; at: Date; error: string }
+  | { slot: QueueSlot; status: 'retry'; at: Date; error: string; nextAttemptAt: Date };
+
+export interface Claim {
+  /** The claimed attempts (a claimed range may hold fewer: places of duplicates stay empty). */
+  slots: QueueSlot[];
+  /** The end of the claimed range (exclusive); settle up to it. Absent when nothing was claimed. */
+  upTo?: number;
+  /** Nothing left to claim at all (every attempt so far is claimed). */
+  exhausted: boolean;
+  /** The next attempt is a retry not due before this. */
+  waitUntil?: Date;
+}
 
 /**
- * One delivery per (campaign, customer) and per (campaign, email), under unique indexes
- * (src/db/repositories/campaign-delivery-repository.ts). Each is claimed (queued → sending) with a
- * conditional update before its email is handed to the SMTP server, and its result recorded
- * conditionally on the claim: a delivery is sent at most once.
+ * A campaign's deliveries and their send order (src/db/repositories/campaign-delivery-repository.ts).
+ * One delivery per (campaign, customer) and per (campaign, address), under unique indexes, so a
+ * retry or a restart never creates a second. Sending claims attempts in order by moving the
+ * campaign's claim mark forward with one conditional update (from where it was, only while the
+ * campaign is sending), so an attempt is claimed once, before its email goes out; each result is
+ * inserted once (keyed by the attempt). Nothing is updated per email: on FerretDB an update costs
+ * far more than an insert.
  */
 export interface CampaignDeliveryStore {
-  /** Creates the deliveries of these recipients; existing ones are left as they are. Returns how many were new. */
+  /** Creates the deliveries of these recipients in this order; existing ones are left alone. Returns how many were new. */
   createMany(campaignId: string, recipients: Recipient[], at: Date): Promise<number>;
-  /** Claims up to `limit` queued deliveries due by `now` (queued → sending) under a fresh token. */
-  claim(campaignId: string, limit: number, now: Date): Promise<ClaimedDelivery[]>;
-  /** Records outcomes, each only if the delivery is still `sending` under its claim. */
-  record(results: DeliveryResult[]): Promise<void>;
+  /** Claims up to `limit` next attempts, stopping before a retry not yet due; null when the campaign is not sending. */
+  claim(campaignId: string, limit: number, now: Date): Promise<Claim | null>;
   /**
-   * Deliveries left `sending` by a holder that died: whether the SMTP server took them cannot be
-   * known, so they become `unknown` (counted, never resent). Returns how many.
+   * Records the results of the claimed attempts (every claimed one has one), appends the retries,
+   * and marks the claimed range done.
    */
-  markInterrupted(campaignId: string, at: Date): Promise<number>;
-  /** When the earliest queued delivery is due, or null when none is queued. */
-  nextDue(campaignId: string): Promise<Date | null>;
-  cancelQueued(campaignId: string, at: Date): Promise<number>;
+  settle(campaignId: string, upTo: number, results: SlotResult[]): Promise<void>;
+  /**
+   * Attempts claimed but never settled (their sender died): whether the SMTP server took them
+   * cannot be known, so they are recorded `unknown` (counted, never resent). Returns how many.
+   */
+  recoverInterrupted(campaignId: string, at: Date): Promise<number>;
   markUnsubscribed(campaignId: string, customerId: string, at: Date): Promise<void>;
   stats(campaignId: string): Promise<CampaignStats>;
   list(

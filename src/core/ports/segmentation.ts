@@ -57,8 +57,6 @@ export interface SegmentationStore {
   renameSegment(id: string, name: string): Promise<SegmentView | null>;
   /** The customer's segment in this run; null when they were not in it (new since). */
   customerSegmentId(customerId: string, runId: string): Promise<string | null>;
-  /** The members of these segments of a run, in customer id order after `after`, a batch at a time. */
-  members(runId: string, segmentIds: string[], opts: { after?: string; batchSize: number }): AsyncIterable<string[]>;
   projection(runId: string): Promise<ProjectionView | null>;
 }
 

@@ -1,9 +1,5 @@
 import { type InferSchemaType, Schema } from 'mongoose';
-import {
-  CAMPAIGN_DELIVERY_STATUSES,
-  CAMPAIGN_STATUSES,
-  SUPPRESSION_REASONS,
-} from '../../core/views/campaign.js';
+import { CAMPAIGN_STATUSES, SUPPRESSION_REASONS } from '../../core/views/campaign.js';
 
 /** An email outreach to segments and/or a filtered audience (src/core/outreach). */
 export const campaignSchema = new Schema(
@@ -27,6 +23,13 @@ export const campaignSchema = new Schema(
       after: { type: Schema.Types.ObjectId },
       done: { type: Boolean, default: false },
     },
+    // The send order: attempts numbered 0..next-1 (deliveries, then retries appended); those
+    // below `claimed` were taken by a sender, those below `settled` have their results.
+    queue: {
+      next: { type: Number, default: 0 },
+      claimed: { type: Number, default: 0 },
+      settled: { type: Number, default: 0 },
+    },
     // A snapshot of the figures (the deliveries are the truth; the sender refreshes this).
     stats: {
       recipients: { type: Number, default: 0 },
@@ -47,8 +50,8 @@ campaignSchema.index({ createdAt: -1 });
 
 /**
  * One email of a campaign to one customer. Unique per (campaign, customer) and per (campaign,
- * address): a retry or a restart never creates a second one. Claimed (queued → sending, with a
- * token) before the email goes out; its result is recorded only under that claim.
+ * address): a retry or a restart never creates a second. `seq` is its first attempt's place in
+ * the send order. Written once (insertMany); what happened to it is in delivery_results.
  */
 export const deliverySchema = new Schema(
   {
@@ -56,22 +59,54 @@ export const deliverySchema = new Schema(
     customerId: { type: Schema.Types.ObjectId, required: true },
     email: { type: String, required: true },
     name: { type: String },
-    status: { type: String, enum: CAMPAIGN_DELIVERY_STATUSES, default: 'queued' },
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: { type: Date, required: true }, // when a queued delivery may be tried (backoff)
-    claimToken: { type: String },
-    claimedAt: { type: Date },
-    error: { type: String, maxlength: 1000 },
-    response: { type: String, maxlength: 1000 }, // the SMTP server's answer
-    sentAt: { type: Date },
-    finishedAt: { type: Date },
+    seq: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
     unsubscribedAt: { type: Date }, // unsubscribed with this campaign's link
   },
-  { timestamps: true },
+  { versionKey: false },
 );
 deliverySchema.index({ campaignId: 1, customerId: 1 }, { unique: true });
 deliverySchema.index({ campaignId: 1, email: 1 }, { unique: true });
-deliverySchema.index({ campaignId: 1, status: 1, nextAttemptAt: 1 });
+deliverySchema.index({ campaignId: 1, seq: 1 });
+
+/** A later attempt at a delivery after a 4xx, appended to the send order, due at `notBefore`. */
+export const deliveryRetrySchema = new Schema(
+  {
+    _id: { type: String }, // `${campaignId}:r:${seq of the attempt it retries}`: one retry per refused attempt
+    campaignId: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number, required: true },
+    deliveryId: { type: Schema.Types.ObjectId, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    email: { type: String, required: true },
+    name: { type: String },
+    attempt: { type: Number, required: true },
+    notBefore: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+deliveryRetrySchema.index({ campaignId: 1, seq: 1 });
+
+/**
+ * The outcome of one attempt, inserted once (the id is the attempt's place in the order): sent,
+ * failed (5xx or out of tries), retry (4xx; a later attempt follows), unknown (interrupted
+ * between the hand-off to the server and this record), skipped (unsubscribed meanwhile).
+ */
+export const deliveryResultSchema = new Schema(
+  {
+    _id: { type: String }, // `${campaignId}:${seq}`
+    campaignId: { type: Schema.Types.ObjectId, required: true },
+    deliveryId: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number, required: true },
+    attempt: { type: Number, required: true },
+    status: { type: String, enum: ['sent', 'failed', 'retry', 'unknown', 'skipped'], required: true },
+    at: { type: Date, required: true },
+    error: { type: String },
+    response: { type: String }, // the SMTP server's answer
+  },
+  { versionKey: false },
+);
+deliveryResultSchema.index({ campaignId: 1, status: 1 });
+deliveryResultSchema.index({ deliveryId: 1 });
 
 /** Addresses no campaign emails (unsubscribed, bounced, complained, added by staff). */
 export const suppressionSchema = new Schema({
@@ -85,3 +120,4 @@ suppressionSchema.index({ at: -1 });
 
 export type CampaignDoc = InferSchemaType<typeof campaignSchema>;
 export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;
+export type DeliveryResultDoc = InferSchemaType<typeof deliveryResultSchema>;

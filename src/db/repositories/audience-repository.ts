@@ -16,9 +16,9 @@ export const REACHABLE = {
   email: { $exists: true, $nin: [null, ''] },
 } as const;
 
+/** Who of the customers is in the audience (segment membership is applied apart, from member records). */
 export function audienceQuery(a: Audience, now: Date): Record<string, unknown> {
   const and: Record<string, unknown>[] = [{ ...REACHABLE }];
-  if (a.segmentIds) and.push({ segmentId: { $in: a.segmentIds.map((id) => new Types.ObjectId(id)) } });
   const f = a.filter ?? {};
   if (f.tags?.length) and.push({ tags: { $in: f.tags } });
   if (f.languages?.length) and.push({ language: { $in: f.languages } });
@@ -50,28 +50,71 @@ const toRecipient = (d: LeanRecipient): Recipient => ({
 });
 
 export function createAudienceRepository(m: Models): AudienceStore {
+  async function* membersOf(
+    segments: { runId: string; segmentIds: string[] },
+    after: string | undefined,
+    batchSize: number,
+  ): AsyncIterable<Types.ObjectId[]> {
+    const cursor = m.SegmentMember.find(
+      {
+        runId: new Types.ObjectId(segments.runId),
+        segmentId: { $in: segments.segmentIds.map((id) => new Types.ObjectId(id)) },
+        ...(after ? { customerId: { $gt: new Types.ObjectId(after) } } : {}),
+      },
+      { customerId: 1 },
+    )
+      .sort({ customerId: 1 })
+      .lean()
+      .cursor({ batchSize });
+    let batch: Types.ObjectId[] = [];
+    try {
+      for await (const doc of cursor) {
+        batch.push(doc.customerId);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await cursor.close();
+    }
+  }
+
   return {
     async *recipients(audience, { after, batchSize, now }) {
-      const base = audienceQuery(audience, now);
-      let cursor = after ? new Types.ObjectId(after) : null;
-      for (;;) {
-        const docs = (await m.Customer.find(cursor ? { $and: [base, { _id: { $gt: cursor } }] } : base, {
-          _id: 1,
-          email: 1,
-          name: 1,
-        })
-          .sort({ _id: 1 })
-          .limit(batchSize)
-          .lean()) as unknown as LeanRecipient[];
-        if (docs.length === 0) return;
-        cursor = docs[docs.length - 1]!._id;
-        yield docs.map(toRecipient);
-        if (docs.length < batchSize) return;
+      const query = audienceQuery(audience, now);
+      const fields = { _id: 1, email: 1, name: 1 };
+      if (audience.segments) {
+        // Members of the segments in customer order, then who of them may be emailed.
+        for await (const ids of membersOf(audience.segments, after, batchSize)) {
+          const docs = (await m.Customer.find({ $and: [query, { _id: { $in: ids } }] }, fields)
+            .sort({ _id: 1 })
+            .lean()) as unknown as LeanRecipient[];
+          if (docs.length > 0) yield docs.map(toRecipient);
+        }
+        return;
       }
-    },
-
-    async count(audience, now) {
-      return m.Customer.countDocuments(audienceQuery(audience, now));
+      const cursor = m.Customer.find(
+        after ? { $and: [query, { _id: { $gt: new Types.ObjectId(after) } }] } : query,
+        fields,
+      )
+        .sort({ _id: 1 })
+        .lean()
+        .cursor({ batchSize });
+      let batch: Recipient[] = [];
+      try {
+        for await (const doc of cursor) {
+          batch.push(toRecipient(doc as unknown as LeanRecipient));
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        await cursor.close();
+      }
     },
 
     async get(customerId) {
@@ -100,7 +143,7 @@ export function createAudienceRepository(m: Models): AudienceStore {
       const changed = await m.Customer.findOneAndUpdate(
         { _id: customerId, unsubscribedAt: null },
         { $set: { unsubscribedAt: at } },
-        { new: true, lean: true, projection: { email: 1 } },
+        { new: true, lean: true },
       );
       if (changed) return { ...(changed.email ? { email: changed.email } : {}), already: false };
       const existing = await m.Customer.findById(customerId, { email: 1 }).lean();

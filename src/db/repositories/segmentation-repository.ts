@@ -2,8 +2,8 @@ import { Types } from 'mongoose';
 import type { CustomerFeatureRow, SegmentationStore } from '../../core/ports/segmentation.js';
 import { FEATURE_NAMES } from '../../core/segmentation/math/features.js';
 import type { Centroid, SegmentationRunView, SegmentView } from '../../core/views/segmentation.js';
-import type { Models } from '../models.js';
 import { isDuplicateKey } from '../duplicate-key.js';
+import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
 
 const allDuplicates = (err: unknown) => {
@@ -330,33 +330,6 @@ export function createSegmentationRepository(m: Models): SegmentationStore {
       if (!isObjectId(customerId) || !isObjectId(runId)) return null;
       const doc = await m.SegmentMember.findOne({ runId, customerId }, { segmentId: 1 }).lean();
       return doc ? String(doc.segmentId) : null;
-    },
-
-    async *members(runId, segmentIds, { after, batchSize }) {
-      const cursor = m.SegmentMember.find(
-        {
-          runId: new Types.ObjectId(runId),
-          segmentId: { $in: segmentIds.map((id) => new Types.ObjectId(id)) },
-          ...(after ? { customerId: { $gt: new Types.ObjectId(after) } } : {}),
-        },
-        { customerId: 1 },
-      )
-        .sort({ customerId: 1 })
-        .lean()
-        .cursor({ batchSize });
-      let batch: string[] = [];
-      try {
-        for await (const doc of cursor) {
-          batch.push(String(doc.customerId));
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = [];
-          }
-        }
-        if (batch.length > 0) yield batch;
-      } finally {
-        await cursor.close();
-      }
     },
 
     async projection(runId) {
