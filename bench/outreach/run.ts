@@ -50,7 +50,11 @@ async function localSmtp(): Promise<{ url: string; accepted: () => number; stop(
 }
 
 /** Wraps every method of a store to add up the time spent in it. */
-function profiled<T extends object>(name: string, store: T, totals: Map<string, { ms: number; calls: number }>): T {
+function profiled<T extends object>(
+  name: string,
+  store: T,
+  totals: Map<string, { ms: number; calls: number }>,
+): T {
   for (const key of Object.keys(store) as (keyof T)[]) {
     const fn = store[key];
     // Generators (cursors) are left as they are.
@@ -146,12 +150,20 @@ async function main() {
       printTable(
         [...totals.entries()]
           .sort((a, b) => b[1].ms - a[1].ms)
-          .map(([name, v]) => ({ call: name, calls: v.calls, 'total s': round(v.ms / 1000, 2), 'ms/call': round(v.ms / v.calls, 1) })),
+          .map(([name, v]) => ({
+            call: name,
+            calls: v.calls,
+            'total s': round(v.ms / 1000, 2),
+            'ms/call': round(v.ms / v.calls, 1),
+          })),
       );
     }
     const out = path.resolve('bench/results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'outreach.json'), `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`);
+    writeFileSync(
+      path.join(out, 'outreach.json'),
+      `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`,
+    );
   } finally {
     await core.infra.mongo.dropDatabase().catch(() => {});
     await core.close();

@@ -126,8 +126,9 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'outreach' }),
     settings: {
       ...DEFAULT_OUTREACH,
-      // In flight at once: enough to keep every pooled connection busy, and the most a crash leaves unknown.
-      chunkSize: Math.max(10, 4 * d.config.outreach.smtpConnections),
+      // Claimed at once: two per pooled connection keeps them busy. A crash leaves at most two
+      // chunks unrecorded (one sending, one being written), the most that can become unknown.
+      chunkSize: Math.max(10, 2 * d.config.outreach.smtpConnections),
       maxAttempts: d.config.outreach.maxAttempts,
       retryBaseMs: d.config.outreach.retryDelayMs,
     },

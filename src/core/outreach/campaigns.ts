@@ -96,11 +96,16 @@ export async function updateCampaign(
   return updated;
 }
 
-export async function getCampaign(deps: OutreachDeps, actor: Actor, id: string): Promise<CampaignView> {
+export async function getCampaign(
+  deps: OutreachDeps,
+  actor: Actor,
+  id: string,
+  opts: { recount?: boolean } = {},
+): Promise<CampaignView> {
   mustLead(actor);
   const campaign = await mustGet(deps, id);
-  // Fresh figures from the deliveries themselves.
-  return { ...campaign, stats: await deps.deliveries.stats(id) };
+  // The figures the sender keeps (live while it sends); a recount reads every delivery.
+  return opts.recount ? { ...campaign, stats: await deps.deliveries.stats(id) } : campaign;
 }
 
 export async function listCampaigns(

@@ -16,7 +16,7 @@ import type {
 import type { SegmentationStore } from '../ports/segmentation.js';
 
 export interface OutreachSettings {
-  /** Deliveries claimed and handed to the SMTP pool at once (also the most a crash can leave `unknown`). */
+  /** Attempts claimed and handed to the SMTP pool at once; a crash can leave two chunks `unknown`. */
   chunkSize: number;
   /** Tries per delivery when the server answers 4xx (temporarily refused). */
   maxAttempts: number;

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import type { Lease } from '../ports/locks.js';
 import type { QueueSlot, SendOutcome, SlotResult } from '../ports/outreach.js';
-import type { CampaignView } from '../views/campaign.js';
+import type { CampaignStats, CampaignView } from '../views/campaign.js';
 import { resolveAudience } from './audience.js';
 import { clock, type OutreachDeps, type OutreachSettings } from './outreach-deps.js';
 import { type CompiledCampaign, compileCampaign, renderEmail } from './render-email.js';
@@ -14,7 +14,9 @@ export type SendCampaignOutcome =
 
 /** How often the sender looks whether a supervisor paused or cancelled the campaign, and pushes figures. */
 const CHECK_EVERY_MS = 1000;
-/** The longest it sleeps waiting for retries before looking again. */
+/** How often it reads addresses suppressed since it last looked (someone unsubscribed meanwhile). */
+const SUPPRESSIONS_EVERY_MS = 2000;
+/** The longest it sleeps waiting for a retry's time before looking again. */
 const MAX_IDLE_MS = 1000;
 const MAX_BACKOFF_MS = 3_600_000;
 
@@ -23,13 +25,14 @@ const MAX_BACKOFF_MS = 3_600_000;
  *
  * 1. One sender per campaign (a Redis lease renewed while it works).
  * 2. A scheduled campaign that is due becomes `sending`.
- * 3. Attempts a dead sender claimed but never recorded are marked `unknown`: the email may or
- *    may not have been accepted, and an email cannot be taken back, so they are counted and never
+ * 3. Places a dead sender claimed but never recorded become `unknown`: the email may or may not
+ *    have been accepted, and an email cannot be taken back, so they are counted and never
  *    resent. There are at most a chunk of them (the attempts in flight at the crash).
- * 4. The audience is written as deliveries, one per customer under a unique index, resuming
- *    after the last customer done (a restart creates no duplicates and skips no one).
- * 5. Attempts are claimed in order a chunk at a time (one conditional update moves the claim
- *    mark), re-checked for consent and suppression, sent over the pooled connections at the
+ * 4. The audience is written as deliveries, one per customer under a unique index, in customer
+ *    order, resuming after the last customer written: a restart creates no duplicates and skips
+ *    no one. Suppressed addresses get no delivery.
+ * 5. Places are claimed in order a chunk at a time (one conditional update moves the claim mark),
+ *    checked against addresses suppressed since, sent over the pooled connections at the
  *    configured rate, and their results inserted once each. A 4xx appends a later attempt with a
  *    backoff; a 5xx is `failed` with the server's reason.
  */
@@ -61,7 +64,7 @@ async function sendHolding(
     if (!campaign) return { state: 'missing' };
   }
   if (campaign.status !== 'sending') return { state: 'not_sending' };
-  const log = deps.log;
+  const { log } = deps;
 
   const interrupted = await deps.deliveries.recoverInterrupted(campaignId, clock(deps));
   if (interrupted > 0) {
@@ -70,72 +73,146 @@ async function sendHolding(
       'deliveries interrupted between the SMTP hand-off and its record are unknown; they are not resent',
     );
   }
-
   if (!deps.mailer.configured) {
-    await deps.campaigns.transition(campaignId, ['sending'], 'paused', {
-      lastError: 'no SMTP server is configured for the workers (SMTP_URL); set it and resume the campaign',
-    });
-    await publishStats(deps, campaignId);
-    return { state: 'paused', sent: 0 };
+    return pause(
+      deps,
+      campaignId,
+      'no SMTP server is configured for the workers (SMTP_URL); set it and resume the campaign',
+    );
   }
 
+  const suppressed = new SuppressionView(deps);
+  await suppressed.refresh();
   let compiled: CompiledCampaign;
   try {
     compiled = compileCampaign(deps.templates, campaign);
-    await createDeliveries(deps, campaign);
+    await createDeliveries(deps, campaign, suppressed);
   } catch (err) {
     // A campaign that cannot be sent as written waits for a person (paused with the reason).
     if (!(err instanceof DomainError) && !(err instanceof Error && err.name === 'TemplateError')) throw err;
-    await deps.campaigns.transition(campaignId, ['sending'], 'paused', { lastError: err.message });
-    await publishStats(deps, campaignId);
-    return { state: 'paused', sent: 0 };
+    return pause(deps, campaignId, err.message);
   }
 
+  const queue = await deps.deliveries.queue(campaignId);
+  if (!queue) return { state: 'missing' };
+  const firstAttempts = queue.firstAttempts ?? (await deps.deliveries.sealFirstAttempts(campaignId));
+  let { next, claimed } = queue;
+  // The figures: counted once now, then kept up to date from this sender's own results.
+  const figures = await deps.deliveries.stats(campaignId);
+  const reader = new OrderedReader(deps, campaignId, claimed, firstAttempts);
   let sent = 0;
-  let lastCheck = Date.now();
-  for (;;) {
-    if (lease.lost) return { state: 'lease_lost' };
-    if (Date.now() - lastCheck >= CHECK_EVERY_MS) {
-      lastCheck = Date.now();
-      const now = await publishStats(deps, campaignId);
-      if (now && now.stats.recipients > 0) {
-        const settled = now.stats.recipients - now.stats.queued - now.stats.sending;
-        await onProgress(Math.round((100 * settled) / now.stats.recipients));
+  let lastCheck = 0;
+  // One chunk's results are written while the next chunk is sent: the database's latency hides
+  // behind the SMTP server's. So at most two chunks are claimed and unrecorded at any moment;
+  // the next claim marks what was recorded (one update for both).
+  let recorded = claimed;
+  let recording: Promise<{ next: number | null; upTo: number } | { error: unknown }> | null = null;
+  const awaitRecording = async () => {
+    if (!recording) return;
+    const outcome = await recording;
+    recording = null;
+    if ('error' in outcome) throw outcome.error;
+    if (outcome.next !== null) next = Math.max(next, outcome.next);
+    recorded = outcome.upTo;
+  };
+
+  try {
+    for (;;) {
+      if (lease.lost) return { state: 'lease_lost' };
+      if (Date.now() - lastCheck >= CHECK_EVERY_MS) {
+        lastCheck = Date.now();
+        const status = await publishFigures(deps, campaignId, figures);
+        const settled = figures.recipients - figures.queued;
+        if (figures.recipients > 0) await onProgress(Math.round((100 * settled) / figures.recipients));
+        if (status !== 'sending') return stopped(status, sent);
       }
-      if (now?.status !== 'sending') return stopped(now?.status, sent);
+      await suppressed.refreshEvery(SUPPRESSIONS_EVERY_MS);
+
+      let to: number;
+      let slots: QueueSlot[];
+      if (claimed < firstAttempts) {
+        to = Math.min(claimed + deps.settings.chunkSize, firstAttempts);
+        slots = await reader.take(to);
+      } else {
+        // Retries are appended by the recording: take them into account first.
+        await awaitRecording();
+        if (claimed >= next) break;
+        // Each retry waits for its time, and the order stops at the first one not due.
+        const want = Array.from(
+          { length: Math.min(deps.settings.chunkSize, next - claimed) },
+          (_, i) => claimed + i,
+        );
+        const found = new Map((await deps.deliveries.retries(campaignId, want)).map((r) => [r.seq, r]));
+        const now = clock(deps).getTime();
+        const firstNotDue = want.find((seq) => (found.get(seq)?.notBefore.getTime() ?? 0) > now);
+        to = firstNotDue ?? claimed + want.length;
+        if (to === claimed) {
+          const due = found.get(claimed)!.notBefore.getTime();
+          await sleep(Math.min(MAX_IDLE_MS, Math.max(10, due - now)));
+          continue;
+        }
+        slots = want.filter((seq) => seq < to && found.has(seq)).map((seq) => found.get(seq)!);
+      }
+      // The claim, before any of these emails goes out: a conditional update of the mark.
+      if (!(await deps.deliveries.claim(campaignId, claimed, to, recorded))) {
+        lastCheck = 0; // paused or cancelled meanwhile: look at once
+        continue;
+      }
+      claimed = to;
+      figures.queued -= slots.filter((s) => s.attempt === 1).length;
+      const results = await sendChunk(deps, campaign, compiled, slots, suppressed);
+      await awaitRecording();
+      const upTo = to;
+      recording = deps.deliveries.record(campaignId, results).then(
+        (n) => ({ next: n, upTo }),
+        (error: unknown) => ({ error }),
+      );
+      for (const r of results) {
+        if (r.status === 'retry') figures.queued++;
+        else {
+          figures[r.status]++;
+          if (r.status === 'sent') sent++;
+        }
+      }
     }
-    const claim = await deps.deliveries.claim(campaignId, deps.settings.chunkSize, clock(deps));
-    if (claim === null) {
-      // No longer sending: a supervisor paused or cancelled it.
-      lastCheck = 0;
-      continue;
-    }
-    if (claim.upTo === undefined) {
-      if (claim.exhausted) break;
-      const wait = claim.waitUntil ? claim.waitUntil.getTime() - clock(deps).getTime() : MAX_IDLE_MS;
-      await sleep(Math.min(MAX_IDLE_MS, Math.max(10, wait)));
-      continue;
-    }
-    sent += await sendChunk(deps, campaign, compiled, claim.upTo, claim.slots);
+    await awaitRecording();
+    await deps.deliveries.markSettled(campaignId, recorded);
+  } finally {
+    // Never leave a write behind (its failure surfaces above; here it is only waited for).
+    if (recording) await recording;
+    await reader.close();
   }
 
+  // The final figures are saved before the campaign reads as done.
+  const final = await deps.deliveries.stats(campaignId);
+  await deps.campaigns.saveStats(campaignId, final);
   const done = await deps.campaigns.transition(campaignId, ['sending'], 'done', { finishedAt: clock(deps) });
-  const stats = await publishStats(deps, campaignId);
+  const status = await publishFigures(deps, campaignId, final);
   await onProgress(100);
-  if (!done) return stopped(stats?.status, sent);
-  log.info({ campaignId, ...stats?.stats }, 'campaign sent');
+  if (!done) return stopped(status, sent);
+  log.info({ campaignId, ...final }, 'campaign sent');
   return { state: 'done', sent };
 }
 
-function stopped(status: CampaignView['status'] | undefined, sent: number): SendCampaignOutcome {
+function stopped(status: CampaignView['status'] | null, sent: number): SendCampaignOutcome {
   if (status === 'cancelled') return { state: 'cancelled', sent };
   if (status === 'paused') return { state: 'paused', sent };
   if (status === 'done') return { state: 'done', sent };
   return { state: 'not_sending' };
 }
 
+async function pause(deps: OutreachDeps, campaignId: string, reason: string): Promise<SendCampaignOutcome> {
+  await deps.campaigns.transition(campaignId, ['sending'], 'paused', { lastError: reason });
+  await publishFigures(deps, campaignId, await deps.deliveries.stats(campaignId));
+  return { state: 'paused', sent: 0 };
+}
+
 /** Writes the audience as deliveries, resuming after the last customer written. */
-async function createDeliveries(deps: OutreachDeps, campaign: CampaignView): Promise<void> {
+async function createDeliveries(
+  deps: OutreachDeps,
+  campaign: CampaignView,
+  suppressed: SuppressionView,
+): Promise<void> {
   const progress = await deps.campaigns.audienceProgress(campaign.id);
   if (progress.done) return;
   const audience = await resolveAudience(deps, campaign.target);
@@ -145,7 +222,6 @@ async function createDeliveries(deps: OutreachDeps, campaign: CampaignView): Pro
     batchSize: deps.settings.audienceBatch,
     now: clock(deps),
   })) {
-    const suppressed = await deps.suppressions.suppressed(recipients.map((r) => r.email));
     await deps.deliveries.createMany(
       campaign.id,
       recipients.filter((r) => !suppressed.has(r.email)),
@@ -154,36 +230,33 @@ async function createDeliveries(deps: OutreachDeps, campaign: CampaignView): Pro
     after = recipients[recipients.length - 1]?.customerId ?? after;
     await deps.campaigns.setAudienceProgress(campaign.id, { after, done: false });
   }
+  await deps.deliveries.sealFirstAttempts(campaign.id);
   await deps.campaigns.setAudienceProgress(campaign.id, { after, done: true });
 }
 
-/** Sends one claimed chunk and records every result; returns how many were accepted. */
+/** Sends one claimed chunk; returns every attempt's result. */
 async function sendChunk(
   deps: OutreachDeps,
   campaign: CampaignView,
   compiled: CompiledCampaign,
-  upTo: number,
   slots: QueueSlot[],
-): Promise<number> {
-  // Someone may have unsubscribed (or been suppressed) since the deliveries were written.
-  const [reachable, suppressed] = await Promise.all([
-    deps.audience.reachable(slots.map((d) => d.customerId)),
-    deps.suppressions.suppressed(slots.map((d) => d.email)),
-  ]);
+  suppressed: SuppressionView,
+): Promise<SlotResult[]> {
   const results: SlotResult[] = [];
   const toSend: QueueSlot[] = [];
   for (const slot of slots) {
-    if (reachable.has(slot.customerId) && !suppressed.has(slot.email)) toSend.push(slot);
-    else
+    // Unsubscribing puts the address on the suppression list: someone who did since the
+    // deliveries were written is not emailed.
+    if (suppressed.has(slot.email)) {
       results.push({
         slot,
         status: 'skipped',
         at: clock(deps),
-        error: 'unsubscribed or no longer consenting',
+        error: 'unsubscribed or suppressed meanwhile',
       });
+    } else toSend.push(slot);
   }
   await deps.rate.acquire(toSend.length);
-  let accepted = 0;
   await Promise.all(
     toSend.map(async (slot) => {
       const unsubscribeUrl = deps.links.url({ customerId: slot.customerId, campaignId: campaign.id });
@@ -213,14 +286,10 @@ async function sendChunk(
         // The mailer should answer, not throw; if it did, whether the email left cannot be said.
         outcome = { status: 'unknown', reason: err instanceof Error ? err.message : String(err) };
       }
-      if (outcome.status === 'accepted') accepted++;
       results.push(resultOf(slot, outcome, clock(deps), deps.settings));
     }),
   );
-  // One write for the chunk, as soon as its last answer is in: a crash before it leaves the
-  // chunk's accepted emails unrecorded, and recovery calls them unknown.
-  await deps.deliveries.settle(campaign.id, upTo, results);
-  return accepted;
+  return results;
 }
 
 export function resultOf(
@@ -246,14 +315,74 @@ export function resultOf(
   }
 }
 
-/** Fresh figures, saved on the campaign and pushed to supervisors; the deliveries are the truth. */
-async function publishStats(deps: OutreachDeps, campaignId: string) {
-  const stats = await deps.deliveries.stats(campaignId);
-  await deps.campaigns.saveStats(campaignId, stats);
+/** Saves and pushes the figures; returns the campaign's status (null when it is gone). */
+async function publishFigures(
+  deps: OutreachDeps,
+  campaignId: string,
+  figures: CampaignStats,
+): Promise<CampaignView['status'] | null> {
+  await deps.campaigns.saveStats(campaignId, { ...figures });
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) return null;
   await deps.events.publish('campaign.progress', { campaign });
-  return { status: campaign.status, stats };
+  return campaign.status;
+}
+
+/** The suppression list as the sender sees it: read once, then what was added since, every few seconds. */
+class SuppressionView {
+  private readonly emails = new Set<string>();
+  private latest: Date | null = null;
+  private readAt = 0;
+
+  constructor(private readonly deps: Pick<OutreachDeps, 'suppressions'>) {}
+
+  has(email: string): boolean {
+    return this.emails.has(email.toLowerCase());
+  }
+
+  async refresh(): Promise<void> {
+    this.readAt = Date.now();
+    const added = await this.deps.suppressions.addedSince(this.latest);
+    for (const e of added.emails) this.emails.add(e);
+    if (added.latest) this.latest = added.latest;
+  }
+
+  async refreshEvery(ms: number): Promise<void> {
+    if (Date.now() - this.readAt >= ms) await this.refresh();
+  }
+}
+
+/** The first attempts in order from one cursor, handed out up to a place at a time. */
+class OrderedReader {
+  private iterator: AsyncIterator<QueueSlot[]> | null = null;
+  private buffer: QueueSlot[] = [];
+
+  constructor(
+    private readonly deps: Pick<OutreachDeps, 'deliveries'>,
+    private readonly campaignId: string,
+    private readonly from: number,
+    private readonly end: number,
+  ) {}
+
+  /** The first attempts placed below `upTo` not yet taken (places of duplicates are empty). */
+  async take(upTo: number): Promise<QueueSlot[]> {
+    this.iterator ??= this.deps.deliveries
+      .firstAttempts(this.campaignId, this.from, 500)
+      [Symbol.asyncIterator]();
+    while ((this.buffer.at(-1)?.seq ?? -1) < upTo - 1) {
+      const next = await this.iterator.next();
+      if (next.done) break;
+      this.buffer.push(...next.value);
+    }
+    const cut = this.buffer.findIndex((s) => s.seq >= upTo);
+    const taken = cut === -1 ? this.buffer : this.buffer.slice(0, cut);
+    this.buffer = cut === -1 ? [] : this.buffer.slice(cut);
+    return taken.filter((s) => s.seq < this.end);
+  }
+
+  async close(): Promise<void> {
+    await this.iterator?.return?.();
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -21,7 +21,10 @@ export function readUnsubscribeLink(deps: Pick<OutreachDeps, 'links'>, token: st
  * address belongs to) and the campaign counts it. Idempotent: a second click changes nothing.
  */
 export async function unsubscribe(
-  deps: Pick<OutreachDeps, 'links' | 'audience' | 'suppressions' | 'deliveries' | 'audit' | 'now'>,
+  deps: Pick<
+    OutreachDeps,
+    'links' | 'audience' | 'suppressions' | 'deliveries' | 'campaigns' | 'audit' | 'now'
+  >,
   token: string,
   via: 'link' | 'one-click',
 ): Promise<{ status: 'unsubscribed' | 'already' | 'test' }> {
@@ -38,7 +41,9 @@ export async function unsubscribe(
       at,
     });
   }
-  await deps.deliveries.markUnsubscribed(link.campaignId, link.customerId, at);
+  if (await deps.deliveries.markUnsubscribed(link.campaignId, link.customerId, at)) {
+    await deps.campaigns.countUnsubscribed(link.campaignId);
+  }
   if (customer && !customer.already) {
     await deps.audit.record({
       actor: { id: 'system' },

@@ -34,8 +34,6 @@ export interface AudienceStore {
   ): AsyncIterable<Recipient[]>;
   /** A customer by id, whether or not reachable (preview). */
   get(customerId: string): Promise<(Recipient & { reachable: boolean }) | null>;
-  /** Of these customers, those still reachable (consent given, not unsubscribed): checked right before sending. */
-  reachable(customerIds: string[]): Promise<Set<string>>;
   /** Records an unsubscription (the first time only); returns the customer's email, null when there is no such customer. */
   unsubscribe(customerId: string, at: Date): Promise<{ email?: string; already: boolean } | null>;
 }
@@ -60,13 +58,16 @@ export interface CampaignStore {
   audienceProgress(id: string): Promise<{ after?: string; done: boolean }>;
   setAudienceProgress(id: string, progress: { after?: string; done: boolean }): Promise<void>;
   saveStats(id: string, stats: CampaignStats): Promise<void>;
+  /** One more recipient unsubscribed (kept on the figures of a campaign that is over, too). */
+  countUnsubscribed(id: string): Promise<void>;
   /** Scheduled campaigns due by `now`, and every campaign sending. */
   listDue(now: Date, limit: number): Promise<CampaignView[]>;
 }
 
 /**
- * One attempt to email one delivery, at its place (`seq`) in the campaign's send order: a
- * delivery's first attempt is the delivery itself; a retry after a 4xx is appended at the end.
+ * One attempt to email one delivery, at its place (`seq`) in the campaign's send order: first the
+ * deliveries' first attempts (0..firstAttempts-1, in customer order), then retries after a 4xx,
+ * appended as they happen.
  */
 export interface QueueSlot {
   seq: number;
@@ -83,42 +84,57 @@ export type SlotResult =
   | { slot: QueueSlot; status: 'failed' | 'unknown' | 'skipped'; at: Date; error: string }
   | { slot: QueueSlot; status: 'retry'; at: Date; error: string; nextAttemptAt: Date };
 
-export interface Claim {
-  /** The claimed attempts (a claimed range may hold fewer: places of duplicates stay empty). */
-  slots: QueueSlot[];
-  /** The end of the claimed range (exclusive); settle up to it. Absent when nothing was claimed. */
-  upTo?: number;
-  /** Nothing left to claim at all (every attempt so far is claimed). */
-  exhausted: boolean;
-  /** The next attempt is a retry not due before this. */
-  waitUntil?: Date;
+/** Where a campaign's send order stands. */
+export interface SendQueue {
+  /** Places allocated so far (first attempts, then retries). */
+  next: number;
+  /** Places below this were taken by a sender. */
+  claimed: number;
+  /** Places below this have their results. */
+  settled: number;
+  /** How many places the first attempts took (known once every delivery is written). */
+  firstAttempts: number | null;
 }
 
 /**
  * A campaign's deliveries and their send order (src/db/repositories/campaign-delivery-repository.ts).
  * One delivery per (campaign, customer) and per (campaign, address), under unique indexes, so a
- * retry or a restart never creates a second. Sending claims attempts in order by moving the
+ * retry or a restart never creates a second. A sender claims places in order by moving the
  * campaign's claim mark forward with one conditional update (from where it was, only while the
- * campaign is sending), so an attempt is claimed once, before its email goes out; each result is
- * inserted once (keyed by the attempt). Nothing is updated per email: on FerretDB an update costs
- * far more than an insert.
+ * campaign is sending), so a place is claimed once, before its email goes out; each result is
+ * inserted once (keyed by the place). Nothing is updated per email, and the hot path reads by
+ * key only: on FerretDB an update or a range query costs far more than an insert or a key lookup.
  */
 export interface CampaignDeliveryStore {
   /** Creates the deliveries of these recipients in this order; existing ones are left alone. Returns how many were new. */
   createMany(campaignId: string, recipients: Recipient[], at: Date): Promise<number>;
-  /** Claims up to `limit` next attempts, stopping before a retry not yet due; null when the campaign is not sending. */
-  claim(campaignId: string, limit: number, now: Date): Promise<Claim | null>;
+  /** Every delivery is written: the first attempts end where the order ends now. */
+  sealFirstAttempts(campaignId: string): Promise<number>;
+  queue(campaignId: string): Promise<SendQueue | null>;
+  /** The first attempts from `fromSeq` on, in order, a batch at a time (one cursor). */
+  firstAttempts(campaignId: string, fromSeq: number, batchSize: number): AsyncIterable<QueueSlot[]>;
+  /** The retries at these places (by key), with when each may be tried. */
+  retries(campaignId: string, seqs: number[]): Promise<(QueueSlot & { notBefore: Date })[]>;
   /**
-   * Records the results of the claimed attempts (every claimed one has one), appends the retries,
-   * and marks the claimed range done.
+   * Moves the claim mark from `from` to `to` if it is still at `from` and the campaign is
+   * sending; in the same update, marks the places below `settled` as having their results.
    */
-  settle(campaignId: string, upTo: number, results: SlotResult[]): Promise<void>;
+  claim(campaignId: string, from: number, to: number, settled: number): Promise<boolean>;
   /**
-   * Attempts claimed but never settled (their sender died): whether the SMTP server took them
-   * cannot be known, so they are recorded `unknown` (counted, never resent). Returns how many.
+   * Records the results of claimed attempts (insert-once each) and appends the retries. Returns
+   * where the order now ends when retries were appended, else null.
+   */
+  record(campaignId: string, results: SlotResult[]): Promise<number | null>;
+  /** Marks the places below `upTo` as having their results (the claim does it on the way). */
+  markSettled(campaignId: string, upTo: number): Promise<void>;
+  /**
+   * Places claimed but never settled (their sender died): whether the SMTP server took those
+   * emails cannot be known, so they are recorded `unknown` (counted, never resent). Returns how many.
    */
   recoverInterrupted(campaignId: string, at: Date): Promise<number>;
-  markUnsubscribed(campaignId: string, customerId: string, at: Date): Promise<void>;
+  /** Notes that the customer unsubscribed with this campaign's link; true the first time. */
+  markUnsubscribed(campaignId: string, customerId: string, at: Date): Promise<boolean>;
+  /** Figures counted from the deliveries and results (a scan: for the start and end of a run). */
   stats(campaignId: string): Promise<CampaignStats>;
   list(
     campaignId: string,
@@ -131,6 +147,8 @@ export interface SuppressionStore {
   add(entry: { email: string; reason: SuppressionReason; source?: string; at: Date }): Promise<void>;
   /** Which of these addresses are suppressed. */
   suppressed(emails: string[]): Promise<Set<string>>;
+  /** Every address added after `since` (all when null), and the latest time among them. */
+  addedSince(since: Date | null): Promise<{ emails: string[]; latest: Date | null }>;
   list(limit: number): Promise<SuppressionView[]>;
 }
 

@@ -29,6 +29,7 @@ export const campaignSchema = new Schema(
       next: { type: Number, default: 0 },
       claimed: { type: Number, default: 0 },
       settled: { type: Number, default: 0 },
+      firstAttempts: { type: Number }, // set once every delivery is written
     },
     // A snapshot of the figures (the deliveries are the truth; the sender refreshes this).
     stats: {
@@ -72,9 +73,10 @@ deliverySchema.index({ campaignId: 1, seq: 1 });
 /** A later attempt at a delivery after a 4xx, appended to the send order, due at `notBefore`. */
 export const deliveryRetrySchema = new Schema(
   {
-    _id: { type: String }, // `${campaignId}:r:${seq of the attempt it retries}`: one retry per refused attempt
+    _id: { type: String }, // `${campaignId}:${seq}`: read by key
     campaignId: { type: Schema.Types.ObjectId, required: true },
     seq: { type: Number, required: true },
+    retries: { type: Number, required: true }, // the place of the attempt it repeats: one retry each
     deliveryId: { type: Schema.Types.ObjectId, required: true },
     customerId: { type: Schema.Types.ObjectId, required: true },
     email: { type: String, required: true },
@@ -84,7 +86,7 @@ export const deliveryRetrySchema = new Schema(
   },
   { versionKey: false },
 );
-deliveryRetrySchema.index({ campaignId: 1, seq: 1 });
+deliveryRetrySchema.index({ campaignId: 1, retries: 1 }, { unique: true });
 
 /**
  * The outcome of one attempt, inserted once (the id is the attempt's place in the order): sent,

@@ -129,15 +129,6 @@ export function createAudienceRepository(m: Models): AudienceStore {
       return { ...toRecipient(doc), reachable };
     },
 
-    async reachable(customerIds) {
-      if (customerIds.length === 0) return new Set();
-      const docs = await m.Customer.find(
-        { _id: { $in: customerIds.map((id) => new Types.ObjectId(id)) }, ...REACHABLE },
-        { _id: 1 },
-      ).lean();
-      return new Set(docs.map((d) => String(d._id)));
-    },
-
     async unsubscribe(customerId, at) {
       if (!isObjectId(customerId)) return null;
       const changed = await m.Customer.findOneAndUpdate(

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { CampaignDeliveryStore, QueueSlot, SlotResult } from '../../core/ports/outreach.js';
+import type { CampaignDeliveryStore, QueueSlot, SendQueue, SlotResult } from '../../core/ports/outreach.js';
 import {
   type CampaignDeliveryStatus,
   type CampaignDeliveryView,
@@ -20,6 +20,7 @@ interface LeanDelivery {
 }
 
 interface LeanRetry {
+  _id: string;
   seq: number;
   deliveryId: Types.ObjectId;
   customerId: Types.ObjectId;
@@ -36,12 +37,6 @@ interface LeanResult {
   status: string;
   at: Date;
   error?: string | null;
-}
-
-interface Queue {
-  next: number;
-  claimed: number;
-  settled: number;
 }
 
 const TERMINAL = new Set(['sent', 'failed', 'unknown', 'skipped']);
@@ -62,13 +57,33 @@ async function insertOnce(
   }
 }
 
-const resultId = (campaignId: string, seq: number) => `${campaignId}:${seq}`;
-const retryId = (campaignId: string, retriedSeq: number) => `${campaignId}:r:${retriedSeq}`;
+/** Results and retries are keyed by the campaign and the place, so they are read by key. */
+const placeId = (campaignId: string, seq: number) => `${campaignId}:${seq}`;
+
+const slotOfDelivery = (d: LeanDelivery): QueueSlot => ({
+  seq: d.seq,
+  deliveryId: String(d._id),
+  customerId: String(d.customerId),
+  email: d.email,
+  ...(d.name ? { name: d.name } : {}),
+  attempt: 1,
+});
+
+const slotOfRetry = (r: LeanRetry): QueueSlot & { notBefore: Date } => ({
+  seq: r.seq,
+  deliveryId: String(r.deliveryId),
+  customerId: String(r.customerId),
+  email: r.email,
+  ...(r.name ? { name: r.name } : {}),
+  attempt: r.attempt,
+  notBefore: r.notBefore,
+});
 
 export function createCampaignDeliveryRepository(m: Models): CampaignDeliveryStore {
   const oid = (id: string) => new Types.ObjectId(id);
 
-  const queueOf = async (campaignId: string): Promise<(Queue & { status: string }) | null> => {
+  const readQueue = async (campaignId: string): Promise<(SendQueue & { status: string }) | null> => {
+    if (!isObjectId(campaignId)) return null;
     const doc = await m.Campaign.findById(campaignId, { queue: 1, status: 1 }).lean();
     if (!doc) return null;
     return {
@@ -76,51 +91,50 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
       next: doc.queue?.next ?? 0,
       claimed: doc.queue?.claimed ?? 0,
       settled: doc.queue?.settled ?? 0,
+      firstAttempts: doc.queue?.firstAttempts ?? null,
     };
   };
 
   /** Reserves `n` places at the end of the send order (one atomic $inc); returns the first. */
   const allocate = async (campaignId: string, n: number): Promise<number> => {
+    // No projection: FerretDB v1 does not take one on findAndModify.
     const before = await m.Campaign.findOneAndUpdate(
       { _id: campaignId },
       { $inc: { 'queue.next': n } },
-      // No projection: FerretDB v1 does not take one on findAndModify.
       { new: false, lean: true },
     );
     if (!before) throw new Error(`campaign ${campaignId} vanished`);
     return before.queue?.next ?? 0;
   };
 
-  /** The attempts placed in [from, to): deliveries' first attempts and retries. */
-  const slotsIn = async (campaignId: string, from: number, to: number): Promise<QueueSlot[]> => {
-    if (to <= from) return [];
-    const range = { campaignId: oid(campaignId), seq: { $gte: from, $lt: to } };
-    const [firsts, retries] = await Promise.all([
-      m.Delivery.find(range, { customerId: 1, email: 1, name: 1, seq: 1 }).lean() as unknown as Promise<
-        LeanDelivery[]
-      >,
-      m.DeliveryRetry.find(range).lean() as unknown as Promise<LeanRetry[]>,
-    ]);
-    const slots: QueueSlot[] = [
-      ...firsts.map((d) => ({
-        seq: d.seq,
-        deliveryId: String(d._id),
-        customerId: String(d.customerId),
-        email: d.email,
-        ...(d.name ? { name: d.name } : {}),
-        attempt: 1,
-      })),
-      ...retries.map((r) => ({
-        seq: r.seq,
-        deliveryId: String(r.deliveryId),
-        customerId: String(r.customerId),
-        email: r.email,
-        ...(r.name ? { name: r.name } : {}),
-        attempt: r.attempt,
-      })),
-    ];
-    return slots.sort((a, b) => a.seq - b.seq);
+  /** The attempt at one place, by key (a first attempt or a retry). */
+  const slotAt = async (
+    campaignId: string,
+    seq: number,
+    firstAttempts: number,
+  ): Promise<QueueSlot | null> => {
+    if (seq < firstAttempts) {
+      const d = (await m.Delivery.findOne({
+        campaignId: oid(campaignId),
+        seq,
+      }).lean()) as LeanDelivery | null;
+      return d ? slotOfDelivery(d) : null;
+    }
+    const r = (await m.DeliveryRetry.findById(placeId(campaignId, seq)).lean()) as LeanRetry | null;
+    return r ? slotOfRetry(r) : null;
   };
+
+  const resultDoc = (campaignId: string, r: SlotResult) => ({
+    _id: placeId(campaignId, r.slot.seq),
+    campaignId: oid(campaignId),
+    deliveryId: oid(r.slot.deliveryId),
+    seq: r.slot.seq,
+    attempt: r.slot.attempt,
+    status: r.status,
+    at: r.at,
+    ...('error' in r ? { error: r.error.slice(0, 1000) } : {}),
+    ...('response' in r ? { response: r.response.slice(0, 1000) } : {}),
+  });
 
   return {
     async createMany(campaignId, recipients, at) {
@@ -141,45 +155,80 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
       );
     },
 
-    async claim(campaignId, limit, now) {
-      const q = await queueOf(campaignId);
-      if (q?.status !== 'sending') return null;
-      if (q.claimed >= q.next) return { slots: [], exhausted: true };
-      let to = Math.min(q.claimed + limit, q.next);
-      // Retries wait for their time; the order stops at the first one not due.
-      const notDue = (await m.DeliveryRetry.findOne(
-        { campaignId: oid(campaignId), seq: { $gte: q.claimed, $lt: to }, notBefore: { $gt: now } },
-        { seq: 1, notBefore: 1 },
-      )
-        .sort({ seq: 1 })
-        .lean()) as LeanRetry | null;
-      if (notDue) to = notDue.seq;
-      if (to <= q.claimed)
-        return { slots: [], exhausted: false, ...(notDue ? { waitUntil: notDue.notBefore } : {}) };
-      // The claim: one conditional update of the campaign, from where the mark was, while sending.
-      const moved = await m.Campaign.updateOne(
-        { _id: campaignId, status: 'sending', 'queue.claimed': q.claimed },
-        { $set: { 'queue.claimed': to } },
-      );
-      if (moved.modifiedCount !== 1) return null;
-      return { slots: await slotsIn(campaignId, q.claimed, to), upTo: to, exhausted: false };
+    async sealFirstAttempts(campaignId) {
+      const q = await readQueue(campaignId);
+      if (!q) throw new Error(`campaign ${campaignId} vanished`);
+      if (q.firstAttempts !== null) return q.firstAttempts;
+      await m.Campaign.updateOne({ _id: campaignId }, { $set: { 'queue.firstAttempts': q.next } });
+      return q.next;
     },
 
-    async settle(campaignId, upTo, results) {
+    async queue(campaignId) {
+      const q = await readQueue(campaignId);
+      if (!q) return null;
+      const { status: _, ...queue } = q;
+      return queue;
+    },
+
+    async *firstAttempts(campaignId, fromSeq, batchSize) {
+      const cursor = m.Delivery.find({ campaignId: oid(campaignId), seq: { $gte: fromSeq } })
+        .sort({ seq: 1 })
+        .lean()
+        .cursor({ batchSize });
+      let batch: QueueSlot[] = [];
+      try {
+        for await (const doc of cursor) {
+          batch.push(slotOfDelivery(doc as unknown as LeanDelivery));
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        await cursor.close();
+      }
+    },
+
+    async retries(campaignId, seqs) {
+      const found = await Promise.all(
+        seqs.map(
+          (seq) => m.DeliveryRetry.findById(placeId(campaignId, seq)).lean() as Promise<LeanRetry | null>,
+        ),
+      );
+      return found.filter((r): r is LeanRetry => r !== null).map(slotOfRetry);
+    },
+
+    async claim(campaignId, from, to, settled) {
+      const moved = await m.Campaign.updateOne(
+        { _id: campaignId, status: 'sending', 'queue.claimed': from },
+        { $set: { 'queue.claimed': to }, $max: { 'queue.settled': settled } },
+      );
+      return moved.modifiedCount === 1;
+    },
+
+    async markSettled(campaignId, upTo) {
+      await m.Campaign.updateOne({ _id: campaignId }, { $max: { 'queue.settled': upTo } });
+    },
+
+    async record(campaignId, results) {
       const campaign = oid(campaignId);
       const retries = results.filter(
         (r): r is Extract<SlotResult, { status: 'retry' }> => r.status === 'retry',
       );
+      let next: number | null = null;
       if (retries.length > 0) {
-        // Retries first: if this stops halfway, recovery sees a retry exists and does not call
-        // its attempt unknown.
+        // Retries before results: if this stops halfway, recovery sees the retry exists and does
+        // not call the refused attempt unknown.
         const base = await allocate(campaignId, retries.length);
+        next = base + retries.length;
         await insertOnce(
           m.DeliveryRetry.collection,
           retries.map((r, i) => ({
-            _id: retryId(campaignId, r.slot.seq),
+            _id: placeId(campaignId, base + i),
             campaignId: campaign,
             seq: base + i,
+            retries: r.slot.seq,
             deliveryId: oid(r.slot.deliveryId),
             customerId: oid(r.slot.customerId),
             email: r.slot.email,
@@ -191,92 +240,68 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
       }
       await insertOnce(
         m.DeliveryResult.collection,
-        results.map((r) => ({
-          _id: resultId(campaignId, r.slot.seq),
-          campaignId: campaign,
-          deliveryId: oid(r.slot.deliveryId),
-          seq: r.slot.seq,
-          attempt: r.slot.attempt,
-          status: r.status,
-          at: r.at,
-          ...('error' in r ? { error: r.error.slice(0, 1000) } : {}),
-          ...('response' in r ? { response: r.response.slice(0, 1000) } : {}),
-        })),
+        results.map((r) => resultDoc(campaignId, r)),
       );
-      await m.Campaign.updateOne({ _id: campaignId }, { $max: { 'queue.settled': upTo } });
+      return next;
     },
 
     async recoverInterrupted(campaignId, at) {
-      const q = await queueOf(campaignId);
+      const q = await readQueue(campaignId);
       if (!q || q.claimed <= q.settled) return 0;
-      const slots = await slotsIn(campaignId, q.settled, q.claimed);
-      const recorded = new Set(
-        (
-          await m.DeliveryResult.find(
-            { campaignId: oid(campaignId), seq: { $gte: q.settled, $lt: q.claimed } },
-            { seq: 1 },
-          ).lean()
-        ).map((r) => r.seq),
-      );
-      const open = slots.filter((s) => !recorded.has(s.seq));
-      const retried = new Set(
-        (
-          await m.DeliveryRetry.find(
-            { _id: { $in: open.map((s) => retryId(campaignId, s.seq)) } },
-            { _id: 1 },
-          ).lean()
-        ).map((r) => String(r._id)),
-      );
+      const first = q.firstAttempts ?? q.next;
+      const seqs = Array.from({ length: q.claimed - q.settled }, (_, i) => q.settled + i);
+      const open = (
+        await Promise.all(
+          seqs.map(async (seq) => {
+            if (await m.DeliveryResult.exists({ _id: placeId(campaignId, seq) })) return null;
+            return slotAt(campaignId, seq, first);
+          }),
+        )
+      ).filter((s): s is QueueSlot => s !== null);
       let unknown = 0;
-      const results: SlotResult[] = open.map((slot) => {
-        if (retried.has(retryId(campaignId, slot.seq))) {
+      const results = await Promise.all(
+        open.map(async (slot): Promise<SlotResult> => {
+          if (await m.DeliveryRetry.exists({ campaignId: oid(campaignId), retries: slot.seq })) {
+            return {
+              slot,
+              status: 'retry',
+              at,
+              error: 'refused for now (recorded after a restart)',
+              nextAttemptAt: at,
+            };
+          }
+          unknown++;
           return {
             slot,
-            status: 'retry',
+            status: 'unknown',
             at,
-            error: 'refused for now (recorded after a restart)',
-            nextAttemptAt: at,
+            error:
+              'interrupted between handing the email to the SMTP server and recording the answer; not resent',
           };
-        }
-        unknown++;
-        return {
-          slot,
-          status: 'unknown',
-          at,
-          error:
-            'interrupted between handing the email to the SMTP server and recording the answer; not resent',
-        };
-      });
+        }),
+      );
       // Retries found here exist already; only their results are written.
       await insertOnce(
         m.DeliveryResult.collection,
-        results.map((r) => ({
-          _id: resultId(campaignId, r.slot.seq),
-          campaignId: oid(campaignId),
-          deliveryId: oid(r.slot.deliveryId),
-          seq: r.slot.seq,
-          attempt: r.slot.attempt,
-          status: r.status,
-          at: r.at,
-          ...('error' in r ? { error: r.error } : {}),
-        })),
+        results.map((r) => resultDoc(campaignId, r)),
       );
       await m.Campaign.updateOne({ _id: campaignId }, { $max: { 'queue.settled': q.claimed } });
       return unknown;
     },
 
     async markUnsubscribed(campaignId, customerId, at) {
-      if (!isObjectId(campaignId) || !isObjectId(customerId)) return;
-      await m.Delivery.updateOne(
+      if (!isObjectId(campaignId) || !isObjectId(customerId)) return false;
+      const result = await m.Delivery.updateOne(
         { campaignId: oid(campaignId), customerId: oid(customerId), unsubscribedAt: null },
         { $set: { unsubscribedAt: at } },
       );
+      return result.modifiedCount === 1;
     },
 
     async stats(campaignId) {
       const campaign = oid(campaignId);
       const [q, recipients, groups, unsubscribed] = await Promise.all([
-        queueOf(campaignId),
+        readQueue(campaignId),
         m.Delivery.countDocuments({ campaignId: campaign }),
         m.DeliveryResult.aggregate<{ _id: string; n: number }>([
           { $match: { campaignId: campaign } },
@@ -300,7 +325,7 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
 
     async list(campaignId, { status, limit }) {
       const campaign = oid(campaignId);
-      const q = await queueOf(campaignId);
+      const q = await readQueue(campaignId);
       let deliveries: LeanDelivery[];
       if (status && TERMINAL.has(status)) {
         const hits = await m.DeliveryResult.find({ campaignId: campaign, status }, { deliveryId: 1 })
@@ -313,11 +338,11 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
       } else {
         deliveries = (await m.Delivery.find({ campaignId: campaign })
           .sort({ seq: 1 })
-          .limit(status ? 5000 : limit)
+          .limit(status ? 10_000 : limit)
           .lean()) as unknown as LeanDelivery[];
       }
       const results = (await m.DeliveryResult.find({
-        deliveryId: { $in: deliveries.map((d) => d._id) },
+        campaignId: campaign,
       }).lean()) as unknown as LeanResult[];
       const byDelivery = new Map<string, LeanResult[]>();
       for (const r of results) {

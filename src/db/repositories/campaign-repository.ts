@@ -143,7 +143,19 @@ export function createCampaignRepository(m: Models): CampaignStore {
     },
 
     async saveStats(id, stats) {
-      await m.Campaign.updateOne({ _id: id }, { $set: { stats } });
+      // Unsubscribes are counted as they happen (countUnsubscribed): a sender's older figure never lowers them.
+      const { unsubscribed, ...rest } = stats;
+      await m.Campaign.updateOne(
+        { _id: id },
+        {
+          $set: Object.fromEntries(Object.entries(rest).map(([k, v]) => [`stats.${k}`, v])),
+          $max: { 'stats.unsubscribed': unsubscribed },
+        },
+      );
+    },
+
+    async countUnsubscribed(id) {
+      await m.Campaign.updateOne({ _id: id }, { $inc: { 'stats.unsubscribed': 1 } });
     },
 
     async listDue(now, limit) {

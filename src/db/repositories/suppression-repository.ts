@@ -23,6 +23,12 @@ export function createSuppressionRepository(m: Models): SuppressionStore {
       ).lean();
       return new Set(docs.map((d) => d.email));
     },
+    async addedSince(since) {
+      const docs = await m.Suppression.find(since ? { at: { $gt: since } } : {}, { email: 1, at: 1 }).lean();
+      let latest: Date | null = null;
+      for (const d of docs) if (!latest || d.at > latest) latest = d.at;
+      return { emails: docs.map((d) => d.email), latest };
+    },
     async list(limit) {
       const docs = await m.Suppression.find().sort({ at: -1 }).limit(limit).lean();
       return docs.map((d) => ({

@@ -65,12 +65,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       schema: {
         tags,
         security,
-        summary: 'One campaign with fresh figures (queued, sent, failed, unknown, unsubscribed…)',
+        summary: 'One campaign with its figures (queued, sent, failed, unknown, unsubscribed…)',
+        description:
+          'The figures are kept by the sender as it goes (pushed live to supervisors as campaign:progress); recount=true counts them again from every delivery.',
         params: IdParams,
+        querystring: Type.Object({ recount: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 200: CampaignSchema },
       },
     },
-    async (request) => outreach.get(actorOf(request), request.params.id),
+    async (request) => outreach.get(actorOf(request), request.params.id, { recount: request.query.recount }),
   );
 
   app.patch(
