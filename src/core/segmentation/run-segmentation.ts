@@ -158,8 +158,10 @@ async function segmentEveryone(
   const reservoir = new Reservoir<Sampled>(settings.sampleSize, seededRandom(settings.fit.seed));
   for await (const batch of store.customerFeatures(settings.batchSize)) {
     for (const row of batch) {
-      const raw = rawFeatures(row.input, nowMs);
-      reservoir.offer({ customerId: row.customerId, raw, model: modelFeatures(raw) });
+      reservoir.offerLazily(() => {
+        const raw = rawFeatures(row.input, nowMs);
+        return { customerId: row.customerId, raw, model: modelFeatures(raw) };
+      });
     }
     await report(Math.min(20, reservoir.count / 10_000), 'sampling');
   }

@@ -14,13 +14,18 @@ export class Reservoir<T> {
   ) {}
 
   offer(item: T): void {
+    this.offerLazily(() => item);
+  }
+
+  /** Like offer, but the item is only made when it is kept (most are not, once the sample is full). */
+  offerLazily(make: () => T): void {
     this.seen++;
     if (this.items.length < this.capacity) {
-      this.items.push(item);
+      this.items.push(make());
       return;
     }
     const j = randomInt(this.random, this.seen);
-    if (j < this.capacity) this.items[j] = item;
+    if (j < this.capacity) this.items[j] = make();
   }
 
   get count(): number {
