@@ -9,6 +9,7 @@ ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src
 COPY workers ./workers
+COPY bots ./bots
 COPY widget ./widget
 COPY tsconfig.json ./
 USER node

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
+import type { DiscordCustomerEvent } from '../bots/discord/discord-adapter.js';
+import {
+  type DiscordGatewayDeps,
+  type RunningDiscordGateway,
+  startDiscordGateway,
+} from '../bots/discord/gateway.js';
+import type { SlackCustomerEvent } from '../bots/slack/slack-adapter.js';
+import { type RunningSlackApp, startSlackApp } from '../bots/slack/slack-app.js';
 import { loadOrCreateSecret } from './auth/secret-file.js';
 import { StaffSessions } from './auth/staff-session.js';
 import { VisitorTokens } from './auth/visitor-token.js';
@@ -12,11 +20,17 @@ import { bindAppUseCases } from './composition/staff-use-cases.js';
 import type { ChannelAdapter } from './core/ports/channel-adapter.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import { mailFolder } from './infra/mail-folder.js';
-import { openQueue } from './infra/queues.js';
+import { redisRateLimiter } from './infra/redis-rate-limiter.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
-export type AppOptions = CoreOptions;
+export interface AppOptions extends CoreOptions {
+  /** Library options tests pass to the platform clients (e.g. no IDENTIFY throttle, quick Socket Mode pings). */
+  platformOptions?: {
+    discordClient?: DiscordGatewayDeps['clientOptions'];
+    slackSocketPingTimeoutMs?: number;
+  };
+}
 
 export interface ParleyApp {
   /** What the edges see. */
@@ -25,6 +39,8 @@ export interface ParleyApp {
   core: Core;
   http: FastifyInstance;
   io: SocketServer;
+  /** The Slack edge (Bolt) and the Discord gateway, when those channels are on. */
+  platforms: { slack: RunningSlackApp | null; discord: RunningDiscordGateway | null };
   /** The password of the first admin, when this start created it without ADMIN_PASSWORD (print it once). */
   firstAdminPassword?: string;
   /** Starts listening; returns the base URL. */
@@ -49,13 +65,35 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   });
   if (admin.created) core.log.info({ email: config.auth.adminEmail }, 'first admin created');
 
+  const slack = core.infra.slack
+    ? startSlackApp({
+        config: config.slack,
+        publicUrl: config.publicUrl,
+        log: core.log.child({ component: 'slack' }),
+        web: core.infra.slack,
+        redis: core.infra.redis,
+        redisPrefix: core.redisPrefix,
+        adapter: core.channels.get('slack') as ChannelAdapter<SlackCustomerEvent>,
+        pipeline: core.pipeline,
+        stores: core.stores,
+        useCases: core.useCases,
+        socketModePingTimeoutMs: opts.platformOptions?.slackSocketPingTimeoutMs,
+      })
+    : null;
+  // Every app process may run this; the one holding the lease connects.
+  const discord = core.infra.discord
+    ? startDiscordGateway({
+        config: config.discord,
+        log: core.log.child({ component: 'discord' }),
+        adapter: core.channels.get('discord') as ChannelAdapter<DiscordCustomerEvent>,
+        pipeline: core.pipeline,
+        redis: core.infra.redis,
+        redisPrefix: core.redisPrefix,
+        clientOptions: opts.platformOptions?.discordClient,
+      })
+    : null;
+
   let shuttingDown = false;
-  const { producers, redis } = core.infra;
-  // Queues only the workers produce to, opened here for the dashboard.
-  const ticks = [
-    openQueue('sla-escalation', redis, `${core.redisPrefix}bull`, core.log),
-    openQueue('message-recovery', redis, `${core.redisPrefix}bull`, core.log),
-  ];
   const ctx: AppContext = {
     config,
     log: core.log,
@@ -65,36 +103,50 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     useCases,
     sessions,
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),
+    limits: redisRateLimiter(
+      core.infra.redis,
+      core.redisPrefix,
+      core.log.child({ component: 'rate-limits' }),
+    ),
     adapters: {
       widget: core.channels.get('widget') as ChannelAdapter<WidgetEvent>,
       api: core.channels.get('api') as ChannelAdapter<ApiEvent>,
     },
+    slack: slack?.ingress ?? null,
     health: core.health,
     mailbox: mailFolder(path.join(config.dataDir, 'mail')),
-    dashboardQueues: [
-      producers.delivery,
-      producers.outreach,
-      producers.segmentation,
-      producers.retraining,
-      ...ticks,
-    ],
+    dashboardQueues: core.infra.producers.all(),
   };
   const http = buildHttpApp(ctx, { isShuttingDown: () => shuttingDown });
   await http.ready();
   const io = new SocketServer(http.server, {
     cors: { origin: true, credentials: false },
-    maxHttpBufferSize: 64 * 1024,
+    // Well above the largest valid message (10,000 characters), so an oversized one is read and
+    // answered with a clear error instead of the connection being cut without a word.
+    maxHttpBufferSize: 1024 * 1024,
     // A reconnecting client within two minutes gets its rooms back without a new handshake.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
   attachWidgetNamespace(io, ctx);
   attachAgentsNamespace(io, ctx);
 
+  // Messages acknowledged but not processed when a process died are resumed now, not at the next
+  // recovery tick: their customers are waiting for an answer.
+  const startedAt = new Date();
+  void core.pipeline
+    .recoverUnprocessed(startedAt, 500)
+    .then(
+      (n) =>
+        n > 0 && core.log.warn({ resumed: n }, 'resumed messages left unprocessed by an earlier process'),
+    )
+    .catch((err: unknown) => core.log.error({ err }, 'resuming unprocessed messages at start failed'));
+
   return {
     ctx,
     core,
     http,
     io,
+    platforms: { slack, discord },
     ...(admin.created && admin.generatedPassword ? { firstAdminPassword: admin.generatedPassword } : {}),
     async listen(port = config.port, host = config.host) {
       await http.listen({ port, host });
@@ -108,7 +160,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       io.disconnectSockets(true);
       io.engine.close();
       await http.close();
-      await Promise.all(ticks.map((q) => q.close()));
+      // The gateway lease is released, so another app process connects at once.
+      await Promise.all([slack?.stop(), discord?.stop()]);
       await core.close();
     },
   };

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   }
   const core = await buildCore({ config, log, mongoUri: config.mongo.uri, redisUrl: config.redis.url });
   const workers = await startWorkers(workerContextOf(core));
+  // Whatever LOG_LEVEL says: the app that spawned this process waits for this line.
+  process.stdout.write('parley workers ready\n');
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'workers shutting down after an error');
     else log.info({ signal }, 'workers shutting down');

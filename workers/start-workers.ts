@@ -1,87 +1,66 @@
-import { type Job, type Processor, UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { WorkerContext } from '../src/composition/worker-context.js';
-import { PermanentFailure } from '../src/core/errors.js';
 import {
   type JobData,
   type JobName,
   type JobResult,
   openQueue,
+  periodicJobs,
   QUEUES,
   type QueueName,
+  SEGMENTATION_SCHEDULER,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
+import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
 import { outreachProcessor } from './outreach/processor.js';
 import { segmentationProcessor } from './segmentation/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
+import { slackMirrorProcessor } from './slack-mirror/processor.js';
 
-/** A job that can never succeed (bad data) stops retrying; anything else retries under its options. */
-export function withPermanentFailures<N extends QueueName>(processor: TypedProcessor<N>): TypedProcessor<N> {
-  return async (job: Job<JobData<N>, JobResult<N>, JobName<N>>, token?: string) => {
-    try {
-      return await processor(job, token);
-    } catch (err) {
-      if (err instanceof PermanentFailure) throw new UnrecoverableError(err.message);
-      throw err;
-    }
-  };
-}
+/** How often the workers check that their job schedulers still exist. */
+const SCHEDULER_CHECK_MS = 5_000;
+/** An outreach job of a worker that died is taken over after about this long. */
+const OUTREACH_LOCK_MS = 15_000;
 
 export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export type TypedProcessor<N extends QueueName> = Processor<JobData<N>, JobResult<N>, JobName<N>>;
+export interface WorkerOptions {
+  /**
+   * How long a job's lock lasts without renewal (BullMQ's default 30 s): a job of a worker that
+   * died is taken up again after about this long. Tests of a killed worker shorten it.
+   */
+  lockDurationMs?: number;
+}
 
 /**
  * Starts every BullMQ worker and schedules the periodic jobs. Schedulers are upserted by id, so
  * any number of processes may call this: each job runs once per tick, on whichever worker takes it.
  */
-export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> {
+export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const prefix = ctx.queuePrefix;
-  const connection = createRedis(ctx.redisUrl, 'blocking');
   const log = ctx.log.child({ component: 'workers' });
+  const connection = createRedis(ctx.redisUrl, 'blocking', log);
   const closers: (() => Promise<void>)[] = [];
 
-  const add = async <N extends QueueName>(
+  const add = <N extends QueueName>(
     name: N,
     processor: TypedProcessor<N>,
-    opts: {
-      everyMs?: number;
-      /** A cron pattern instead of everyMs; null = no schedule (and any earlier one removed). */
-      pattern?: string | null;
-      tickName?: JobName<N>;
-      tickData?: JobData<N>;
-      concurrency?: number;
-      /** How long a job's lock lasts unrenewed: a job of a killed worker is taken over after about this. */
-      lockDurationMs?: number;
-    } = {},
+    concurrency = 1,
+    /** This queue's own lock duration (the options' one, for tests, wins). */
+    queueLockMs?: number,
   ) => {
-    if ((opts.everyMs !== undefined || opts.pattern !== undefined) && opts.tickName) {
-      const queue = openQueue(name, connection, prefix, log);
-      const id = `${name}-tick`;
-      if (opts.pattern === null) await queue.removeJobScheduler(id);
-      else {
-        await queue.upsertJobScheduler(
-          id as never,
-          opts.pattern ? { pattern: opts.pattern } : { every: opts.everyMs },
-          {
-            name: opts.tickName as never,
-            ...(opts.tickData ? { data: opts.tickData as never } : {}),
-            opts: { removeOnComplete: 100, removeOnFail: 500 },
-          },
-        );
-      }
-      closers.push(() => queue.close());
-    }
+    const lockDurationMs = options.lockDurationMs ?? queueLockMs;
     const worker = new Worker<JobData<N>, JobResult<N>, JobName<N>>(name, withPermanentFailures(processor), {
       connection,
       prefix,
-      concurrency: opts.concurrency ?? 1,
-      ...(opts.lockDurationMs
-        ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs }
+      concurrency,
+      ...(lockDurationMs
+        ? { lockDuration: lockDurationMs, stalledInterval: Math.max(500, lockDurationMs / 2) }
         : {}),
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
@@ -89,31 +68,57 @@ export async function startWorkers(ctx: WorkerContext): Promise<RunningWorkers> 
     closers.unshift(() => worker.close());
   };
 
-  await add(QUEUES.slaEscalation, slaEscalationProcessor(ctx), {
-    everyMs: ctx.config.workers.slaScanIntervalSeconds * 1000,
-    tickName: 'tick',
-  });
-  await add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx), { everyMs: 30_000, tickName: 'tick' });
+  add(QUEUES.slaEscalation, slaEscalationProcessor(ctx));
+  add(QUEUES.messageRecovery, messageRecoveryProcessor(ctx));
   // On demand (POST /api/v1/nlp/retrain), not on a schedule: a person decides when corrections warrant it.
-  await add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
+  add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
-  await add(QUEUES.delivery, deliveryProcessor(ctx), { concurrency: 16 });
+  add(QUEUES.delivery, deliveryProcessor(ctx), 16);
   // Nightly by default (SEGMENTATION_CRON) and on demand; one run at a time (a lock in the use case).
-  await add(QUEUES.segmentation, segmentationProcessor(ctx), {
-    pattern: ctx.config.segmentation.cron,
-    tickName: 'run',
-    tickData: { trigger: 'schedule' },
+  add(QUEUES.segmentation, segmentationProcessor(ctx));
+  // Campaigns send side by side, each under its own lock. A killed worker's campaign is taken
+  // over by the stalled-job check once its lock lapses (15 s here), or by the next scan.
+  add(QUEUES.outreach, outreachProcessor(ctx), 4, OUTREACH_LOCK_MS);
+  // Posts for different tickets go side by side; one ticket's one at a time (a lock).
+  if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8);
+
+  // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
+  // are registered now, again whenever the connection comes back, and checked every few seconds.
+  const jobs = periodicJobs(ctx.config);
+  const queues = new Map(jobs.map((j) => [j.queue, openQueue(j.queue, connection, prefix, log)]));
+  for (const q of queues.values()) closers.push(() => q.close());
+  if (!ctx.config.segmentation.cron) {
+    // SEGMENTATION_CRON=off: a schedule registered by an earlier start is removed.
+    const segmentation = openQueue(QUEUES.segmentation, connection, prefix, log);
+    await segmentation.removeJobScheduler(SEGMENTATION_SCHEDULER);
+    await segmentation.close();
+  }
+  const ensureSchedulers = async () => {
+    for (const job of jobs) {
+      const queue = queues.get(job.queue);
+      if (!queue || (await queue.getJobScheduler(job.schedulerId))) continue;
+      await queue.upsertJobScheduler(job.schedulerId as never, job.repeat, {
+        name: job.name as never,
+        data: job.data as never,
+        opts: { removeOnComplete: 100, removeOnFail: 500 },
+      });
+      log.info({ queue: job.queue }, 'job scheduler registered');
+    }
+  };
+  await ensureSchedulers();
+  const check = () =>
+    void ensureSchedulers().catch((err: unknown) => log.warn({ err }, 'checking job schedulers failed'));
+  const timer = setInterval(check, SCHEDULER_CHECK_MS);
+  timer.unref();
+  connection.on('ready', check);
+  closers.unshift(async () => {
+    clearInterval(timer);
+    connection.off('ready', check);
   });
-  // Campaigns send side by side (each under its own lock); a killed worker's campaign is taken
-  // over within about 15 s by the stalled-job check, or by the next scan.
-  await add(QUEUES.outreach, outreachProcessor(ctx), {
-    everyMs: ctx.config.outreach.scanIntervalSeconds * 1000,
-    tickName: 'tick',
-    tickData: { kind: 'tick' },
-    concurrency: 4,
-    lockDurationMs: 15_000,
-  });
-  log.info({ queues: Object.values(QUEUES) }, 'workers started');
+  log.info(
+    { queues: Object.values(QUEUES).filter((q) => ctx.slackDesk || q !== QUEUES.slackMirror) },
+    'workers started',
+  );
 
   return {
     async close() {

@@ -14,12 +14,18 @@ import { type DomainText, readBanking77, readClinc, readComplaints } from '../..
 import { type EvalResult, evaluate, round } from '../../scripts/nlp/measure.js';
 import { datasetsDir, REPO_ROOT } from '../../scripts/nlp/paths.js';
 import { trainOptionsFor } from '../../scripts/nlp/profiles.js';
-import { loadModel } from '../../src/nlp/default-model.js';
-import { loadDefaultHeads } from '../../src/nlp/encoder/default-ensemble.js';
-import { DEFAULT_FEATURES, type FeatureConfig } from '../../src/nlp/features.js';
-import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
-import { stratifiedSplit } from '../../src/nlp/split.js';
-import { type LabelledText, type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
+import {
+  DEFAULT_FEATURES,
+  type FeatureConfig,
+  type LabelledText,
+  loadDefaultHeads,
+  loadModel,
+  mulberry32,
+  shuffleInPlace,
+  stratifiedSplit,
+  type TrainOptions,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
 
 const SPLIT_SEED = 42;
 const VALIDATION_SHARE = 0.2;

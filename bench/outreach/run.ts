@@ -16,7 +16,7 @@ import { SMTPServer } from 'smtp-server';
 import { buildCore } from '../../src/composition/core.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { benchServers } from '../lib/servers.js';
 import { printTable, round } from '../lib/stats.js';
 

@@ -26,14 +26,14 @@ import {
   fitSegmentationModel,
   modelFeatures,
   nameSegments,
-  rawFeatures,
   Reservoir,
+  rawFeatures,
   SegmentTally,
   seededRandom,
 } from '../../src/core/segmentation/math/index.js';
 import { DEFAULT_SEGMENTATION } from '../../src/core/segmentation/run-segmentation.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { ARCHETYPES, syntheticPopulation } from '../../test/fixtures/synthetic-customers.js';
 import { benchServers } from '../lib/servers.js';
 import { printTable, round } from '../lib/stats.js';
@@ -171,7 +171,10 @@ async function throughDatabase(n: number) {
     clearInterval(timer);
     peak.sample();
     if (outcome.status !== 'done') throw new Error(`run ${outcome.status}: ${JSON.stringify(outcome)}`);
-    const members = await core.infra.models.SegmentMember.find({ runId: outcome.runId }, { customerId: 1, segmentId: 1 }).lean();
+    const members = await core.infra.models.SegmentMember.find(
+      { runId: outcome.runId },
+      { customerId: 1, segmentId: 1 },
+    ).lean();
     const segmentIds = [...new Set(members.map((m) => String(m.segmentId)))];
     const ari = adjustedRandIndex(
       members.map((m) => truth.get(String(m.customerId)) ?? -1),
@@ -195,7 +198,8 @@ async function throughDatabase(n: number) {
 }
 
 async function main() {
-  if (!gc) console.log('(run with node --expose-gc for steadier memory figures: npm run bench:segmentation does)');
+  if (!gc)
+    console.log('(run with node --expose-gc for steadier memory figures: npm run bench:segmentation does)');
   const memoryRows = SIZES.map((n) => {
     const row = inMemory(n);
     console.log(`in memory, ${n} customers: ${row['total s']} s`);

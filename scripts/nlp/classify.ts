@@ -4,9 +4,12 @@
  */
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../src/config/load-config.js';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { closeEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
+import {
+  closeEnsemble,
+  createIntentClassifier,
+  loadDefaultEncoderEnsemble,
+  loadDefaultModel,
+} from '../../src/nlp/index.js';
 
 async function main(): Promise<void> {
   // As the app runs it: with the sentence encoders unless NLP_SENTENCE_ENCODER=false.

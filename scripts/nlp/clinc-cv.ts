@@ -5,10 +5,15 @@
  * confirmation. Usage: npx tsx scripts/nlp/clinc-cv.ts '<TrainOptions JSON>' [folds]
  */
 import { join } from 'node:path';
-import { softmaxInto } from '../../src/nlp/calibration.js';
-import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
-import type { TextClassifier } from '../../src/nlp/text-classifier.js';
-import { type LabelledText, type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
+import {
+  type LabelledText,
+  mulberry32,
+  shuffleInPlace,
+  softmaxInto,
+  type TextClassifier,
+  type TrainOptions,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
 import { OOS_LABEL, readClinc } from './formats.js';
 import { datasetsDir } from './paths.js';
 import { trainOptionsFor } from './profiles.js';

@@ -5,16 +5,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
-import { closeEncoders, loadDefaultEncoders, pairHeads } from '../../src/nlp/encoder/default-ensemble.js';
-import type { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
-import type { SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
-import { hashString } from '../../src/nlp/hash.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
-import { macroF1, perLabelScores } from '../../src/nlp/metrics.js';
-import { mulberry32, shuffleInPlace } from '../../src/nlp/random.js';
-import { readHoldout } from '../../src/nlp/shipped-corpus.js';
-import type { TextClassifier } from '../../src/nlp/text-classifier.js';
-import type { LabelledText } from '../../src/nlp/trainer.js';
+import {
+  closeEncoders,
+  createIntentClassifier,
+  type EmbeddingHead,
+  hashString,
+  type LabelledText,
+  loadDefaultEncoders,
+  macroF1,
+  mulberry32,
+  pairHeads,
+  perLabelScores,
+  readHoldout,
+  type SentenceEncoder,
+  shuffleInPlace,
+  type TextClassifier,
+} from '../../src/nlp/index.js';
 import { COMPLAINT, NOT_COMPLAINT, readComplaints } from './formats.js';
 import { datasetsDir, REPO_ROOT } from './paths.js';
 
@@ -24,7 +30,7 @@ export {
   DEFAULT_MODEL_OPTIONS,
   readCorpus,
   readHoldout,
-} from '../../src/nlp/shipped-corpus.js';
+} from '../../src/nlp/index.js';
 
 export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'src/nlp/model/default-model.json');
 export const MODEL_DIR = join(REPO_ROOT, 'src/nlp/model');

@@ -3,9 +3,8 @@
  *   npx tsx scripts/nlp/eval-shipped.ts            # the model file as shipped
  *   npx tsx scripts/nlp/eval-shipped.ts --retrain  # retrain from the corpus first (not saved)
  */
-import { loadModel } from '../../src/nlp/default-model.js';
-import { loadDefaultHeads } from '../../src/nlp/encoder/default-ensemble.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
+
+import { loadDefaultHeads, loadModel, trainTextClassifier } from '../../src/nlp/index.js';
 import { DEFAULT_MODEL_OPTIONS, DEFAULT_MODEL_PATH, printUnseenBothWays, readCorpus } from './corpus.js';
 
 const retrain = process.argv.includes('--retrain');

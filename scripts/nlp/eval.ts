@@ -5,7 +5,7 @@
  * train+oos_train, evaluate on val+oos_val). With --json, stdout carries exactly one JSON object.
  */
 import { parseArgs } from 'node:util';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { trainTextClassifier } from '../../src/nlp/index.js';
 import { type DatasetFormat, readForFormat } from './formats.js';
 import { evaluate, round } from './measure.js';
 import { trainOptionsFor } from './profiles.js';

@@ -4,8 +4,7 @@
  *   npx tsx scripts/nlp/experiment.ts clinc '{"C":1}'
  */
 import { join } from 'node:path';
-import { stratifiedSplit } from '../../src/nlp/split.js';
-import { type TrainOptions, trainTextClassifier } from '../../src/nlp/trainer.js';
+import { stratifiedSplit, type TrainOptions, trainTextClassifier } from '../../src/nlp/index.js';
 import { readBanking77, readClinc, readComplaints } from './formats.js';
 import { evaluate } from './measure.js';
 import { datasetsDir } from './paths.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { LabelledText } from '../../src/nlp/trainer.js';
+import type { LabelledText } from '../../src/nlp/index.js';
 
 /**
  * Readers for the shared benchmark formats (../shared/datasets). Used by the benchmark and the

@@ -1,6 +1,11 @@
-import { accuracy, accuracyExcluding, macroF1, recallOf } from '../../src/nlp/metrics.js';
-import type { TextClassifier } from '../../src/nlp/text-classifier.js';
-import type { LabelledText } from '../../src/nlp/trainer.js';
+import {
+  accuracy,
+  accuracyExcluding,
+  type LabelledText,
+  macroF1,
+  recallOf,
+  type TextClassifier,
+} from '../../src/nlp/index.js';
 import { OOS_LABEL } from './formats.js';
 
 export interface EvalResult {

@@ -1,5 +1,4 @@
-import type { RejectRule } from '../../src/nlp/text-classifier.js';
-import type { TrainOptions } from '../../src/nlp/trainer.js';
+import type { RejectRule, TrainOptions } from '../../src/nlp/index.js';
 import { type DatasetFormat, OOS_LABEL } from './formats.js';
 
 /**

@@ -5,7 +5,7 @@
  *   npx tsx scripts/nlp/throughput.ts [rounds]
  */
 import { join } from 'node:path';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
+import { trainTextClassifier } from '../../src/nlp/index.js';
 import { readClinc } from './formats.js';
 import { datasetsDir } from './paths.js';
 import { trainOptionsFor } from './profiles.js';

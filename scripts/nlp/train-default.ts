@@ -15,16 +15,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  accuracy,
   closeEncoders,
   DEFAULT_ENCODERS,
+  type EmbeddingHead,
   headFile,
   loadDefaultEncoders,
-} from '../../src/nlp/encoder/default-ensemble.js';
-import type { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
-import { trainHead } from '../../src/nlp/encoder/train-head.js';
-import { accuracy, macroF1, perLabelScores } from '../../src/nlp/metrics.js';
-import { stratifiedSplit } from '../../src/nlp/split.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
+  macroF1,
+  perLabelScores,
+  stratifiedSplit,
+  trainHead,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
 import { benchmarkOverlapChecker } from './benchmark-overlap.js';
 import {
   DEFAULT_MODEL_OPTIONS,

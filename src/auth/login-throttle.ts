@@ -1,38 +1,79 @@
 import type { Redis } from 'ioredis';
 import type { SignInThrottle } from '../core/ports/staff.js';
 
+// Counts one attempt on every key at once and says how long the caller must wait (0: go on).
+// One script, so 50 parallel attempts are counted one by one: exactly `limit` of them go on.
+const ATTEMPT = `
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  if count > tonumber(ARGV[i + 1]) then
+    local ttl = redis.call('TTL', key)
+    if ttl > wait then wait = ttl end
+  end
+end
+return wait`;
+
+export interface ThrottleLimits {
+  /** Attempts for one account from one address: the guesser is stopped, the owner elsewhere is not. */
+  perAccountAndAddress: number;
+  /** Attempts from one address over all accounts (password spraying). */
+  perAddress: number;
+  /** Attempts for one account from anywhere (a guesser with many addresses). */
+  perAccount: number;
+  windowSeconds: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleLimits = {
+  perAccountAndAddress: 10,
+  perAddress: 50,
+  perAccount: 100,
+  windowSeconds: 15 * 60,
+};
+
 /**
- * Slows password guessing: after `limit` failed sign-ins for one email within the window, more
- * attempts for it are refused until the window passes. Counted in Redis, so every process
- * shares the count, and it expires by itself.
+ * Slows password guessing, counted in Redis so every process shares the counts, and they expire
+ * by themselves. An attempt is counted before the password is checked (atomically), so parallel
+ * guesses cannot slip past the limit; a successful sign-in takes its attempt back.
  */
 export class LoginThrottle implements SignInThrottle {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly limit = 10,
-    private readonly windowSeconds = 15 * 60,
+    private readonly limits: ThrottleLimits = DEFAULT_THROTTLE,
   ) {}
 
-  private key(email: string) {
-    return `${this.prefix}login-fail:${email.trim().toLowerCase()}`;
+  private keys({ email, ip }: { email: string; ip: string }) {
+    const account = email.trim().toLowerCase();
+    return [
+      `${this.prefix}login:pair:${account}|${ip}`,
+      `${this.prefix}login:ip:${ip}`,
+      `${this.prefix}login:account:${account}`,
+    ];
   }
 
-  /** Seconds until attempts are accepted again, or 0 when they are. */
-  async blockedFor({ email }: { email: string }): Promise<number> {
-    const key = this.key(email);
-    const count = Number((await this.redis.get(key)) ?? 0);
-    if (count < this.limit) return 0;
-    return Math.max(1, await this.redis.ttl(key));
+  async attempt(key: { email: string; ip: string }): Promise<number> {
+    const { perAccountAndAddress, perAddress, perAccount, windowSeconds } = this.limits;
+    const wait = await this.redis.eval(
+      ATTEMPT,
+      3,
+      ...this.keys(key),
+      windowSeconds,
+      perAccountAndAddress,
+      perAddress,
+      perAccount,
+    );
+    return Number(wait);
   }
 
-  async recordFailure({ email }: { email: string }): Promise<void> {
-    const key = this.key(email);
-    const count = await this.redis.incr(key);
-    if (count === 1) await this.redis.expire(key, this.windowSeconds);
-  }
-
-  async reset({ email }: { email: string }): Promise<void> {
-    await this.redis.del(this.key(email));
+  async succeeded(key: { email: string; ip: string }): Promise<void> {
+    const [pair, ip, account] = this.keys(key);
+    await this.redis
+      .multi()
+      .del(pair as string)
+      .decr(ip as string)
+      .decr(account as string)
+      .exec();
   }
 }

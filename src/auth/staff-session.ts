@@ -4,11 +4,13 @@ import type { SessionStore, StaffSession } from '../core/ports/staff.js';
 
 export type { StaffSession };
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** A session's id is the hash of its token: sockets and the per-agent index name it without the secret. */
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
  * Staff sessions in Redis with a TTL (FerretDB has no TTL indexes, and Redis expiry is exact).
- * Only a hash of the bearer token is stored, so a Redis dump reveals no usable token.
+ * Only a hash of the bearer token is stored, so a Redis dump reveals no usable token. Each
+ * agent's sessions are also listed, so all of them can end at once (deactivation, demotion).
  */
 export class StaffSessions implements SessionStore {
   constructor(
@@ -17,23 +19,48 @@ export class StaffSessions implements SessionStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  private key(token: string) {
-    return `${this.prefix}session:${hashToken(token)}`;
+  private key(sessionId: string) {
+    return `${this.prefix}session:${sessionId}`;
+  }
+
+  private agentKey(agentId: string) {
+    return `${this.prefix}agent-sessions:${agentId}`;
+  }
+
+  idOf(token: string): string {
+    return sessionIdOf(token);
   }
 
   async create(session: StaffSession): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.redis.set(this.key(token), JSON.stringify(session), 'EX', this.ttlSeconds);
+    const id = sessionIdOf(token);
+    await this.redis
+      .multi()
+      .set(this.key(id), JSON.stringify(session), 'EX', this.ttlSeconds)
+      .sadd(this.agentKey(session.agentId), id)
+      .expire(this.agentKey(session.agentId), this.ttlSeconds)
+      .exec();
     return token;
   }
 
   async get(token: string | undefined): Promise<StaffSession | null> {
     if (!token || token.length > 200) return null;
-    const raw = await this.redis.get(this.key(token));
+    const raw = await this.redis.get(this.key(sessionIdOf(token)));
     return raw ? (JSON.parse(raw) as StaffSession) : null;
   }
 
-  async revoke(token: string): Promise<void> {
-    await this.redis.del(this.key(token));
+  async revoke(token: string): Promise<{ sessionId: string; agentId: string } | null> {
+    const id = sessionIdOf(token);
+    const raw = await this.redis.getdel(this.key(id));
+    if (!raw) return null;
+    const { agentId } = JSON.parse(raw) as StaffSession;
+    await this.redis.srem(this.agentKey(agentId), id);
+    return { sessionId: id, agentId };
+  }
+
+  async revokeAllOf(agentId: string): Promise<string[]> {
+    const ids = await this.redis.smembers(this.agentKey(agentId));
+    if (ids.length > 0) await this.redis.del(...ids.map((id) => this.key(id)), this.agentKey(agentId));
+    return ids;
   }
 }

@@ -1,5 +1,11 @@
+import type { WebClient } from '@slack/web-api';
+import { REST } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { discordAdapter } from '../../bots/discord/discord-adapter.js';
+import { slackAgentDesk } from '../../bots/slack/agent-desk.js';
+import { slackAdapter } from '../../bots/slack/slack-adapter.js';
+import { createSlackWebClient } from '../../bots/slack/web-client.js';
 import { loadOrCreateSecret } from '../auth/secret-file.js';
 import { hmacUnsubscribeLinks } from '../auth/unsubscribe-links.js';
 import { apiAdapter } from '../channels/api-adapter.js';
@@ -8,6 +14,7 @@ import { widgetAdapter } from '../channels/widget-adapter.js';
 import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { type AgentDesk, type DeskMirror, noDeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { MessageClassifier } from '../core/ports/classifier.js';
@@ -27,21 +34,27 @@ import { connectMongo, pingMongo } from '../infra/mongo.js';
 import {
   createProducers,
   type Producers,
+  periodicJobs,
+  queueDeskMirror,
   queueOutbox,
   queueOutreach,
   queueRetraining,
   queueSegmentation,
 } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
-import { RedisEventBus } from '../infra/redis-event-bus.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
 import { redisSendRate } from '../infra/send-rate.js';
 import { smtpMailer, unconfiguredMailer } from '../infra/smtp-mailer.js';
 import { handlebarsTemplates } from '../infra/templates.js';
-import { loadDefaultClassifier, loadEnsembleIfEnabled } from '../nlp/default-classifier.js';
-import { closeEnsemble, type EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { createFaqRetriever } from '../nlp/faq-retriever.js';
-import { createModelActivator } from '../nlp/learning/model-activator.js';
+import {
+  closeEnsemble,
+  createFaqRetriever,
+  createModelActivator,
+  type EncoderEnsemble,
+  loadDefaultClassifier,
+  loadEnsembleIfEnabled,
+} from '../nlp/index.js';
 import { bindCoreUseCases, type CoreUseCases } from './use-cases.js';
 
 export interface CoreOptions {
@@ -72,6 +85,10 @@ export interface Infrastructure {
   redis: Redis;
   redisUrl: string;
   producers: Producers;
+  /** The Slack Web API client (bot token), when Slack is on. */
+  slack: WebClient | null;
+  /** The Discord REST client (bot token), when Discord is on. */
+  discord: REST | null;
 }
 
 /** What every Parley process shares: storage, events, the pipeline and the use cases. */
@@ -86,6 +103,10 @@ export interface Core {
   locks: Locks;
   outbox: Outbox;
   channels: ChannelRegistry;
+  /** The agents' Slack channel, when Slack and SLACK_AGENTS_CHANNEL are set. */
+  agentDesk: AgentDesk | null;
+  /** Queues the desk's posts (a no-op without a desk). */
+  deskMirror: DeskMirror;
   classifier: ClassifierHolder;
   /** The sentence encoders and shipped heads, when on and loadable (see NLP_SENTENCE_ENCODER). */
   ensemble: EncoderEnsemble | null;
@@ -109,12 +130,13 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const models = createModels(mongo);
   await syncIndexes(models);
 
-  const redis = createRedis(opts.redisUrl, 'command');
-  const pub = createRedis(opts.redisUrl, 'command');
-  const sub = createRedis(opts.redisUrl, 'subscriber');
-  const events = await RedisEventBus.create(
+  const redisLog = log.child({ component: 'redis' });
+  const redis = createRedis(opts.redisUrl, 'command', redisLog);
+  const pub = createRedis(opts.redisUrl, 'command', redisLog);
+  const reader = createRedis(opts.redisUrl, 'blocking', redisLog);
+  const events = await RedisStreamEventBus.create(
     pub,
-    sub,
+    reader,
     `${redisPrefix}events`,
     log.child({ component: 'events' }),
   );
@@ -148,17 +170,31 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   }
 
   const producers = createProducers(redis, `${redisPrefix}bull`, log);
-  const outbox = queueOutbox(producers.delivery, config.delivery.maxAttempts);
+  const outbox = queueOutbox(
+    producers.delivery,
+    config.delivery.maxAttempts,
+    log.child({ component: 'outbox' }),
+  );
   const locks = redisLocks(redis, redisPrefix);
+  const platforms = connectPlatforms(config, log);
   const channels = createChannelRegistry([
     widgetAdapter((message) => events.publish('delivery.push', { message })),
     apiAdapter(config.integration.webhook),
+    ...(platforms.slack ? [slackAdapter(platforms.slack)] : []),
+    ...(platforms.discord ? [discordAdapter(platforms.discord)] : []),
   ]);
+  const agentDesk =
+    platforms.slack && config.slack.agentsChannel
+      ? slackAgentDesk(platforms.slack, config.slack.agentsChannel)
+      : null;
+  const deskMirror = agentDesk ? queueDeskMirror(producers.slackMirror) : noDeskMirror;
   const pipeline = new IngestPipeline({
     stores,
     classifier: () => classifier.current(),
     events,
     outbox,
+    desk: deskMirror,
+    locks,
     sla: config.sla,
     faq,
     policy: {
@@ -190,6 +226,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     outbox,
     locks,
     channels,
+    desk: deskMirror,
+    agentDesk,
     pipeline,
     faq,
     classifier,
@@ -212,13 +250,23 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     config,
     log,
     redisPrefix,
-    infra: { mongo, models, redis, redisUrl: opts.redisUrl, producers },
+    infra: {
+      mongo,
+      models,
+      redis,
+      redisUrl: opts.redisUrl,
+      producers,
+      slack: platforms.slack,
+      discord: platforms.discord,
+    },
     stores,
     events,
     audit,
     locks,
     outbox,
     channels,
+    agentDesk,
+    deskMirror,
     classifier,
     ensemble,
     modelRegistry,
@@ -228,6 +276,8 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     health: [
       { name: 'mongodb', check: () => pingMongo(mongo) },
       { name: 'redis', check: async () => void (await redis.ping()) },
+      // Background jobs: SLA escalation and message recovery must have their schedulers.
+      { name: 'schedulers', check: () => producers.checkSchedulers(periodicJobs(config)) },
     ],
     async close() {
       await pipeline.drain();
@@ -236,9 +286,50 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       await events.close();
       redis.disconnect();
       pub.disconnect();
-      sub.disconnect();
       await mongo.close();
       await closeEnsemble(ensemble);
     },
   };
+}
+
+/**
+ * The platform clients of the channels that are configured (a channel whose variables are unset is
+ * off), with one start-up line per channel saying which.
+ */
+function connectPlatforms(config: Config, log: Logger): { slack: WebClient | null; discord: REST | null } {
+  const s = config.slack;
+  const slack = s.botToken ? createSlackWebClient(s.botToken, s.apiUrl) : null;
+  if (slack) {
+    log.info(
+      {
+        channel: 'slack',
+        on: true,
+        receive: s.appToken ? 'socket-mode' : 'http',
+        agentsChannel: s.agentsChannel ?? null,
+        customerChannels: s.customerChannels,
+        alertsOnly: s.alertsOnly,
+      },
+      `slack: on (${s.appToken ? 'Socket Mode' : 'Events API at POST /slack/events'}; agents' desk ${s.agentsChannel ? `in ${s.agentsChannel}${s.alertsOnly ? ', alerts only' : ''}` : 'off: SLACK_AGENTS_CHANNEL unset'})`,
+    );
+  } else {
+    log.info({ channel: 'slack', on: false }, 'slack: off (SLACK_BOT_TOKEN unset)');
+  }
+  const d = config.discord;
+  const discord = d.botToken
+    ? new REST({
+        api: d.apiUrl,
+        // A 429 goes back to the outbox, which waits Retry-After without holding a worker.
+        rejectOnRateLimit: () => true,
+        // The outbox retries with backoff; the nonce makes a repeat harmless either way.
+        retries: 0,
+        timeout: 10_000,
+      }).setToken(d.botToken)
+    : null;
+  log.info(
+    { channel: 'discord', on: Boolean(discord), supportChannel: d.supportChannel ?? null },
+    discord
+      ? `discord: on (DMs${d.supportChannel ? ` and the support channel ${d.supportChannel}` : ''}; one app process holds the gateway)`
+      : 'discord: off (DISCORD_BOT_TOKEN unset)',
+  );
+  return { slack, discord };
 }

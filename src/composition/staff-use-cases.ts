@@ -17,6 +17,7 @@ export function bindAppUseCases(core: Core, sessions: StaffSessions) {
     sessions,
     throttle: new LoginThrottle(core.infra.redis, core.redisPrefix),
     audit: core.audit,
+    events: core.events,
   };
   return {
     ...core.useCases,

@@ -1,4 +1,6 @@
 import type { Config } from '../config/load-config.js';
+import { mirrorMessage, refreshTicketCard } from '../core/agent-desk/mirror-to-desk.js';
+import { replyFromDesk, staffForSlackUser } from '../core/agent-desk/reply-from-desk.js';
 import { PermanentFailure } from '../core/errors.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import {
@@ -8,6 +10,7 @@ import {
   updateFaqArticle,
 } from '../core/faq/faq-articles.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
+import { listParkedMessages, retryParkedMessage } from '../core/ingest/parked-messages.js';
 import {
   correctIntent,
   listCorrections,
@@ -20,6 +23,7 @@ import * as campaigns from '../core/outreach/campaigns.js';
 import { DEFAULT_OUTREACH, type OutreachDeps } from '../core/outreach/outreach-deps.js';
 import { sendCampaign } from '../core/outreach/send-campaign.js';
 import { readUnsubscribeLink, unsubscribe } from '../core/outreach/unsubscribe.js';
+import type { AgentDesk, DeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { ClassifierHolder } from '../core/ports/classifier-holder.js';
@@ -39,12 +43,19 @@ import type { SegmentationRequests } from '../core/ports/segmentation.js';
 import type { Stores } from '../core/ports/store.js';
 import { DEFAULT_SEGMENTATION, runSegmentation } from '../core/segmentation/run-segmentation.js';
 import * as segments from '../core/segmentation/segments.js';
+import { linkSlackUser } from '../core/staff/link-slack-user.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
+import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import {
+  addTicketNote,
+  claimTicket,
+  resolveTicket,
+  setTicketPriority,
+} from '../core/tickets/ticket-lifecycle.js';
+import type { Actor } from '../core/views/staff.js';
 import type { Logger } from '../infra/logger.js';
-import type { EncoderEnsemble } from '../nlp/encoder/default-ensemble.js';
-import { PermanentRetrainError } from '../nlp/learning/judge-candidate.js';
-import { runRetraining } from '../nlp/learning/run-retraining.js';
+import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 
 export interface UseCaseDeps {
   config: Config;
@@ -55,6 +66,10 @@ export interface UseCaseDeps {
   outbox: Outbox;
   locks: Locks;
   channels: ChannelRegistry;
+  /** Queues posts to the agents' Slack channel (a no-op when there is none). */
+  desk: DeskMirror;
+  /** The agents' Slack channel itself, for the mirror jobs; null when off. */
+  agentDesk: AgentDesk | null;
   pipeline: IngestPipeline;
   faq: FaqRetriever;
   classifier: ClassifierHolder;
@@ -70,8 +85,8 @@ export interface UseCaseDeps {
   sendRate: SendRate;
 }
 
-/** Messages acknowledged but unprocessed this long are resumed by the recovery job. */
-const UNPROCESSED_AFTER_MS = 60_000;
+/** Messages acknowledged but unprocessed this long are resumed by the recovery job (a live process takes milliseconds). */
+const UNPROCESSED_AFTER_MS = 15_000;
 /** Outbound messages still queued this long get their delivery job queued again. */
 const STALE_DELIVERY_AFTER_MS = 30_000;
 
@@ -133,6 +148,22 @@ export function bindCoreUseCases(d: UseCaseDeps) {
       retryBaseMs: d.config.outreach.retryDelayMs,
     },
   };
+  const lifecycleDeps = { stores: d.stores, events: d.events, audit: d.audit, desk: d.desk };
+  const deskDeps = () => {
+    if (!d.agentDesk) throw new PermanentFailure("there is no agents' Slack channel (SLACK_AGENTS_CHANNEL)");
+    return {
+      stores: d.stores,
+      desk: d.agentDesk,
+      locks: d.locks,
+      interactive: !d.config.slack.alertsOnly,
+      log: d.log.child({ component: 'slack-desk' }),
+    };
+  };
+  const deskReplyDeps = {
+    ...d,
+    notePrefix: d.config.slack.notePrefix,
+    alertsOnly: d.config.slack.alertsOnly,
+  };
   return {
     segmentation: {
       /** The segmentation job. */
@@ -189,6 +220,26 @@ export function bindCoreUseCases(d: UseCaseDeps) {
       dispatchDue: () => campaigns.dispatchDueCampaigns(outreach),
     },
     replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(d, cmd),
+    /** The ticket lifecycle the Slack buttons need (and any edge may call). */
+    tickets: {
+      claim: (...a: Tail<Parameters<typeof claimTicket>>) => claimTicket(lifecycleDeps, ...a),
+      setPriority: (...a: Tail<Parameters<typeof setTicketPriority>>) =>
+        setTicketPriority(lifecycleDeps, ...a),
+      resolve: (...a: Tail<Parameters<typeof resolveTicket>>) => resolveTicket(lifecycleDeps, ...a),
+      addNote: (...a: Tail<Parameters<typeof addTicketNote>>) => addTicketNote(lifecycleDeps, ...a),
+      liveQueue: (...a: Tail<Parameters<typeof liveQueue>>) => liveQueue(d, ...a),
+      liveStats: (...a: Tail<Parameters<typeof liveStats>>) => liveStats(d, ...a),
+    },
+    /** The agents' Slack desk: the mirror jobs, and what agents do in its threads. */
+    desk: {
+      mirrorMessage: (input: Parameters<typeof mirrorMessage>[1]) => mirrorMessage(deskDeps(), input),
+      refreshTicketCard: (ticketId: string) => refreshTicketCard(deskDeps(), ticketId),
+      replyFromDesk: (input: Parameters<typeof replyFromDesk>[1]) => replyFromDesk(deskReplyDeps, input),
+      staffForSlackUser: (slackUserId: string, emailOf: () => Promise<string | null>) =>
+        staffForSlackUser(d, slackUserId, emailOf),
+    },
+    linkSlackUser: (...a: Tail<Parameters<typeof linkSlackUser>>) =>
+      linkSlackUser({ staff: d.stores.staff, audit: d.audit }, ...a),
     faq: {
       list: (filter: Parameters<typeof listFaqArticles>[1]) => listFaqArticles(faqDeps, filter),
       create: (...a: Tail<Parameters<typeof createFaqArticle>>) => createFaqArticle(faqDeps, ...a),
@@ -218,10 +269,15 @@ export function bindCoreUseCases(d: UseCaseDeps) {
         }
       },
     },
+    parked: {
+      list: (actor: Actor, limit: number) => listParkedMessages(d, actor, limit),
+      retry: (actor: Actor, id: string) =>
+        retryParkedMessage({ ...d, process: (m) => d.pipeline.process(m) }, actor, id),
+    },
     deliverMessage: (messageId: string) => deliverMessage(deliverDeps, messageId),
     escalateBreaches: (now: Date) => escalateBreaches(d, now),
     async recoverMessages() {
-      const resumed = await d.pipeline.recoverUnprocessed(UNPROCESSED_AFTER_MS);
+      const resumed = await d.pipeline.recoverUnprocessed(new Date(Date.now() - UNPROCESSED_AFTER_MS));
       const requeued = await requeueStaleDeliveries(d, new Date(Date.now() - STALE_DELIVERY_AFTER_MS));
       return { resumed, requeued };
     },

@@ -15,8 +15,16 @@ export interface WorkerContext {
   queuePrefix: string;
   useCases: Pick<
     CoreUseCases,
-    'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning' | 'segmentation' | 'outreach'
+    | 'deliverMessage'
+    | 'escalateBreaches'
+    | 'recoverMessages'
+    | 'learning'
+    | 'desk'
+    | 'segmentation'
+    | 'outreach'
   >;
+  /** Whether the agents' Slack desk is on (its mirror worker runs only then). */
+  slackDesk: boolean;
   health: HealthCheck[];
 }
 
@@ -27,6 +35,7 @@ export function workerContextOf(core: Core): WorkerContext {
     redisUrl: core.infra.redisUrl,
     queuePrefix: `${core.redisPrefix}bull`,
     useCases: core.useCases,
+    slackDesk: core.agentDesk !== null,
     health: core.health,
   };
 }

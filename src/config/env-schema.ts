@@ -66,9 +66,43 @@ export const EnvSchema = Type.Object({
   SESSION_SECRET: Type.Optional(
     Type.String({
       minLength: 32,
-      description: 'Signs widget visitor tokens; unset = generated once and kept in DATA_DIR/secret',
+      description:
+        'Signs widget visitor tokens (at least 32 random characters); unset = generated once into DATA_DIR/secret, except in production, which refuses to start without a strong one',
     }),
   ),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description:
+        'The reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs (e.g. 10.0.0.0/8), or a number of hops; unset = none (the peer address is the client)',
+    }),
+  ),
+  RATE_LIMIT_NEW_VISITORS_PER_MINUTE: Type.Integer({
+    default: 20,
+    minimum: 1,
+    description: 'New widget visitors one address may start per minute',
+  }),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description: 'Messages one widget visitor may send per minute',
+  }),
+  RATE_LIMIT_MESSAGES_PER_ADDRESS_PER_MINUTE: Type.Integer({
+    default: 120,
+    minimum: 1,
+    description: 'Widget messages one address may send per minute, over all its visitors',
+  }),
+  RATE_LIMIT_API_PER_MINUTE: Type.Integer({
+    default: 600,
+    minimum: 1,
+    description: 'Requests per minute for each integration API key, and for each address without one',
+  }),
+  RATE_LIMIT_NOT_FOUND_PER_MINUTE: Type.Integer({
+    default: 60,
+    minimum: 1,
+    description: 'Requests for routes that do not exist, per address per minute (slows scanners)',
+  }),
   SESSION_TTL_SECONDS: Type.Integer({ default: 43200, minimum: 60, description: 'Staff session lifetime' }),
   ADMIN_EMAIL: Type.String({
     default: 'admin@parley.local',
@@ -198,6 +232,77 @@ export const EnvSchema = Type.Object({
     minimum: 100,
     maximum: 1000000,
     description: 'Customers the k-means model is fitted on (everyone is then assigned in batches)',
+  }),
+  SLACK_BOT_TOKEN: Type.Optional(
+    Type.String({
+      pattern: '^xox[a-z]-',
+      description: "The Slack app's bot token (xoxb-…); unset = Slack is off",
+    }),
+  ),
+  SLACK_SIGNING_SECRET: Type.Optional(
+    Type.String({
+      minLength: 8,
+      description: 'Verifies every request Slack sends to /slack/events and /slack/interactions',
+    }),
+  ),
+  SLACK_APP_TOKEN: Type.Optional(
+    Type.String({
+      pattern: '^xapp-',
+      description: 'App-level token (xapp-…): receive Slack events over Socket Mode instead of HTTP',
+    }),
+  ),
+  SLACK_AGENTS_CHANNEL: Type.Optional(
+    Type.String({
+      pattern: '^[CG][A-Z0-9]{2,}$',
+      description:
+        "Channel id where every new ticket is posted and agents answer in its thread; unset = no agents' desk",
+    }),
+  ),
+  SLACK_CUSTOMER_CHANNELS: Type.Optional(
+    Type.String({
+      pattern: '^[CG][A-Z0-9]{2,}(,[CG][A-Z0-9]{2,})*$',
+      description:
+        "Comma-separated ids of shared or community channels whose messages are customers' (DMs to the app always are)",
+    }),
+  ),
+  SLACK_API_URL: Type.String({
+    default: 'https://slack.com/api/',
+    pattern: '^https?://',
+    description: 'Slack Web API base URL (tests point it at a local fake)',
+  }),
+  SLACK_NOTE_PREFIX: Type.String({
+    default: '//',
+    minLength: 1,
+    maxLength: 20,
+    description:
+      'A thread reply starting with this (any case) is an internal note on the ticket, never sent to the customer',
+  }),
+  SLACK_ALERTS_ONLY: Type.Union([Bool], {
+    default: 'false',
+    description:
+      "true = the agents' channel only shows tickets: thread replies and buttons do nothing (one-way mirror)",
+  }),
+  DISCORD_BOT_TOKEN: Type.Optional(
+    Type.String({ minLength: 10, description: "The Discord bot's token; unset = Discord is off" }),
+  ),
+  DISCORD_SUPPORT_CHANNEL: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{5,25}$',
+      description:
+        "Channel id whose messages are customers' (each gets a thread); unset = DMs to the bot only",
+    }),
+  ),
+  DISCORD_API_URL: Type.String({
+    default: 'https://discord.com/api',
+    pattern: '^https?://',
+    description: 'Discord REST base URL (the gateway address comes from GET /gateway/bot)',
+  }),
+  DISCORD_GATEWAY_LEASE_SECONDS: Type.Integer({
+    default: 15,
+    minimum: 1,
+    maximum: 300,
+    description:
+      'One app process holds the Discord gateway; another takes over this long after the holder dies',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, description: 'Grace period on SIGTERM' }),
 });

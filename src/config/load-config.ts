@@ -12,6 +12,15 @@ export interface Config {
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string; embedded: Env['EMBEDDED_MONGODB'] };
   redis: { url: string | undefined; prefix: string };
+  /** What fastify's trustProxy takes: false, a hop count, or addresses/CIDRs of trusted proxies. */
+  trustProxy: false | number | string[];
+  rateLimits: {
+    newVisitorsPerMinute: number;
+    messagesPerMinute: number;
+    messagesPerAddressPerMinute: number;
+    apiPerMinute: number;
+    notFoundPerMinute: number;
+  };
   auth: {
     sessionSecret: string | undefined;
     sessionTtlSeconds: number;
@@ -44,6 +53,24 @@ export interface Config {
   };
   /** Customer segmentation (src/core/segmentation, workers/segmentation). */
   segmentation: { cron: string | null; sampleSize: number };
+  /** Slack: customers (DMs, shared channels) and the agents' desk; off without a bot token. */
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+    agentsChannel: string | undefined;
+    customerChannels: string[];
+    notePrefix: string;
+    alertsOnly: boolean;
+  };
+  /** Discord: DMs to the bot and the support channel; off without a bot token. */
+  discord: {
+    botToken: string | undefined;
+    supportChannel: string | undefined;
+    apiUrl: string;
+    gatewayLeaseSeconds: number;
+  };
   shutdownTimeoutMs: number;
 }
 
@@ -101,9 +128,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     const given = raw[key];
     return `${key}=${given === undefined ? '(unset)' : JSON.stringify(given)}: expected ${describeExpected(key)}`;
   });
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const env = withDefaults as Env;
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    problems.push(
+      'SLACK_SIGNING_SECRET=(unset): expected the signing secret with SLACK_BOT_TOKEN (or SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const bool = (v: string) => v === 'true' || v === '1';
+  const secretProblem = checkSessionSecret(env.NODE_ENV, env.SESSION_SECRET);
+  if (secretProblem) throw new ConfigError([secretProblem]);
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -113,6 +147,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     dataDir: path.resolve(cwd, env.DATA_DIR),
     mongo: { uri: env.MONGODB_URI, dbName: env.MONGODB_DB, embedded: env.EMBEDDED_MONGODB },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    rateLimits: {
+      newVisitorsPerMinute: env.RATE_LIMIT_NEW_VISITORS_PER_MINUTE,
+      messagesPerMinute: env.RATE_LIMIT_MESSAGES_PER_MINUTE,
+      messagesPerAddressPerMinute: env.RATE_LIMIT_MESSAGES_PER_ADDRESS_PER_MINUTE,
+      apiPerMinute: env.RATE_LIMIT_API_PER_MINUTE,
+      notFoundPerMinute: env.RATE_LIMIT_NOT_FOUND_PER_MINUTE,
+    },
     auth: {
       sessionSecret: env.SESSION_SECRET,
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
@@ -149,6 +191,53 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       cron: env.SEGMENTATION_CRON.trim().toLowerCase() === 'off' ? null : env.SEGMENTATION_CRON.trim(),
       sampleSize: env.SEGMENTATION_SAMPLE_SIZE,
     },
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+      agentsChannel: env.SLACK_AGENTS_CHANNEL,
+      customerChannels: env.SLACK_CUSTOMER_CHANNELS ? env.SLACK_CUSTOMER_CHANNELS.split(',') : [],
+      notePrefix: env.SLACK_NOTE_PREFIX,
+      alertsOnly: bool(env.SLACK_ALERTS_ONLY),
+    },
+    discord: {
+      botToken: env.DISCORD_BOT_TOKEN,
+      supportChannel: env.DISCORD_SUPPORT_CHANNEL,
+      apiUrl: env.DISCORD_API_URL.replace(/\/$/, ''),
+      gatewayLeaseSeconds: env.DISCORD_GATEWAY_LEASE_SECONDS,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/** Secrets that were ever shipped as examples or defaults: never good enough to run with. */
+const KNOWN_SECRETS = new Set(['change-me-change-me-change-me-change-me']);
+
+/**
+ * The session secret signs every widget visitor's token: anyone who knows it can be any visitor.
+ * In production it must be set (every app process needs the same one) and strong; elsewhere an
+ * unset one is generated into DATA_DIR.
+ */
+export function checkSessionSecret(env: Env['NODE_ENV'], secret: string | undefined): string | null {
+  if (env !== 'production') return null;
+  if (!secret) {
+    return 'SESSION_SECRET=(unset): production needs one, the same in every process (e.g. openssl rand -base64 48)';
+  }
+  const weak =
+    KNOWN_SECRETS.has(secret) ||
+    /change-?me|secret|password|example|parley/i.test(secret) ||
+    new Set(secret).size < 12;
+  return weak
+    ? 'SESSION_SECRET: a known or weak value; use at least 32 random characters (e.g. openssl rand -base64 48)'
+    : null;
+}
+
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

@@ -1,6 +1,13 @@
-/** True for MongoDB's duplicate-key error (E11000), which FerretDB reports the same way. */
+/**
+ * True for MongoDB's duplicate-key error (E11000). FerretDB reports inserts the same way, but an
+ * update that breaks a unique index comes back as an InternalError naming PostgreSQL's unique
+ * violation; that is the same refusal.
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (code === 11000) return true;
+  return code === 1 && typeof message === 'string' && message.includes('violates unique constraint');
 }
 
 /**

@@ -1,10 +1,13 @@
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../composition/app-context.js';
+import { trustProxyOption } from './client-address.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { registerQueueDashboard } from './plugins/queue-dashboard.js';
 import { healthRoutes } from './routes/health.js';
+import { slackRoutes } from './routes/slack.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { adminMailRoutes } from './routes/v1/admin-mail.js';
 import { authRoutes } from './routes/v1/auth.js';
@@ -12,26 +15,45 @@ import { campaignRoutes } from './routes/v1/campaigns.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
+import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
 import { segmentRoutes } from './routes/v1/segments.js';
+import { staffSlackRoutes } from './routes/v1/staff-slack.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
 import { widgetAssets } from './routes/widget-assets.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (method and URL), for the OpenAPI check and for operators. */
+    registeredRoutes: readonly { method: string; url: string }[];
+  }
+}
 
 /** The HTTP app, not yet listening (the server entry listens; tests use inject or port 0). */
 export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => boolean }): FastifyInstance {
   const app = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For).
+    trustProxy: trustProxyOption(ctx.config.trustProxy) as FastifyServerOptions['trustProxy'],
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installErrorHandling(app);
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  installErrorHandling(app, ctx);
+  // Security headers on every answer. The pages set their own content security policy (built
+  // from their own inline scripts' hashes, routes/widget-assets.ts); JSON needs none.
+  app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   app.register(async (root) => {
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
     root.register(unsubscribeRoutes, { ctx });
     await registerQueueDashboard(root, { sessions: ctx.sessions, queues: ctx.dashboardQueues });
+    root.register(slackRoutes, { slack: ctx.slack });
     root.register(
       async (v1) => {
         v1.register(authRoutes, { ctx });
@@ -42,6 +64,8 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(segmentRoutes, { ctx });
         v1.register(campaignRoutes, { ctx });
         v1.register(adminMailRoutes, { ctx });
+        v1.register(parkedMessageRoutes, { ctx });
+        v1.register(staffSlackRoutes, { ctx });
       },
       { prefix: '/api/v1' },
     );

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AppContext } from '../composition/app-context.js';
 import { DomainError, type DomainErrorCode } from '../core/errors.js';
+import { isDependencyDown, unavailable } from '../infra/dependency-errors.js';
 
 export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   validation_failed: 400,
@@ -17,8 +19,13 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
  * validation errors say what was wrong, and anything unexpected is logged and answered with a
  * generic 500 that reveals nothing.
  */
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
+export function installErrorHandling(app: FastifyInstance, ctx: Pick<AppContext, 'limits' | 'config'>): void {
+  app.setErrorHandler((caught: FastifyError | DomainError | Error, request, reply) => {
+    let err = caught;
+    if (isDependencyDown(err)) {
+      request.log.warn({ err }, 'a dependency is down');
+      err = unavailable();
+    }
     if (err instanceof DomainError) {
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(STATUS_BY_CODE[err.code]).send({ error: err.code, message: err.message });
@@ -34,7 +41,20 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'Something went wrong on our side.' });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url}` }),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    // Scanners walk through paths: past the limit they wait, and so do we.
+    const wait = await ctx.limits.hit('not-found', request.ip, ctx.config.rateLimits.notFoundPerMinute, 60);
+    if (wait > 0) {
+      return reply
+        .status(429)
+        .header('retry-after', String(wait))
+        .send({
+          error: 'rate_limited',
+          message: `Too many requests for unknown paths; try again in ${wait} s.`,
+        });
+    }
+    return reply
+      .status(404)
+      .send({ error: 'not_found', message: `No route ${request.method} ${request.url}` });
+  });
 }

@@ -42,6 +42,13 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
             name: 'x-api-key',
             description: "An integration's API key",
           },
+          slackSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-slack-signature',
+            description:
+              "Slack's request signature with x-slack-request-timestamp (v0, HMAC-SHA256 with SLACK_SIGNING_SECRET)",
+          },
         },
       },
       tags: [
@@ -56,6 +63,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
           description: 'Email campaigns, their deliveries, unsubscribing and the suppression list',
         },
         { name: 'admin', description: 'Administration: the development mail sink' },
+        { name: 'slack', description: "Slack's Events API and interactivity (customers, the agents' desk)" },
+        { name: 'staff', description: 'Staff accounts and their Slack link' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'pages', description: 'The widget script, its demo page and the console' },
       ],

@@ -17,6 +17,10 @@ export async function connectMongo(uri: string, dbName: string, log: Logger): Pr
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false, // indexes are built explicitly at start (syncIndexes), before traffic
   });
+  // Logged through pino: without a listener an error event on the connection would go unseen.
+  conn.on('error', (err: Error) => log.error({ err }, 'MongoDB connection error'));
+  conn.on('disconnected', () => log.warn('MongoDB disconnected'));
+  conn.on('reconnected', () => log.info('MongoDB reconnected'));
   await conn.asPromise();
   log.info({ db: conn.name }, 'connected to MongoDB');
   return conn;

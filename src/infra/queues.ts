@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DeskMirror } from '../core/ports/agent-desk.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { OutreachJobs } from '../core/ports/outreach.js';
@@ -17,6 +18,7 @@ export const QUEUES = {
   delivery: 'delivery',
   segmentation: 'segmentation',
   outreach: 'outreach',
+  slackMirror: 'slack-mirror',
 } as const;
 
 /** Outreach jobs: the periodic scan for due campaigns, sending one campaign, one test email. */
@@ -55,6 +57,14 @@ export interface QueueJobs {
     result: { outcome: string; detail?: string };
     name: 'tick' | 'send' | 'test-send';
   };
+  /** The agents' Slack desk: a message into its ticket's thread, or a ticket's post refreshed. */
+  'slack-mirror': {
+    data:
+      | { kind: 'message'; messageId: string; ticketId: string; opened: boolean }
+      | { kind: 'card'; ticketId: string };
+    result: { done: true };
+    name: 'mirror';
+  };
 }
 
 export type QueueName = keyof QueueJobs;
@@ -88,12 +98,78 @@ export function openQueue<N extends QueueName>(
   return queue;
 }
 
+type ScheduledQueue = 'sla-escalation' | 'message-recovery' | 'segmentation' | 'outreach';
+
+/** A job that runs on a schedule: its queue, its scheduler's id, how often (or a cron pattern) and what it carries. */
+export type PeriodicJob = {
+  [N in ScheduledQueue]: {
+    queue: N;
+    schedulerId: string;
+    repeat: { every: number } | { pattern: string };
+    name: JobName<N>;
+    data: JobData<N>;
+  };
+}[ScheduledQueue];
+
+/** The nightly segmentation's scheduler; removed when SEGMENTATION_CRON is off. */
+export const SEGMENTATION_SCHEDULER = 'segmentation-nightly';
+
+/**
+ * The periodic jobs. The workers register their schedulers (and register them again if Redis
+ * lost them); the app's readiness checks that they exist.
+ */
+export function periodicJobs(settings: {
+  workers: { slaScanIntervalSeconds: number };
+  outreach: { scanIntervalSeconds: number };
+  segmentation: { cron: string | null };
+}): PeriodicJob[] {
+  const jobs: PeriodicJob[] = [
+    {
+      queue: 'sla-escalation',
+      schedulerId: 'sla-escalation-tick',
+      repeat: { every: settings.workers.slaScanIntervalSeconds * 1000 },
+      name: 'tick',
+      data: {},
+    },
+    {
+      queue: 'message-recovery',
+      schedulerId: 'message-recovery-tick',
+      repeat: { every: 10_000 },
+      name: 'tick',
+      data: {},
+    },
+    // Campaigns due, and any a stopped worker left unfinished, are (re)queued by this scan.
+    {
+      queue: 'outreach',
+      schedulerId: 'outreach-tick',
+      repeat: { every: settings.outreach.scanIntervalSeconds * 1000 },
+      name: 'tick',
+      data: { kind: 'tick' },
+    },
+  ];
+  if (settings.segmentation.cron) {
+    jobs.push({
+      queue: 'segmentation',
+      schedulerId: SEGMENTATION_SCHEDULER,
+      repeat: { pattern: settings.segmentation.cron },
+      name: 'run',
+      data: { trigger: 'schedule' },
+    });
+  }
+  return jobs;
+}
+
 /** The producers the request path uses; the connection fails fast, so a Redis outage is an error, not a hang. */
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
   segmentation: TypedQueue<'segmentation'>;
   outreach: TypedQueue<'outreach'>;
+  slackMirror: TypedQueue<'slack-mirror'>;
+  /** Throws naming the first periodic job whose scheduler is missing (for readiness). */
+  checkSchedulers(jobs: PeriodicJob[]): Promise<void>;
+  /** Every queue, for the admins' queue dashboard. */
+  all(): readonly TypedQueue<QueueName>[];
   close(): Promise<void>;
 }
 
@@ -102,19 +178,41 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
   const segmentation = openQueue('segmentation', connection, prefix, log);
   const outreach = openQueue('outreach', connection, prefix, log);
+  const periodic = {
+    'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
+    'message-recovery': openQueue('message-recovery', connection, prefix, log),
+    segmentation,
+    outreach,
+  };
+  const slackMirror = openQueue('slack-mirror', connection, prefix, log);
+  const all = [delivery, retraining, slackMirror, ...Object.values(periodic)] as TypedQueue<QueueName>[];
   return {
     delivery,
     retraining,
     segmentation,
     outreach,
+    slackMirror,
+    all: () => all,
+    async checkSchedulers(jobs) {
+      for (const job of jobs) {
+        const scheduler = await periodic[job.queue].getJobScheduler(job.schedulerId);
+        if (!scheduler)
+          throw new Error(`the ${job.queue} job scheduler is missing (are the workers running?)`);
+      }
+    },
     async close() {
-      await Promise.all([delivery.close(), retraining.close(), segmentation.close(), outreach.close()]);
+      await Promise.all(all.map((q) => q.close()));
     },
   };
 }
 
-/** The Outbox port: one delivery job per message, its id from the message id (a second add is a no-op). */
-export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number): Outbox {
+/**
+ * The Outbox port: one delivery job per message, its id from the message id (a second add is a
+ * no-op). When Redis is away the message is already stored (queued), so enqueueing never fails
+ * the caller: the job is kept in memory and added when Redis is back (and, should this process
+ * die meanwhile, the recovery job queues stale messages again).
+ */
+export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number, log: Logger): Outbox {
   const options = deliveryJobOptions(maxAttempts);
   const add = (message: { id: string; conversationId: string }) =>
     queue.add(
@@ -122,9 +220,36 @@ export function queueOutbox(queue: TypedQueue<'delivery'>, maxAttempts: number):
       { messageId: message.id, conversationId: message.conversationId },
       { ...options, jobId: `deliver-${message.id}` },
     );
+  const waiting = new Map<string, { id: string; conversationId: string }>();
+  let retrying = false;
+  const retry = async () => {
+    if (retrying) return;
+    retrying = true;
+    let backoff = 100;
+    while (waiting.size > 0) {
+      await new Promise((r) => setTimeout(r, backoff).unref());
+      for (const [id, message] of waiting) {
+        try {
+          await add(message);
+          waiting.delete(id);
+          backoff = 100;
+        } catch {
+          backoff = Math.min(backoff * 2, 2000);
+          break;
+        }
+      }
+    }
+    retrying = false;
+  };
   return {
     async enqueue(message) {
-      await add(message);
+      try {
+        await add(message);
+      } catch (err) {
+        log.warn({ err, messageId: message.id }, 'delivery job waits for Redis');
+        waiting.set(message.id, { id: message.id, conversationId: message.conversationId });
+        void retry();
+      }
     },
     async revive(message) {
       // An add with the id of a job that still exists returns that job instead of a new one.
@@ -193,6 +318,37 @@ export function queueOutreach(queue: TypedQueue<'outreach'>): OutreachJobs {
         },
       );
       return { jobId: job.id ?? null };
+    },
+  };
+}
+
+const MIRROR_JOB: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+};
+
+/**
+ * The DeskMirror port: one job per message (`mirror-msg-<id>`) and one per ticket change
+ * (`card-<id>-<updatedAt>`), so every process and every re-run asking for the same thing adds
+ * the same job once.
+ */
+export function queueDeskMirror(queue: TypedQueue<'slack-mirror'>): DeskMirror {
+  return {
+    async message({ messageId, ticketId, opened }) {
+      await queue.add(
+        'mirror',
+        { kind: 'message', messageId, ticketId, opened },
+        { ...MIRROR_JOB, jobId: `mirror-msg-${messageId}` },
+      );
+    },
+    async ticketChanged(ticket) {
+      await queue.add(
+        'mirror',
+        { kind: 'card', ticketId: ticket.id },
+        { ...MIRROR_JOB, jobId: `card-${ticket.id}-${new Date(ticket.updatedAt).getTime()}` },
+      );
     },
   };
 }

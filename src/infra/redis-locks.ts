@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Lease, Locks } from '../core/ports/locks.js';
+import { type Lease, type Locks, LockUnavailable } from '../core/ports/locks.js';
 
 // Deletes the key only if this holder still owns it (a lock that expired and was taken by
 // another holder is left alone).
@@ -13,7 +13,12 @@ export function redisLocks(redis: Redis, prefix: string): Locks {
   const acquire = async (key: string, ttlMs: number) => {
     const name = `${prefix}lock:${key}`;
     const token = randomBytes(12).toString('base64url');
-    const ok = await redis.set(name, token, 'PX', ttlMs, 'NX');
+    let ok: string | null;
+    try {
+      ok = await redis.set(name, token, 'PX', ttlMs, 'NX');
+    } catch (err) {
+      throw new LockUnavailable(err);
+    }
     return ok === 'OK' ? { name, token } : null;
   };
   const release = (name: string, token: string) => redis.eval(RELEASE, 1, name, token).catch(() => {});

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSupervised } from './embedded/child-process.js';
@@ -14,8 +15,10 @@ export async function startWorkersProcess(
   env: { mongoUri: string; redisUrl: string; smtpUrl?: string },
   log: Logger,
 ): Promise<{ stop(): Promise<void> }> {
-  const entry = path.join(root, 'workers/main.ts');
-  const child = startSupervised(process.execPath, ['--import', 'tsx', entry], log, {
+  // From src/ through tsx (npm start), or the compiled entry when running from dist/.
+  const compiled = path.join(root, 'workers/main.js');
+  const args = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.join(root, 'workers/main.ts')];
+  const child = startSupervised(process.execPath, args, log, {
     cwd: root,
     env: {
       ...process.env,
@@ -25,6 +28,6 @@ export async function startWorkersProcess(
     },
     forwardOutput: true,
   });
-  await child.waitForOutput(/"msg":"workers started"/, 120_000);
+  await child.waitForOutput(/^parley workers ready$/, 120_000);
   return { stop: () => child.stop(15_000) };
 }

@@ -10,6 +10,9 @@ import type {
   NoServerEvents,
 } from './socket-types.js';
 
+/** How often open console sockets are checked against the session store (a wiped store ends them). */
+const SESSION_CHECK_MS = 30_000;
+
 type AgentsNamespace = Namespace<AgentClientEvents, AgentServerEvents, NoServerEvents, AgentSocketData>;
 
 /**
@@ -27,12 +30,31 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): AgentsNamesp
       return next(new Error('unauthorized: sign in and connect with auth.token'));
     socket.data.session = session;
     socket.data.token = token;
+    socket.data.sessionId = ctx.sessions.idOf(token);
     next();
   });
 
+  /** Ends sockets whose session is gone (signed out, deactivated, or Redis came back empty). */
+  const revalidate = async () => {
+    for (const socket of await ns.fetchSockets()) {
+      const session = await ctx.sessions.get(socket.data.token).catch(() => undefined);
+      // undefined: Redis did not answer; keep the socket until it can be checked.
+      if (session === null) socket.disconnect(true);
+    }
+  };
+
   ns.on('connection', (socket) => {
     const { session } = socket.data;
-    const rooms = ['staff', `agent:${session.agentId}`];
+    // A connection recovered after a network drop skips the handshake middleware: check again.
+    if (socket.recovered) {
+      void ctx.sessions
+        .get(socket.data.token)
+        .then((current) => {
+          if (current === null) socket.disconnect(true);
+        })
+        .catch(() => {});
+    }
+    const rooms = ['staff', `agent:${session.agentId}`, `session:${socket.data.sessionId}`];
     // Outreach and segmentation figures are for supervisors and admins.
     if (session.role !== 'agent') rooms.push('leads');
     void socket.join(rooms);
@@ -56,6 +78,22 @@ export function attachAgentsNamespace(io: Server, ctx: AppContext): AgentsNamesp
       }),
     );
   });
+
+  // A session that ends anywhere ends its sockets here (every process hears the event).
+  ctx.events.subscribe(
+    'session.revoked',
+    ({ payload }) => void ns.in(`session:${payload.sessionId}`).disconnectSockets(true),
+  );
+  ctx.events.subscribe('live.resync', () => {
+    void ns.emit('resync');
+    void revalidate().catch((err: unknown) => log.warn({ err }, 'checking sessions failed'));
+  });
+  const timer = setInterval(
+    () => void revalidate().catch((err: unknown) => log.warn({ err }, 'checking sessions failed')),
+    SESSION_CHECK_MS,
+  );
+  timer.unref();
+  io.on('close', () => clearInterval(timer));
 
   const staff = () => ns.to('staff');
   ctx.events.subscribe('ticket.opened', ({ payload }) => void staff().emit('ticket:opened', payload.ticket));

@@ -1,4 +1,5 @@
 import { DomainError } from '../core/errors.js';
+import { isDependencyDown, unavailable } from '../infra/dependency-errors.js';
 import type { Logger } from '../infra/logger.js';
 import type { Ack } from './socket-types.js';
 
@@ -7,9 +8,17 @@ export async function answer<T>(ack: unknown, log: Logger, work: () => Promise<T
   const reply: Ack<T> = typeof ack === 'function' ? (ack as Ack<T>) : () => {};
   try {
     reply({ ok: true, data: await work() });
-  } catch (err) {
+  } catch (caught) {
+    const err = isDependencyDown(caught) ? unavailable() : caught;
     if (err instanceof DomainError) {
-      reply({ ok: false, error: { code: err.code, message: err.message } });
+      reply({
+        ok: false,
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(err.retryAfterSeconds !== undefined ? { retryAfter: err.retryAfterSeconds } : {}),
+        },
+      });
     } else {
       log.error({ err }, 'socket handler failed');
       reply({ ok: false, error: { code: 'internal', message: 'Something went wrong on our side.' } });

@@ -7,7 +7,16 @@ import type { TicketView } from '../core/views/ticket.js';
 import type { AgentReply, WidgetHistory, WidgetSend } from './payloads.js';
 
 /** What every socket ack carries: the result, or an error in the HTTP API's error shape. */
-export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type AckResponse<T> =
+  | { ok: true; data: T }
+  | {
+      ok: false;
+      error: {
+        code: string;
+        message: string /** seconds, for unavailable and rate_limited */;
+        retryAfter?: number;
+      };
+    };
 export type Ack<T> = (response: AckResponse<T>) => void;
 
 /**
@@ -26,9 +35,13 @@ export interface WidgetServerEvents {
   session: (session: { visitorId: string; token: string }) => void;
   /** Something said to the customer (a bot answer, an agent's reply). */
   'message:new': (message: MessageView) => void;
+  /** Live updates may have been lost: fetch the history again. */
+  resync: () => void;
 }
 export interface WidgetSocketData {
   visitorId: string;
+  /** The client's address (behind TRUST_PROXY's proxies), for rate limits. */
+  address: string;
   issued?: { visitorId: string; token: string };
   customerId?: string;
 }
@@ -50,10 +63,13 @@ export interface AgentServerEvents {
   'campaign:progress': (campaign: CampaignView) => void;
   /** Supervisors and admins only: a segmentation run's progress, and its end. */
   'segmentation:progress': (run: SegmentationRunView) => void;
+  /** Live updates may have been lost (the event stream restarted): fetch the queue and the open ticket again. */
+  resync: () => void;
 }
 export interface AgentSocketData {
   session: StaffSession;
   token: string;
+  sessionId: string;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for server-to-server events, unused here

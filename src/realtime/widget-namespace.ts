@@ -1,7 +1,8 @@
 import type { Namespace, Server } from 'socket.io';
 import type { AppContext } from '../composition/app-context.js';
-import { invalid } from '../core/errors.js';
+import { DomainError, invalid } from '../core/errors.js';
 import type { MessageView } from '../core/views/message.js';
+import { clientAddressOf } from '../http/client-address.js';
 import { parsePayload, WidgetHistory, WidgetSend } from './payloads.js';
 import { answer } from './socket-errors.js';
 import type {
@@ -15,6 +16,14 @@ type WidgetNamespace = Namespace<WidgetClientEvents, WidgetServerEvents, NoServe
 
 const room = (customerId: string) => `customer:${customerId}`;
 
+/** A handshake refusal the client can show: the message, and in `data` the code and the wait. */
+function refusal(
+  message: string,
+  retryAfter: number,
+): Error & { data: { code: string; retryAfter: number } } {
+  return Object.assign(new Error(message), { data: { code: 'rate_limited', retryAfter } });
+}
+
 /**
  * /widget: website visitors. A visitor proves who they are with the id + token the server gave
  * them (a new pair is issued when they have none or a bad one). A message is acknowledged only
@@ -25,15 +34,22 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
   const ns: WidgetNamespace = io.of('/widget');
   const log = ctx.log.child({ component: 'widget-socket' });
 
-  ns.use((socket, next) => {
+  const addressOf = clientAddressOf(ctx.config.trustProxy);
+  const limits = ctx.config.rateLimits;
+
+  ns.use(async (socket, next) => {
+    socket.data.address = addressOf(socket.request);
     const { visitorId, token } = (socket.handshake.auth ?? {}) as { visitorId?: unknown; token?: unknown };
     if (ctx.visitors.verify(visitorId, token)) {
       socket.data.visitorId = visitorId;
-    } else {
-      const issued = ctx.visitors.issue();
-      socket.data.visitorId = issued.visitorId;
-      socket.data.issued = issued;
+      return next();
     }
+    // A new visitor: a flood of them from one address is stopped here, before any customer exists.
+    const wait = await ctx.limits.hit('new-visitor', socket.data.address, limits.newVisitorsPerMinute, 60);
+    if (wait > 0) return next(refusal(`Too many new chats from your network; try again in ${wait} s.`, wait));
+    const issued = ctx.visitors.issue();
+    socket.data.visitorId = issued.visitorId;
+    socket.data.issued = issued;
     next();
   });
 
@@ -55,6 +71,17 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
     socket.on('message:send', (payload: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         const { clientMessageId, text } = parsePayload(WidgetSend, payload);
+        const wait = Math.max(
+          await ctx.limits.hit('visitor-messages', visitorId, limits.messagesPerMinute, 60),
+          await ctx.limits.hit(
+            'address-messages',
+            socket.data.address,
+            limits.messagesPerAddressPerMinute,
+            60,
+          ),
+        );
+        if (wait > 0)
+          throw new DomainError('rate_limited', `You are sending messages too fast; wait ${wait} s.`, wait);
         await known;
         const inbound = ctx.adapters.widget.toInbound({ visitorId, clientMessageId, text });
         if (!inbound) throw invalid('this message cannot be taken');
@@ -83,6 +110,7 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
     );
   });
 
+  ctx.events.subscribe('live.resync', () => void ns.emit('resync'));
   // The widget channel's delivery: each process pushes to the visitors' sockets it holds.
   ctx.events.subscribe('delivery.push', ({ payload: { message } }) => {
     ns.to(room(message.customerId)).emit('message:new', message);

@@ -181,6 +181,31 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
     await fresh.close();
   });
 
+  it('never sends an oversized message from an old outbox, and shows it as not sent', async () => {
+    const fresh = await browser.newContext({ locale: 'en-GB' });
+    fresh.setDefaultTimeout(10_000);
+    const page = await fresh.newPage();
+    await page.goto(`${t.url}/demo`);
+    const huge = `Huge ${'x'.repeat(200 * 1024)}`;
+    await page.evaluate(
+      ({ origin, text }) => {
+        localStorage.setItem(
+          `parley:${origin}:outbox`,
+          JSON.stringify([{ clientMessageId: 'huge-1', text, at: new Date().toISOString() }]),
+        );
+      },
+      { origin: new URL(t.url).origin, text: huge },
+    );
+    await page.reload();
+    await widget(page).getByRole('button', { name: 'Open chat' }).click();
+    await widget(page)
+      .locator('li.m[data-state="failed"]')
+      .getByText(/Not sent: That message is too long/)
+      .waitFor();
+    expect(await t.app.core.infra.models.Message.countDocuments({ clientMessageId: 'huge-1' })).toBe(0);
+    await fresh.close();
+  });
+
   it('speaks Chinese to a Chinese browser', async () => {
     const zh = await browser.newContext({ locale: 'zh-CN' });
     zh.setDefaultTimeout(10_000);

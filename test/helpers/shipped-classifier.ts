@@ -1,12 +1,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
 import {
   closeEnsemble,
+  createIntentClassifier,
   type EncoderEnsemble,
   loadDefaultEncoderEnsemble,
-} from '../../src/nlp/encoder/default-ensemble.js';
-import { createIntentClassifier } from '../../src/nlp/intent-classifier.js';
+  loadDefaultModel,
+} from '../../src/nlp/index.js';
 
 /** Both ways the app can run the shipped model, for describe.each. */
 export const SHIPPED_MODES = [

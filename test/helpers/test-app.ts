@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { buildApp, type ParleyApp } from '../../src/app.js';
+import { type AppOptions, buildApp, type ParleyApp } from '../../src/app.js';
 import { workerContextOf } from '../../src/composition/worker-context.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
@@ -45,6 +45,11 @@ export async function startTestApp(
      * deliveries to customers go through them).
      */
     workers?: boolean;
+    /** Options for the platform clients (Slack, Discord) of this app. */
+    platformOptions?: AppOptions['platformOptions'];
+    /** Servers of the test's own (fault tests kill and restart them) instead of the run's. */
+    redisUrl?: string;
+    mongoUri?: string;
   } = {},
 ): Promise<TestApp> {
   const dbName = opts.dbName ?? uniqueName(tag);
@@ -64,10 +69,11 @@ export async function startTestApp(
   const app = await buildApp({
     config,
     log,
-    mongoUri: serverUri(),
-    redisUrl: inject('redisUrl'),
+    mongoUri: opts.mongoUri ?? serverUri(),
+    redisUrl: opts.redisUrl ?? inject('redisUrl'),
     redisPrefix: `${dbName}:`,
     classifier: opts.classifier,
+    platformOptions: opts.platformOptions,
   });
   const workers: RunningWorkers | null =
     opts.workers === false ? null : await startWorkers(workerContextOf(app.core));

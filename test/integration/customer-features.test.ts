@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('customer features kept up to date as things happen', () => {

@@ -21,7 +21,10 @@ describe('HTTP API: health, sign-in, roles and bad input', () => {
     expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
     const ready = await fetch(`${t.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { mongodb: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { mongodb: 'ok', redis: 'ok', schedulers: 'ok' },
+    });
   });
 
   it('refuses a wrong password and unsigned requests, and logs the failure', async () => {

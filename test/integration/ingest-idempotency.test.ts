@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('ingest is idempotent on real MongoDB', () => {
@@ -88,7 +88,7 @@ describe('ingest is idempotent on real MongoDB', () => {
     });
     expect(ack.message.processed).toBe(false);
     // As if the process died here; the recovery job finds it.
-    const resumed = await pipeline.recoverUnprocessed(-1000);
+    const resumed = await pipeline.recoverUnprocessed(new Date(Date.now() + 1000));
     expect(resumed).toBeGreaterThanOrEqual(1);
     const stored = await models.Message.findById(ack.message.id).lean();
     expect(stored?.processedAt).toBeInstanceOf(Date);

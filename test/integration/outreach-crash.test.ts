@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignView } from '../../src/core/views/campaign.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { staffToken } from '../helpers/staff.js';
 import { serverUri, startTestApp, type TestApp } from '../helpers/test-app.js';

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignDeliveryView, CampaignView, EmailPreview } from '../../src/core/views/campaign.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { type ReceivedMail, startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { connect } from '../helpers/sockets.js';
 import { staffToken } from '../helpers/staff.js';

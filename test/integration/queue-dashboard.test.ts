@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../src/infra/embedded/smtp-sink.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { login, staffToken } from '../helpers/staff.js';
 import { startTestApp, type TestApp, uniqueName } from '../helpers/test-app.js';
 

@@ -2,14 +2,17 @@ import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentFailure } from '../../src/core/errors.js';
 import { INTENTS } from '../../src/core/ports/classifier.js';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
-import { detectLanguage } from '../../src/nlp/language.js';
-import { PermanentRetrainError } from '../../src/nlp/learning/judge-candidate.js';
-import { runRetraining } from '../../src/nlp/learning/run-retraining.js';
-import { parseStoredHeads } from '../../src/nlp/learning/version-heads.js';
-import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { withPermanentFailures } from '../../workers/start-workers.js';
+import {
+  detectLanguage,
+  loadDefaultModel,
+  PermanentRetrainError,
+  parseStoredHeads,
+  readCorpus,
+  readHoldout,
+  runRetraining,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
+import { withPermanentFailures } from '../../workers/job-runner.js';
 import { login, staffToken } from '../helpers/staff.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -149,9 +152,12 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(stored?.classification?.intent).toBe('order_status');
 
     // A process started now loads the active model at start, not the shipped one.
+    // No workers: only its model is looked at, and c.app.close() would leave them running on a
+    // closed database, taking the next test's retraining job and failing it.
     const c = await startTestApp('retrain', {
       dbName: a.dbName,
       listen: false,
+      workers: false,
       env: { NLP_SENTENCE_ENCODER: 'false' },
     });
     try {
@@ -175,7 +181,8 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(
       await waitFor(
         async () => (await a.app.core.infra.models.ModelVersion.countDocuments()) > before,
-        20_000,
+        // A full-corpus training in a worker thread: seconds alone, longer on a busy machine.
+        60_000,
       ),
     ).toBe(true);
     // The full corpus beats the quarter in use: promoted, and this process switches to it.
@@ -194,7 +201,7 @@ describe('retraining: judged on unseen examples, versioned, hot-reloaded in ever
     expect(body.versions.map((v) => v.status).sort()).toContain('rejected');
     expect(body.versions.some((v) => v.version === body.active)).toBe(true);
     expect(body.active).toBe(await a.app.core.modelRegistry.activeVersion());
-  });
+  }, 90_000);
 
   it('fails a job for good on a permanent problem', async () => {
     // The use case says a problem with the data is permanent …

@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../src/core/segmentation/math/index.js';
 import type { SegmentationRunView, SegmentView } from '../../src/core/views/segmentation.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { ARCHETYPES, syntheticPopulation } from '../fixtures/synthetic-customers.js';
 import { connect } from '../helpers/sockets.js';
 import { staffToken } from '../helpers/staff.js';

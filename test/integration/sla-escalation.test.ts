@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateBreaches } from '../../src/core/tickets/escalate-breaches.js';
 import type { TicketView } from '../../src/core/views/index.js';
-import { KeywordClassifier } from '../../src/nlp/keyword-classifier.js';
+import { KeywordClassifier } from '../../src/nlp/index.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('SLA escalation', () => {

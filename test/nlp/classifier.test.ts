@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { INTENTS, type Intent } from '../../src/core/ports/classifier.js';
-import { fitTemperature, softmaxInto } from '../../src/nlp/calibration.js';
-import { createIntentClassifier, kindOfIntent } from '../../src/nlp/intent-classifier.js';
-import { accuracy, macroF1 } from '../../src/nlp/metrics.js';
-import { mulberry32 } from '../../src/nlp/random.js';
-import { stratifiedSplit } from '../../src/nlp/split.js';
-import { TextClassifier, type TextClassifierJson } from '../../src/nlp/text-classifier.js';
-import { type LabelledText, trainTextClassifier } from '../../src/nlp/trainer.js';
+import {
+  accuracy,
+  createIntentClassifier,
+  fitTemperature,
+  kindOfIntent,
+  type LabelledText,
+  macroF1,
+  mulberry32,
+  softmaxInto,
+  stratifiedSplit,
+  TextClassifier,
+  type TextClassifierJson,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
 
 /** A small synthetic task: templates x fillers, in both languages. */
 function synthetic(seed: number): LabelledText[] {

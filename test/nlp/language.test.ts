@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from '../../src/nlp/language.js';
+import { detectLanguage } from '../../src/nlp/index.js';
 
 describe('detectLanguage', () => {
   it.each([

@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageClassifier } from '../../src/core/ports/classifier.js';
 import { ClassifierHolder } from '../../src/core/ports/classifier-holder.js';
-import { closeEnsemble, loadDefaultEncoderEnsemble } from '../../src/nlp/encoder/default-ensemble.js';
-import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
-import { bucketOf, splitForRetraining } from '../../src/nlp/learning/evaluation-split.js';
 import {
+  bucketOf,
+  closeEnsemble,
+  createModelActivator,
+  EmbeddingHead,
+  headsForVersion,
   judgeCandidate,
+  loadDefaultEncoderEnsemble,
+  type ModelRegistry,
   PermanentRetrainError,
+  readCorpus,
+  readHoldout,
+  splitForRetraining,
   TrainingInterrupted,
-} from '../../src/nlp/learning/judge-candidate.js';
-import { createModelActivator } from '../../src/nlp/learning/model-activator.js';
-import type { ModelRegistry } from '../../src/nlp/learning/model-registry.js';
-import { trainInThread } from '../../src/nlp/learning/train-in-thread.js';
-import { headsForVersion } from '../../src/nlp/learning/version-heads.js';
-import { readCorpus, readHoldout } from '../../src/nlp/shipped-corpus.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
+  trainInThread,
+  trainTextClassifier,
+} from '../../src/nlp/index.js';
 
 const corpus = readCorpus();
 const holdout = readHoldout();

@@ -1,26 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultModel } from '../../src/nlp/default-model.js';
 import {
   closeEncoders,
+  createIntentClassifier,
   DEFAULT_ENCODERS,
+  DEFAULT_ENCODERS_BELOW_CONFIDENCE,
+  EmbeddingHead,
   type EncoderEnsemble,
+  type EncoderThread,
   loadDefaultEncoders,
   loadDefaultHeads,
-  pairHeads,
-} from '../../src/nlp/encoder/default-ensemble.js';
-import { EmbeddingHead } from '../../src/nlp/encoder/embedding-head.js';
-import { type EncoderThread, startEncoderThread } from '../../src/nlp/encoder/encoder-thread-client.js';
-import {
+  loadDefaultModel,
   loadSentenceEncoder,
   MINILM,
   MPNET,
+  mulberry32,
+  pairHeads,
   type SentenceEncoder,
-} from '../../src/nlp/encoder/sentence-encoder.js';
-import {
-  createIntentClassifier,
-  DEFAULT_ENCODERS_BELOW_CONFIDENCE,
-} from '../../src/nlp/intent-classifier.js';
-import { mulberry32 } from '../../src/nlp/random.js';
+  startEncoderThread,
+} from '../../src/nlp/index.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 

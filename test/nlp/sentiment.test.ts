@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sentimentScore } from '../../src/nlp/sentiment.js';
-import { urgencyCues, urgencyScore } from '../../src/nlp/urgency.js';
+import { sentimentScore, urgencyCues, urgencyScore } from '../../src/nlp/index.js';
 
 describe('sentiment', () => {
   it('scores English with AFINN, negation included', () => {

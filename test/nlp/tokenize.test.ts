@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES, FeatureHasher } from '../../src/nlp/features.js';
-import { hashString } from '../../src/nlp/hash.js';
-import { normalizeText } from '../../src/nlp/normalize.js';
-import { TextClassifier, type TextClassifierJson } from '../../src/nlp/text-classifier.js';
-import { englishTokens, wordNgrams } from '../../src/nlp/tokenize-en.js';
-import { charNgrams, chineseTokens, segmentZhWords } from '../../src/nlp/tokenize-zh.js';
-import { trainTextClassifier } from '../../src/nlp/trainer.js';
-import { ZhDictionary } from '../../src/nlp/zh-dictionary.js';
+import {
+  charNgrams,
+  chineseTokens,
+  DEFAULT_FEATURES,
+  englishTokens,
+  FeatureHasher,
+  hashString,
+  normalizeText,
+  segmentZhWords,
+  TextClassifier,
+  type TextClassifierJson,
+  trainTextClassifier,
+  wordNgrams,
+  ZhDictionary,
+} from '../../src/nlp/index.js';
 
 describe('English tokenization', () => {
   it('lowercases, drops apostrophes and stems with Porter', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SentenceEncoder } from '../../src/nlp/encoder/sentence-encoder.js';
-import { remembering } from '../../src/nlp/encoder/vector-cache.js';
+import { remembering, type SentenceEncoder } from '../../src/nlp/index.js';
 
 /** An encoder of our own that counts calls and fails on the texts it is told to. */
 function countingEncoder(failing: Set<string>): SentenceEncoder & { calls: string[] } {

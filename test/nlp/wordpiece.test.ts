@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MPNET } from '../../src/nlp/encoder/sentence-encoder.js';
-import { basicTokens, WordPieceTokenizer } from '../../src/nlp/encoder/wordpiece.js';
+import { basicTokens, MPNET, WordPieceTokenizer } from '../../src/nlp/index.js';
 
 const read = (relative: string) => readFileSync(new URL(relative, import.meta.url), 'utf8');
 const tokenizer = new WordPieceTokenizer(read('../../src/nlp/model/minilm/vocab.txt'));

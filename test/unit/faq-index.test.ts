@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaqIndex } from '../../src/nlp/faq-index.js';
+import { FaqIndex } from '../../src/nlp/index.js';
 
 const index = new FaqIndex([
   {

@@ -55,4 +55,29 @@ describe('configuration', () => {
   it('ignores variables it does not know', () => {
     expect(() => loadConfig({ SOMETHING_ELSE: '!!!', PATH: '/bin' })).not.toThrow();
   });
+
+  it('refuses to run in production without a strong session secret, and ships none', async () => {
+    const production = (secret?: string) => () =>
+      loadConfig({ NODE_ENV: 'production', ...(secret ? { SESSION_SECRET: secret } : {}) });
+    expect(production()).toThrow(/SESSION_SECRET=\(unset\): production needs one/);
+    expect(production('change-me-change-me-change-me-change-me')).toThrow(/known or weak/);
+    expect(production('a'.repeat(40))).toThrow(/known or weak/);
+    expect(production('my-parley-secret-0123456789-abcdefgh')).toThrow(/known or weak/);
+    expect(production('Zq7vN1pX4cR8tW2yB6mK0sD5fH9jL3aE')().auth.sessionSecret).toHaveLength(32);
+    // Development still generates one when unset.
+    expect(loadConfig({}).auth.sessionSecret).toBeUndefined();
+    const { readFile } = await import('node:fs/promises');
+    const compose = await readFile(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
+    expect(compose).toMatch(/SESSION_SECRET: \$\{SESSION_SECRET:\?/);
+    expect(compose).not.toMatch(/change-me/);
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
 });

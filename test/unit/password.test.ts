@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/auth/password.js';
+import { hashPassword, needsRehash, verifyPassword } from '../../src/auth/password.js';
 import { VisitorTokens } from '../../src/auth/visitor-token.js';
 
 describe('staff passwords (scrypt) and visitor tokens', () => {
@@ -7,7 +7,10 @@ describe('staff passwords (scrypt) and visitor tokens', () => {
     const a = await hashPassword('s3cret pass');
     const b = await hashPassword('s3cret pass');
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    // OWASP's current scrypt cost: N = 2^17, r = 8, p = 1.
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(needsRehash(a)).toBe(false);
+    expect(needsRehash(a.replace('$131072$', '$32768$'))).toBe(true);
     expect(await verifyPassword('s3cret pass', a)).toBe(true);
     expect(await verifyPassword('s3cret pasS', a)).toBe(false);
     expect(await verifyPassword('s3cret pass', 'garbage')).toBe(false);

@@ -242,6 +242,14 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     if (!socket || !socket.connected) return;
     for (const o of outbox) {
       if (o.error || inflight.has(o.clientMessageId)) continue;
+      // Never resend forever what cannot go: too long (an old outbox), or a send that keeps
+      // losing the connection (the server closes on what it will not read).
+      if (o.text.length > 10000 || (o.drops || 0) >= 3) {
+        o.error = o.text.length > 10000 ? T.tooLong : T.unknown;
+        persist();
+        render();
+        continue;
+      }
       const attempt = {};
       const s = socket;
       inflight.set(o.clientMessageId, attempt);
@@ -253,6 +261,11 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
         }
         if (res && res.ok) {
           merge([res.data.message]);
+        } else if (res && res.error && (res.error.code === 'unavailable' || res.error.code === 'rate_limited')) {
+          // Not refused, only not now: the same message goes again after the wait the server asks for.
+          const wait = Math.min(60, Math.max(1, Number(res.error.retryAfter) || 5)) * 1000;
+          if (res.error.code === 'rate_limited') alertBox.textContent = res.error.message;
+          setTimeout(flush, wait);
         } else {
           const msg = (res && res.error && res.error.message) || T.unknown;
           const item = outbox.find((x) => x.clientMessageId === o.clientMessageId);
@@ -330,10 +343,26 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
           syncHistory();
         });
         socket.on('disconnect', () => {
+          // A message in flight when the connection dropped counts a drop against it.
+          for (const id of inflight.keys()) {
+            const item = outbox.find((x) => x.clientMessageId === id);
+            if (item) item.drops = (item.drops || 0) + 1;
+          }
+          persist();
           inflight = new Map();
           showStatus();
         });
-        socket.on('connect_error', showStatus);
+        // The server lost live updates (its event stream restarted): fetch what we may have missed.
+        socket.on('resync', () => syncHistory());
+        socket.on('connect_error', (err) => {
+          showStatus();
+          // The server refused the connection (not a network error): say why, and try again when it says.
+          if (!socket.active) {
+            const data = (err && err.data) || {};
+            if (data.code === 'rate_limited') alertBox.textContent = err.message;
+            setTimeout(() => socket.connect(), Math.min(60, Math.max(1, Number(data.retryAfter) || 5)) * 1000);
+          }
+        });
         socket.on('message:new', (m) => {
           merge([m]);
           if (panel.hidden && m.author && m.author.kind !== 'customer') unread++;

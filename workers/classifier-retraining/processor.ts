@@ -1,5 +1,5 @@
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /**
  * Thin: the job carries nothing; the use case reads corpus, corrections and the active model.

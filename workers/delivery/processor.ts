@@ -1,6 +1,6 @@
 import { DelayedError } from 'bullmq';
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /** While another worker delivers the same conversation, this job waits this long and looks again. */
 const BUSY_RETRY_MS = 200;

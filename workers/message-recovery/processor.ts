@@ -1,5 +1,5 @@
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /**
  * Thin: resumes messages acknowledged but never processed (a process died after the ack), and

@@ -1,6 +1,6 @@
 import { DelayedError } from 'bullmq';
 import type { WorkerContext } from '../../src/composition/worker-context.js';
-import type { TypedProcessor } from '../start-workers.js';
+import type { TypedProcessor } from '../job-runner.js';
 
 /** While another worker holds the campaign (or its lock has not lapsed yet), look again after this. */
 const BUSY_RETRY_MS = 5000;

@@ -28,6 +28,15 @@ export interface DomainEventMap {
   'segmentation.progress': { run: SegmentationRunView };
   /** A campaign's figures or status changed (at most once a second while it sends). */
   'campaign.progress': { campaign: CampaignView };
+  /**
+   * Raised locally by a process whose event stream lost entries (Redis came back empty): live
+   * updates may be missing, so gateways tell their clients to fetch again.
+   */
+  'live.resync': { reason: string };
+  /** A customer message failed processing repeatedly and waits for staff (see GET /messages/parked). */
+  'message.parked': { messageId: string; reason: string };
+  /** A staff session ended (sign-out, deactivation): its sockets are closed in every process. */
+  'session.revoked': { sessionId: string; agentId: string };
 }
 
 export type DomainEventType = keyof DomainEventMap;
@@ -41,9 +50,10 @@ export interface DomainEvent<T extends DomainEventType = DomainEventType> {
 export type EventHandler<T extends DomainEventType> = (event: DomainEvent<T>) => void | Promise<void>;
 
 /**
- * Publish/subscribe between parts (and, in the Redis implementation, between processes).
- * Delivery is at-most-once and for live updates only: the source of truth is MongoDB, and
- * clients catch up from it after a reconnect.
+ * Publish/subscribe between parts (and, in the Redis implementation, between processes), for
+ * live updates: every process hears every event once, in order. Publishing never fails the
+ * caller. The source of truth is MongoDB: clients catch up from it after a reconnect or a
+ * `live.resync`.
  */
 export interface EventBus {
   publish<T extends DomainEventType>(type: T, payload: DomainEventMap[T]): Promise<void>;

@@ -1,8 +1,11 @@
 import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
 import { sendToCustomer } from '../outbound/send-to-customer.js';
+import type { DeskMirror } from '../ports/agent-desk.js';
 import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
+import type { Locks } from '../ports/locks.js';
+import { LockUnavailable } from '../ports/locks.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
 import type { Stores } from '../ports/store.js';
@@ -22,12 +25,18 @@ export interface IngestDeps {
   classifier: () => MessageClassifier; // a getter: a retrained model is picked up without restart
   events: EventBus;
   outbox: Outbox;
+  /** Serialises a conversation's processing across processes (best effort when Redis is away). */
+  locks: Locks;
+  /** Shows tickets and their customers' messages in the agents' Slack channel (queued). */
+  desk?: DeskMirror;
   sla: SlaSettings;
   faq: FaqRetriever;
   policy: BotPolicy;
   /** Minutes one waiting ticket adds to a customer's expected wait, per agent. */
   minutesPerWaitingTicket: number;
   log: DomainLogger;
+  /** Failed processing attempts before a message is parked for staff to look at. */
+  parkAfterAttempts?: number;
   now?: () => Date;
 }
 
@@ -51,8 +60,16 @@ export interface ProcessOutcome {
  * it. `process` does the rest; it is idempotent, so a resend of a message whose processing was
  * cut short (crash, shutdown) resumes it, and the recovery job re-runs stragglers.
  */
+/**
+ * How long a conversation's processing lock lives if its holder dies (or loses Redis before it
+ * could release it). A message takes milliseconds; a stale lock must not stall a conversation long.
+ */
+const PROCESS_LOCK_MS = 10_000;
+
 export class IngestPipeline {
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The tail of each conversation's processing in this process: the next message waits for it. */
+  private readonly conversationTails = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
 
   constructor(private readonly deps: IngestDeps) {
@@ -133,8 +150,84 @@ export class IngestPipeline {
     return { message, duplicate };
   }
 
-  /** Classifies and acts on a stored inbound message. Safe to run again on the same message. */
+  /**
+   * Classifies and acts on a stored inbound message. One message of a conversation at a time and
+   * in the order they were written: earlier unprocessed messages of the conversation go first,
+   * and a message already processed (by a resend, by another process) is not processed again.
+   * Safe to run again on the same message.
+   */
   async process(message: MessageView): Promise<ProcessOutcome> {
+    return this.inConversation(message.conversationId, async () => {
+      const { stores } = this.deps;
+      const waiting = await stores.messages.listUnprocessedUpTo(message.conversationId, message, 50);
+      let outcome: ProcessOutcome | null = null;
+      for (const m of waiting) {
+        const o = await this.processOneOrPark(m);
+        if (m.id === message.id) outcome = o;
+      }
+      if (outcome) return outcome;
+      // Processed already (or parked): answer with what is stored.
+      const stored = await stores.messages.get(message.id);
+      return {
+        ticket: stored?.ticketId ? await stores.tickets.get(stored.ticketId) : null,
+        botReplies: [],
+      };
+    });
+  }
+
+  /** Runs `work` after the conversation's earlier work in this process, holding its lock across processes. */
+  private inConversation<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.conversationTails.get(conversationId) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => this.withConversationLock(conversationId, work));
+    const tail = run.catch(() => {});
+    this.conversationTails.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.conversationTails.get(conversationId) === tail) this.conversationTails.delete(conversationId);
+    });
+    return run;
+  }
+
+  private async withConversationLock<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const deadline = this.now().getTime() + 30_000;
+    for (;;) {
+      let result: Awaited<ReturnType<Locks['tryWithLock']>> & { value?: T };
+      try {
+        result = await this.deps.locks.tryWithLock(`process:${conversationId}`, PROCESS_LOCK_MS, work);
+      } catch (err) {
+        // The lock store is away: one process still keeps its own order (the chain above).
+        if (err instanceof LockUnavailable) return work();
+        throw err;
+      }
+      if (result.acquired) return result.value as T;
+      if (this.now().getTime() > deadline) {
+        throw new Error(`conversation ${conversationId} stayed locked for 30 s; the recovery job will retry`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** One message; a failure is counted on it, and after a few it is parked with the reason. */
+  private async processOneOrPark(message: MessageView): Promise<ProcessOutcome | null> {
+    try {
+      return await this.processOne(message);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const { parked } = await this.deps.stores.messages.recordProcessingFailure(
+        message.id,
+        reason,
+        this.deps.parkAfterAttempts ?? 3,
+      );
+      if (!parked) throw err;
+      this.deps.log.error(
+        { err, messageId: message.id },
+        'a message failed repeatedly and was parked for staff',
+      );
+      await this.deps.events.publish('message.parked', { messageId: message.id, reason });
+      return null;
+    }
+  }
+
+  private async processOne(message: MessageView): Promise<ProcessOutcome> {
     const { stores, events } = this.deps;
     const classifier = this.deps.classifier();
     const c = await classifier.classify(message.text);
@@ -220,6 +313,7 @@ export class IngestPipeline {
         language: c.language,
         intent: c.intent,
         firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
+        openedBy: message.id,
         at,
       });
       ticket = result.ticket;
@@ -229,7 +323,18 @@ export class IngestPipeline {
           stores.customerFeatures.recordTicketOpened(message.customerId, ticket!.kind),
         );
       await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
-      if (result.opened) {
+      // Queued where the ticket is opened or updated (not from a bus listener, which every process
+      // hears and which may drop events): a re-run of this message queues the same job id.
+      const opened = result.opened || ticket.openedByMessageId === message.id;
+      await this.deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened });
+      if (
+        live &&
+        (live.kind !== ticket.kind || live.priority !== ticket.priority || live.status !== ticket.status)
+      ) {
+        await this.deps.desk?.ticketChanged(ticket);
+      }
+      // This message opened the ticket (now, or in a run cut short before the notice went out).
+      if (opened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }
@@ -271,15 +376,15 @@ export class IngestPipeline {
     return Math.max(1, Math.ceil(waiting / Math.max(1, agents)) * this.deps.minutesPerWaitingTicket);
   }
 
-  /** Re-runs messages whose processing was cut short; returns how many it resumed. */
-  async recoverUnprocessed(olderThanMs: number, limit = 100): Promise<number> {
-    const stale = await this.deps.stores.messages.listUnprocessed(
-      new Date(this.now().getTime() - olderThanMs),
-      limit,
-    );
+  /**
+   * Re-runs messages whose processing was cut short (a crash after the ack), oldest first;
+   * returns how many it resumed. Parked messages are left for staff.
+   */
+  async recoverUnprocessed(storedBefore: Date, limit = 100): Promise<number> {
+    const stale = await this.deps.stores.messages.listUnprocessed(storedBefore, limit);
     for (const m of stale) {
       try {
-        await this.process(m);
+        await this.track(this.process(m));
       } catch (err) {
         this.deps.log.error({ err, messageId: m.id }, 'recovery of an unprocessed message failed');
       }

@@ -56,12 +56,17 @@ async function deliverInOrder(deps: DeliverDeps, upTo: MessageView): Promise<Del
         message.author.kind === 'agent' && message.author.id
           ? (await deps.stores.staff.get(message.author.id))?.name
           : undefined;
-      const receipt = await adapter.deliver({ message, conversation, authorName });
+      const maybeDelivered = adapter.checkResends
+        ? await deps.stores.messages.markDeliveryAttempt(message.id, now())
+        : undefined;
+      const receipt = await adapter.deliver({ message, conversation, authorName, maybeDelivered });
       await settle(deps, message, { status: 'sent', externalId: receipt.externalId, at: now() });
       delivered++;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof DeliveryError && err.options.retryAfterMs !== undefined) {
+        // A 429 is a refusal: nothing reached the platform, so the next attempt need not look.
+        if (adapter?.checkResends) await deps.stores.messages.clearDeliveryAttempt(message.id);
         return { kind: 'rate_limited', ms: err.options.retryAfterMs };
       }
       const attempts = (message.delivery?.attempts ?? 0) + 1;

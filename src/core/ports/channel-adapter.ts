@@ -9,6 +9,12 @@ export interface OutboundMessage {
   conversation: ConversationView;
   /** The name to show for the author, when the platform shows one (an agent's name). */
   authorName?: string;
+  /**
+   * An earlier attempt at this message started and its outcome was never recorded (a worker
+   * killed mid-call, a timeout): it may have reached the platform. Only told to adapters that
+   * `checkResends`; they look before posting again.
+   */
+  maybeDelivered?: boolean;
 }
 
 /** What a platform answered: its id for the delivered message, when it gives one. */
@@ -38,6 +44,12 @@ export class DeliveryError extends Error {
  */
 export interface ChannelAdapter<Event = never> {
   readonly channel: Channel;
+  /**
+   * True when the adapter can look up whether an earlier attempt reached the platform (Slack:
+   * message metadata). The outbox then records each attempt's start and passes `maybeDelivered`.
+   * Adapters whose platform dedupes by itself (Discord's nonce) or that push (the widget) leave it unset.
+   */
+  readonly checkResends?: boolean;
   /** The platform's event as the pipeline's input; null for what is not a customer message (bots, echoes). */
   toInbound(event: Event): InboundMessage | null;
   /** The id that identifies this event across the platform's retries. */

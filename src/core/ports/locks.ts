@@ -2,7 +2,8 @@
 export interface Locks {
   /**
    * Runs `work` holding `key`, or returns `{ acquired: false }` at once when another holder has
-   * it. The lock expires after `ttlMs` if its holder dies.
+   * it. The lock expires after `ttlMs` if its holder dies. Throws LockUnavailable when the lock
+   * store cannot be reached (and then `work` has not run).
    */
   tryWithLock<T>(
     key: string,
@@ -24,4 +25,12 @@ export interface Locks {
 
 export interface Lease {
   readonly lost: boolean;
+}
+
+/** The lock store did not answer (an outage): callers decide whether to go on without the lock. */
+export class LockUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the lock store is not answering', { cause });
+    this.name = 'LockUnavailable';
+  }
 }

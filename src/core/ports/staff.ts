@@ -15,6 +15,10 @@ export interface StaffStore {
   anyAdmin(): Promise<boolean>;
   recordSignIn(id: string, at: Date): Promise<void>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** The member of staff linked to this Slack user. */
+  findBySlackUserId(slackUserId: string): Promise<StaffAccount | null>;
+  /** Links (or with null unlinks) a Slack user; 'taken' when another account has that Slack user. */
+  linkSlackUser(id: string, slackUserId: string | null): Promise<'linked' | 'not_found' | 'taken'>;
 }
 
 /** Password hashing (scrypt, src/auth/password.ts). */
@@ -37,13 +41,21 @@ export interface StaffSession {
 export interface SessionStore {
   create(session: StaffSession): Promise<string>;
   get(token: string | undefined): Promise<StaffSession | null>;
-  revoke(token: string): Promise<void>;
+  /** The session's id (not the token): what sockets and events name it by. */
+  idOf(token: string): string;
+  /** Ends one session; null when it had ended already. */
+  revoke(token: string): Promise<{ sessionId: string; agentId: string } | null>;
+  /** Ends every session of an agent (deactivation, demotion); returns their ids. */
+  revokeAllOf(agentId: string): Promise<string[]>;
 }
 
 /** Slows password guessing (Redis counters, src/auth/login-throttle.ts). */
 export interface SignInThrottle {
-  /** Seconds until attempts are accepted again, or 0 when they are. */
-  blockedFor(key: { email: string; ip: string }): Promise<number>;
-  recordFailure(key: { email: string; ip: string }): Promise<void>;
-  reset(key: { email: string; ip: string }): Promise<void>;
+  /**
+   * Counts a sign-in attempt for this account from this address, before the password is checked;
+   * returns the seconds to wait when over a limit (the attempt is then refused), else 0.
+   */
+  attempt(key: { email: string; ip: string }): Promise<number>;
+  /** The attempt succeeded: it no longer counts against the account or the address. */
+  succeeded(key: { email: string; ip: string }): Promise<void>;
 }

@@ -31,6 +31,8 @@ export interface CustomerStore {
   recordActivity(customerId: string, at: Date, language?: Language): Promise<void>;
   /** The customer behind a channel identity, without creating one. */
   findByIdentity(channel: Channel, externalId: string): Promise<string | null>;
+  /** The customer's best known name (for staff), null when unknown. */
+  nameOf(customerId: string): Promise<string | null>;
 }
 
 export interface ConversationStore {
@@ -69,6 +71,8 @@ export interface NewMessage {
   processed?: boolean;
   /** Outbound messages start queued for delivery (the outbox). */
   queueForDelivery?: boolean;
+  /** An agent's reply typed in the agents' Slack thread: that Slack message (unique). */
+  slackPost?: { channel: string; ts: string };
   at: Date;
 }
 
@@ -89,8 +93,20 @@ export interface MessageStore {
   setCorrectedIntent(id: string, intent: Intent): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   listForCustomer(customerId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
-  /** Inbound messages stored but never processed (a crash between ack and processing). */
-  listUnprocessed(olderThan: Date, limit: number): Promise<MessageView[]>;
+  /** Inbound messages stored before `storedBefore` and never processed (a crash between ack and processing); parked ones are left out. */
+  listUnprocessed(storedBefore: Date, limit: number): Promise<MessageView[]>;
+  /** The conversation's unprocessed, unparked inbound messages, oldest first, up to and including `upTo`. */
+  listUnprocessedUpTo(conversationId: string, upTo: MessageView, limit: number): Promise<MessageView[]>;
+  /** Counts a failed processing attempt; at `parkAfter` attempts the message is parked with the reason. */
+  recordProcessingFailure(
+    id: string,
+    reason: string,
+    parkAfter: number,
+  ): Promise<{ attempts: number; parked: boolean }>;
+  /** Parked messages, newest first, for staff. */
+  listParked(limit: number): Promise<MessageView[]>;
+  /** Gives a parked message another try (its attempts start again). */
+  unpark(id: string): Promise<MessageView | null>;
   /** The conversation's outbound messages still queued, oldest first, up to and including `upTo`. */
   listQueuedUpTo(conversationId: string, upTo: MessageView, limit: number): Promise<MessageView[]>;
   /** Outbound messages queued for longer than `olderThan` (their delivery job may be lost). */
@@ -99,6 +115,17 @@ export interface MessageStore {
    * Records a delivery attempt's outcome. `sent` and `failed` are final and never overwritten, so
    * a late retry cannot undo them; returns the message as it now is.
    */
+  /**
+   * Notes that a delivery attempt starts; true when an earlier attempt had started and may have
+   * reached the platform (a crash or timeout before its outcome was recorded).
+   */
+  markDeliveryAttempt(id: string, at: Date): Promise<boolean>;
+  /** The last attempt certainly did not deliver (the platform refused it, e.g. a 429). */
+  clearDeliveryAttempt(id: string): Promise<void>;
+  /** Like markDeliveryAttempt, for the message's post in the agents' thread. */
+  markSlackPostAttempt(id: string, at: Date): Promise<boolean>;
+  /** Where the message was posted in the agents' thread; false if that Slack message is another's. */
+  setSlackPost(id: string, post: { channel: string; ts: string }): Promise<boolean>;
   recordDelivery(
     id: string,
     outcome:
@@ -126,6 +153,8 @@ export interface NewTicket {
   language?: Language;
   intent?: Intent;
   firstResponseDueAt: Date;
+  /** The customer message whose hand-off opened it. */
+  openedBy?: string;
   at: Date;
 }
 
@@ -160,6 +189,35 @@ export interface TicketStore {
   markBreached(id: string, at: Date, priority: TicketPriority): Promise<TicketView | null>;
   /** One of the ticket's messages could not be delivered after every retry. */
   recordFailedDelivery(id: string): Promise<TicketView | null>;
+  /** The ticket whose post in the agents' Slack channel is this one (channel and thread together). */
+  findBySlackThread(channel: string, ts: string): Promise<TicketView | null>;
+  /** Notes that posting the ticket to the agents' channel starts; true when an earlier attempt had. */
+  markSlackPostAttempt(id: string, at: Date): Promise<boolean>;
+  /** Records the ticket's post in the agents' channel, once (unique); null if it had one already. */
+  setSlackThread(id: string, thread: { channel: string; ts: string }): Promise<TicketView | null>;
+  /**
+   * Sets the assignee if the ticket is live and its assignee is still `expected` (null: none),
+   * keeping the agents' open-ticket counts; null when it changed meanwhile.
+   */
+  assign(id: string, agentId: string, expected: string | null): Promise<TicketView | null>;
+  /** Sets the priority of a live ticket; null when it is not live. */
+  setPriority(id: string, priority: TicketPriority): Promise<TicketView | null>;
+  /** Resolves a live ticket (its conversation may open a new one); null when it was not live. */
+  resolve(id: string, at: Date): Promise<TicketView | null>;
+  /** Adds an internal note once per key; false when a note with this key exists (a retry). */
+  addNote(id: string, note: { key: string; authorId: string; text: string; at: Date }): Promise<boolean>;
+  /** Live figures for staff (cheap indexed counts). */
+  liveCounts(): Promise<LiveTicketCounts>;
+}
+
+export interface LiveTicketCounts {
+  open: number;
+  pending: number;
+  unassigned: number;
+  /** Live and not yet answered by a person. */
+  awaitingFirstResponse: number;
+  breached: number;
+  highOrUrgent: number;
 }
 
 export interface FaqStore {

@@ -1,4 +1,5 @@
 import { DomainError, unauthorized } from '../errors.js';
+import type { EventBus } from '../events/domain-events.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { PasswordHasher, SessionStore, SignInThrottle, StaffStore } from '../ports/staff.js';
 import type { StaffView } from '../views/staff.js';
@@ -9,6 +10,7 @@ export interface SignInDeps {
   sessions: SessionStore;
   throttle: SignInThrottle;
   audit: AuditLog;
+  events: EventBus;
   now?: () => Date;
 }
 
@@ -26,7 +28,7 @@ export async function signIn(
 ): Promise<{ token: string; staff: StaffView }> {
   const email = input.email.trim().toLowerCase();
   const key = { email, ip: input.ip };
-  const wait = await deps.throttle.blockedFor(key);
+  const wait = await deps.throttle.attempt(key);
   if (wait > 0) {
     throw new DomainError(
       'too_many_attempts',
@@ -42,11 +44,10 @@ export async function signIn(
     await deps.passwords.verify(input.password, await decoy);
   }
   if (!account || !ok) {
-    await deps.throttle.recordFailure(key);
     await deps.audit.record({ action: 'auth.login_failed', details: { email }, ip: input.ip });
     throw unauthorized('Wrong email or password.');
   }
-  await deps.throttle.reset(key);
+  await deps.throttle.succeeded(key);
   const at = deps.now?.() ?? new Date();
   await deps.staff.recordSignIn(account.id, at);
   if (deps.passwords.needsRehash(account.passwordHash)) {
@@ -63,6 +64,8 @@ export async function signIn(
   return { token, staff };
 }
 
-export async function signOut(deps: Pick<SignInDeps, 'sessions'>, token: string): Promise<void> {
-  await deps.sessions.revoke(token);
+/** Ends the session, and its open sockets in every process. */
+export async function signOut(deps: Pick<SignInDeps, 'sessions' | 'events'>, token: string): Promise<void> {
+  const ended = await deps.sessions.revoke(token);
+  if (ended) await deps.events.publish('session.revoked', ended);
 }

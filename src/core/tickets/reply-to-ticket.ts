@@ -1,6 +1,7 @@
 import { forbidden, invalid, notFound } from '../errors.js';
 import { MAX_MESSAGE_LENGTH } from '../ingest/inbound-message.js';
 import { type SendDeps, sendToCustomer } from '../outbound/send-to-customer.js';
+import type { DeskMirror } from '../ports/agent-desk.js';
 import type { Stores } from '../ports/store.js';
 import type { MessageView } from '../views/message.js';
 import type { Actor } from '../views/staff.js';
@@ -12,7 +13,16 @@ export interface ReplyCommand {
   text: string;
   /** The console's id for this reply: a resend after a reconnect is stored and delivered once. */
   clientMessageId: string;
+  /** The reply was typed in the ticket's thread in the agents' Slack channel: that Slack message. */
+  slackPost?: { channel: string; ts: string };
 }
+
+export type ReplyDeps = SendDeps & {
+  stores: Pick<Stores, 'tickets'>;
+  /** Shows the reply in the ticket's Slack thread (unless it was typed there). */
+  desk?: DeskMirror;
+  now?: () => Date;
+};
 
 /**
  * A staff reply on a ticket: stored once, the ticket's first response recorded, and queued for
@@ -21,7 +31,7 @@ export interface ReplyCommand {
  * follow-up steps were cut short (a crash after the insert) finishes them.
  */
 export async function replyToTicket(
-  deps: SendDeps & { stores: Pick<Stores, 'tickets'>; now?: () => Date },
+  deps: ReplyDeps,
   cmd: ReplyCommand,
 ): Promise<{ message: MessageView; ticket: TicketView; duplicate: boolean }> {
   const text = cmd.text.trim();
@@ -46,6 +56,7 @@ export async function replyToTicket(
     clientKey: `agent:${cmd.staff.id}:${cmd.clientMessageId}`,
     clientMessageId: cmd.clientMessageId,
     ticketId: ticket.id,
+    ...(cmd.slackPost ? { slackPost: cmd.slackPost } : {}),
     at,
   });
   // Delivered already means the follow-ups ran before: nothing more to do for a resend.
@@ -53,5 +64,11 @@ export async function replyToTicket(
   // Each step is idempotent (first response once, assignee only if none).
   const updated = (await stores.tickets.recordAgentReply(ticket.id, cmd.staff.id, at)) ?? ticket;
   await deps.events.publish('ticket.updated', { ticket: updated });
+  // Never mirrored back to Slack when it came from there.
+  if (!cmd.slackPost) await deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened: false });
+  // The ticket's Slack post shows who holds it and its status.
+  if (updated.assigneeId !== ticket.assigneeId || updated.status !== ticket.status) {
+    await deps.desk?.ticketChanged(updated);
+  }
   return { message, ticket: updated, duplicate };
 }

@@ -21,6 +21,13 @@ export const DeliverySchema = Type.Object({
 });
 export type Delivery = Static<typeof DeliverySchema>;
 
+/** An inbound message's processing when it did not go through at once: attempts, and parked after a few. */
+export const ProcessingSchema = Type.Object({
+  attempts: Type.Integer({ minimum: 0 }),
+  lastError: Type.Optional(Type.String()),
+  parkedAt: Type.Optional(IsoTime),
+});
+
 export const MessageSchema = Type.Object(
   {
     id: Type.String(),
@@ -34,7 +41,10 @@ export const MessageSchema = Type.Object(
     clientMessageId: Type.Optional(Type.String()),
     classification: Type.Optional(StoredClassificationSchema),
     processed: Type.Boolean(),
+    processing: Type.Optional(ProcessingSchema),
     delivery: Type.Optional(DeliverySchema),
+    /** This message in its ticket's thread in the agents' Slack channel (mirrored, or typed there). */
+    slackPost: Type.Optional(Type.Object({ channel: Type.String(), ts: Type.String() })),
     createdAt: IsoTime,
   },
   { title: 'Message' },

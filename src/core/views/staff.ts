@@ -12,6 +12,9 @@ export const StaffSchema = Type.Object(
     email: Type.String(),
     name: Type.String(),
     role: RoleSchema,
+    slackUserId: Type.Optional(
+      Type.String({ description: 'the Slack user whose replies in ticket threads are this member of staff' }),
+    ),
   },
   { title: 'Staff' },
 );

@@ -40,6 +40,10 @@ export const TicketSchema = Type.Object(
     messageCount: Type.Integer(),
     /** Outbound messages of this ticket that could not be delivered after every retry. */
     failedDeliveries: Type.Integer({ minimum: 0 }),
+    /** The ticket's post in the agents' Slack channel; its thread is where agents answer. */
+    slackThread: Type.Optional(Type.Object({ channel: Type.String(), ts: Type.String() })),
+    /** The customer message whose hand-off opened this ticket. */
+    openedByMessageId: Type.Optional(Type.String()),
     createdAt: IsoTime,
     updatedAt: IsoTime,
   },

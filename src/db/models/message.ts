@@ -35,6 +35,18 @@ export const messageSchema = new Schema(
     },
     // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
     processedAt: { type: Date },
+    // Failed processing attempts; after a few the message is parked (left for staff, not retried).
+    processing: {
+      type: new Schema(
+        {
+          attempts: { type: Number, default: 0 },
+          lastError: { type: String, maxlength: 1000 },
+          parkedAt: { type: Date },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     // Outbound messages only: where the delivery to the customer's channel stands (the outbox).
     // `sent` and `failed` are final; attempts count failed tries.
     delivery: {
@@ -44,20 +56,28 @@ export const messageSchema = new Schema(
           attempts: { type: Number, default: 0 },
           lastError: { type: String, maxlength: 1000 },
           externalId: { type: String, maxlength: 200 },
+          // Set when an attempt starts (for adapters that look up resends): a crash mid-call leaves it.
+          attemptedAt: { type: Date },
           updatedAt: { type: Date, required: true },
         },
         { _id: false },
       ),
       default: undefined,
     },
+    // This message in its ticket's thread in the agents' Slack channel: mirrored there, or an
+    // agent's reply typed there. Unique, so a Slack retry or echo is refused by the database.
+    slackPost: { channel: { type: String }, ts: { type: String } },
+    slackPostAttemptAt: { type: Date }, // a post to the thread started (a crash may have hidden its answer)
   },
   { timestamps: true },
 );
 messageSchema.index({ sourceKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ clientKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ replyKey: 1 }, { unique: true, sparse: true });
+messageSchema.index({ 'slackPost.channel': 1, 'slackPost.ts': 1 }, { unique: true, sparse: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ customerId: 1, createdAt: 1 });
+messageSchema.index({ direction: 1, processedAt: 1, createdAt: 1 });
 // The outbox: a conversation's queued messages in order, and stragglers whose job was lost.
 messageSchema.index({ 'delivery.status': 1, conversationId: 1, createdAt: 1 });
 

@@ -21,6 +21,7 @@ export const ticketSchema = new Schema(
     tags: { type: [String], default: [] },
     notes: [
       {
+        key: { type: String }, // the note's origin (a Slack message): a retry adds it once
         authorId: { type: Schema.Types.ObjectId, required: true },
         text: { type: String, required: true, maxlength: 5000 },
         at: { type: Date, default: () => new Date() },
@@ -37,14 +38,19 @@ export const ticketSchema = new Schema(
       at: { type: Date },
     },
     messageCount: { type: Number, default: 0 },
-    failedDeliveries: { type: Number, default: 0 }, // outbound messages given up on, shown on the ticket
+    failedDeliveries: { type: Number, default: 0 },
+    openedByMessageId: { type: Schema.Types.ObjectId }, // the hand-off that opened it (its notice is sent once) // outbound messages given up on, shown on the ticket
     dayKey: { type: String, required: true }, // 'YYYY-MM-DD' (UTC) opened, for daily reports without date operators
     resolvedAt: { type: Date },
+    // Its post in the agents' Slack channel (the thread agents answer in): found by channel AND ts.
+    slackThread: { channel: { type: String }, ts: { type: String } },
+    slackPostAttemptAt: { type: Date }, // posting it started (a crash may have hidden the answer)
   },
   { timestamps: true },
 );
 ticketSchema.index({ openKey: 1 }, { unique: true, sparse: true });
 ticketSchema.index({ number: 1 }, { unique: true });
+ticketSchema.index({ 'slackThread.channel': 1, 'slackThread.ts': 1 }, { unique: true, sparse: true });
 ticketSchema.index({ status: 1, createdAt: 1 });
 ticketSchema.index({ assigneeId: 1, status: 1 });
 ticketSchema.index({ customerId: 1, createdAt: -1 });

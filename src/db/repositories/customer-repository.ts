@@ -3,6 +3,7 @@ import type { Language } from '../../core/ports/classifier.js';
 import type { CustomerStore } from '../../core/ports/store.js';
 import { retryOnDuplicate } from '../duplicate-key.js';
 import type { Models } from '../models.js';
+import { isObjectId } from './object-id.js';
 
 export function createCustomerRepository(m: Models): CustomerStore {
   return {
@@ -28,6 +29,12 @@ export function createCustomerRepository(m: Models): CustomerStore {
         return { customerId: String(identity.customerId), created: false };
       }
       return { customerId: String(fresh), created: true };
+    },
+
+    async nameOf(customerId) {
+      if (!isObjectId(customerId)) return null;
+      const doc = await m.Customer.findById(customerId, { name: 1 }).lean();
+      return doc?.name ?? null;
     },
 
     async findByIdentity(channel, externalId) {

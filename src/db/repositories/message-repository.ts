@@ -47,6 +47,7 @@ export function createMessageRepository(m: Models): MessageStore {
           clientMessageId: msg.clientMessageId,
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
+          ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
           processedAt: msg.processed ? msg.at : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
@@ -100,16 +101,66 @@ export function createMessageRepository(m: Models): MessageStore {
       return isObjectId(customerId) ? listInOrder({ customerId }, after, limit) : [];
     },
 
-    async listUnprocessed(olderThan, limit) {
+    async listUnprocessed(storedBefore, limit) {
       const docs = await m.Message.find({
         direction: 'in',
         processedAt: { $exists: false },
-        createdAt: { $lt: olderThan },
+        'processing.parkedAt': { $exists: false },
+        createdAt: { $lt: storedBefore },
       })
         .sort({ createdAt: 1 })
         .limit(limit)
         .lean();
       return docs.map(view);
+    },
+
+    async listUnprocessedUpTo(conversationId, upTo, limit) {
+      const at = new Date(upTo.createdAt);
+      const docs = await m.Message.find({
+        conversationId,
+        direction: 'in',
+        processedAt: { $exists: false },
+        'processing.parkedAt': { $exists: false },
+        $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lte: upTo.id } }],
+      })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map(view);
+    },
+
+    async recordProcessingFailure(id, reason, parkAfter) {
+      const doc = await m.Message.findOneAndUpdate(
+        { _id: id },
+        { $inc: { 'processing.attempts': 1 }, $set: { 'processing.lastError': reason.slice(0, 1000) } },
+        { new: true, lean: true },
+      );
+      const attempts = doc?.processing?.attempts ?? 0;
+      if (attempts < parkAfter) return { attempts, parked: false };
+      // Conditional: parked once, by whichever attempt got there first.
+      const parked = await m.Message.updateOne(
+        { _id: id, 'processing.parkedAt': { $exists: false }, processedAt: { $exists: false } },
+        { $set: { 'processing.parkedAt': new Date() } },
+      );
+      return { attempts, parked: parked.modifiedCount === 1 };
+    },
+
+    async listParked(limit) {
+      const docs = await m.Message.find({ 'processing.parkedAt': { $exists: true } })
+        .sort({ 'processing.parkedAt': -1 })
+        .limit(limit)
+        .lean();
+      return docs.map(view);
+    },
+
+    async unpark(id) {
+      if (!isObjectId(id)) return null;
+      const doc = await m.Message.findOneAndUpdate(
+        { _id: id, 'processing.parkedAt': { $exists: true } },
+        { $unset: { 'processing.parkedAt': 1 }, $set: { 'processing.attempts': 0 } },
+        { new: true, lean: true },
+      );
+      return doc ? view(doc) : null;
     },
 
     async listQueuedUpTo(conversationId, upTo, limit) {
@@ -131,6 +182,44 @@ export function createMessageRepository(m: Models): MessageStore {
         .limit(limit)
         .lean();
       return docs.map(view);
+    },
+
+    async markDeliveryAttempt(id, at) {
+      const before = await m.Message.findOneAndUpdate(
+        { _id: id, 'delivery.status': 'queued' },
+        { $set: { 'delivery.attemptedAt': at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.delivery?.attemptedAt);
+    },
+
+    async clearDeliveryAttempt(id) {
+      await m.Message.updateOne(
+        { _id: id, 'delivery.status': 'queued' },
+        { $unset: { 'delivery.attemptedAt': 1 } },
+      );
+    },
+
+    async markSlackPostAttempt(id, at) {
+      const before = await m.Message.findOneAndUpdate(
+        { _id: id },
+        { $set: { slackPostAttemptAt: at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.slackPostAttemptAt);
+    },
+
+    async setSlackPost(id, post) {
+      try {
+        await m.Message.updateOne(
+          { _id: id, 'slackPost.ts': { $exists: false } },
+          { $set: { 'slackPost.channel': post.channel, 'slackPost.ts': post.ts } },
+        );
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
 
     async recordDelivery(id, outcome) {

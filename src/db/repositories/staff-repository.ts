@@ -11,6 +11,7 @@ interface LeanAgent {
   role: string;
   active?: boolean | null;
   passwordHash: string;
+  slackUserId?: string | null;
 }
 
 const toAccount = (d: LeanAgent): StaffAccount => ({
@@ -20,6 +21,7 @@ const toAccount = (d: LeanAgent): StaffAccount => ({
   role: d.role as Role,
   active: d.active !== false,
   passwordHash: d.passwordHash,
+  ...(d.slackUserId ? { slackUserId: d.slackUserId } : {}),
 });
 
 export function createStaffRepository(m: Models): StaffStore {
@@ -50,6 +52,24 @@ export function createStaffRepository(m: Models): StaffStore {
     },
     async setPasswordHash(id, passwordHash) {
       await m.Agent.updateOne({ _id: id }, { $set: { passwordHash } });
+    },
+    async findBySlackUserId(slackUserId) {
+      const doc = await m.Agent.findOne({ slackUserId }).lean();
+      return doc ? toAccount(doc as LeanAgent) : null;
+    },
+    async linkSlackUser(id, slackUserId) {
+      if (!isObjectId(id)) return 'not_found';
+      try {
+        // The sparse unique index refuses a Slack user linked to another account.
+        const result = await m.Agent.updateOne(
+          { _id: id },
+          slackUserId ? { $set: { slackUserId } } : { $unset: { slackUserId: 1 } },
+        );
+        return result.matchedCount === 1 ? 'linked' : 'not_found';
+      } catch (err) {
+        if (isDuplicateKey(err)) return 'taken';
+        throw err;
+      }
     },
   };
 }

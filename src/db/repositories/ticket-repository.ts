@@ -39,6 +39,7 @@ export function createTicketRepository(m: Models): TicketStore {
           language: input.language,
           intent: input.intent,
           sla: { firstResponseDueAt: input.firstResponseDueAt },
+          ...(input.openedBy ? { openedByMessageId: input.openedBy } : {}),
           messageCount: 1,
           dayKey: dayKey(input.at),
         });
@@ -148,6 +149,97 @@ export function createTicketRepository(m: Models): TicketStore {
         { new: true, lean: true },
       );
       return doc ? view(doc) : null;
+    },
+
+    async findBySlackThread(channel, ts) {
+      // Channel and thread together: a thread ts alone is not unique across channels.
+      const doc = await m.Ticket.findOne({ 'slackThread.channel': channel, 'slackThread.ts': ts }).lean();
+      return doc ? view(doc) : null;
+    },
+
+    async markSlackPostAttempt(id, at) {
+      const before = await m.Ticket.findOneAndUpdate(
+        { _id: id },
+        { $set: { slackPostAttemptAt: at } },
+        { new: false, lean: true },
+      );
+      return Boolean(before?.slackPostAttemptAt);
+    },
+
+    async setSlackThread(id, thread) {
+      try {
+        const doc = await m.Ticket.findOneAndUpdate(
+          { _id: id, 'slackThread.ts': { $exists: false } },
+          { $set: { 'slackThread.channel': thread.channel, 'slackThread.ts': thread.ts } },
+          { new: true, lean: true },
+        );
+        return doc ? view(doc) : null;
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
+      }
+    },
+
+    async assign(id, agentId, expected) {
+      if (!isObjectId(id) || !isObjectId(agentId)) return null;
+      const doc = await m.Ticket.findOneAndUpdate(
+        {
+          _id: id,
+          status: { $in: LIVE },
+          ...(expected ? { assigneeId: expected } : { assigneeId: { $exists: false } }),
+        },
+        { $set: { assigneeId: agentId } },
+        { new: true, lean: true },
+      );
+      if (!doc) return null;
+      await m.Agent.updateOne({ _id: agentId }, { $inc: { openTickets: 1 } });
+      if (expected) await m.Agent.updateOne({ _id: expected }, { $inc: { openTickets: -1 } });
+      return view(doc);
+    },
+
+    async setPriority(id, priority) {
+      if (!isObjectId(id)) return null;
+      const doc = await m.Ticket.findOneAndUpdate(
+        { _id: id, status: { $in: LIVE } },
+        { $set: { priority } },
+        { new: true, lean: true },
+      );
+      return doc ? view(doc) : null;
+    },
+
+    async resolve(id, at) {
+      if (!isObjectId(id)) return null;
+      // Removing openKey lets the conversation open a new ticket when the customer writes again.
+      const doc = await m.Ticket.findOneAndUpdate(
+        { _id: id, status: { $in: LIVE } },
+        { $set: { status: 'resolved', resolvedAt: at }, $unset: { openKey: 1 } },
+        { new: true, lean: true },
+      );
+      if (!doc) return null;
+      if (doc.assigneeId) await m.Agent.updateOne({ _id: doc.assigneeId }, { $inc: { openTickets: -1 } });
+      return view(doc);
+    },
+
+    async addNote(id, note) {
+      if (!isObjectId(id)) return false;
+      const result = await m.Ticket.updateOne(
+        { _id: id, 'notes.key': { $ne: note.key } },
+        { $push: { notes: { key: note.key, authorId: note.authorId, text: note.text, at: note.at } } },
+      );
+      return result.modifiedCount === 1;
+    },
+
+    async liveCounts() {
+      const live = { status: { $in: LIVE } };
+      const [open, pending, unassigned, awaitingFirstResponse, breached, highOrUrgent] = await Promise.all([
+        m.Ticket.countDocuments({ status: 'open' }),
+        m.Ticket.countDocuments({ status: 'pending' }),
+        m.Ticket.countDocuments({ ...live, assigneeId: { $exists: false } }),
+        m.Ticket.countDocuments({ ...live, 'sla.firstRespondedAt': { $exists: false } }),
+        m.Ticket.countDocuments({ ...live, 'sla.breachedAt': { $exists: true } }),
+        m.Ticket.countDocuments({ ...live, priority: { $in: ['high', 'urgent'] } }),
+      ]);
+      return { open, pending, unassigned, awaitingFirstResponse, breached, highOrUrgent };
     },
   };
 }

@@ -28,6 +28,7 @@ export interface LeanMessage {
   clientMessageId?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
+  processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
     attempts?: number | null;
@@ -35,6 +36,7 @@ export interface LeanMessage {
     externalId?: string | null;
     updatedAt: Date;
   } | null;
+  slackPost?: { channel?: string | null; ts?: string | null } | null;
   createdAt: Date;
 }
 
@@ -55,6 +57,15 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.processing
+      ? {
+          processing: {
+            attempts: d.processing.attempts ?? 0,
+            ...(d.processing.lastError ? { lastError: d.processing.lastError } : {}),
+            ...(d.processing.parkedAt ? { parkedAt: d.processing.parkedAt.toISOString() } : {}),
+          },
+        }
+      : {}),
     ...(d.delivery?.status
       ? {
           delivery: {
@@ -65,6 +76,9 @@ export function toMessageView(d: LeanMessage): MessageView {
             updatedAt: d.delivery.updatedAt.toISOString(),
           },
         }
+      : {}),
+    ...(d.slackPost?.channel && d.slackPost.ts
+      ? { slackPost: { channel: d.slackPost.channel, ts: d.slackPost.ts } }
       : {}),
     createdAt: d.createdAt.toISOString(),
   };
@@ -86,6 +100,8 @@ export interface LeanTicket {
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
   messageCount: number;
   failedDeliveries?: number | null;
+  slackThread?: { channel?: string | null; ts?: string | null } | null;
+  openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -111,6 +127,10 @@ export function toTicketView(d: LeanTicket): TicketView {
     },
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
+    ...(d.slackThread?.channel && d.slackThread.ts
+      ? { slackThread: { channel: d.slackThread.channel, ts: d.slackThread.ts } }
+      : {}),
+    ...(d.openedByMessageId ? { openedByMessageId: String(d.openedByMessageId) } : {}),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

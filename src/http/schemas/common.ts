@@ -26,3 +26,4 @@ export const MessageText = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LE
 /** Security requirements, as the OpenAPI document names the schemes (see openapi.ts). */
 export const STAFF_AUTH = [{ staffBearer: [] }];
 export const API_KEY_AUTH = [{ apiKey: [] }];
+export const SLACK_SIGNATURE_AUTH = [{ slackSignature: [] }];

@@ -1,6 +1,6 @@
-import { base64ToFloat32, float32ToBase64 } from '../base64.js';
-import { softmaxInto } from '../calibration.js';
-import { mulberry32, shuffleInPlace } from '../random.js';
+import { base64ToFloat32, float32ToBase64 } from '../learner/base64.js';
+import { softmaxInto } from '../learner/calibration.js';
+import { mulberry32, shuffleInPlace } from '../learner/random.js';
 
 /**
  * Multinomial logistic regression over sentence-encoder vectors: the intent "head" that turns

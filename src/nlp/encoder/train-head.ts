@@ -1,5 +1,5 @@
-import { detectLanguage } from '../language.js';
-import type { LabelledText } from '../trainer.js';
+import type { LabelledText } from '../learner/trainer.js';
+import { detectLanguage } from '../text/language.js';
 import { EmbeddingHead, type EmbeddingHeadOptions } from './embedding-head.js';
 import type { SentenceEncoder } from './sentence-encoder.js';
 import { remembering } from './vector-cache.js';

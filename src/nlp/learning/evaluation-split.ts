@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LabelledText } from '../trainer.js';
+import type { LabelledText } from '../learner/trainer.js';
 
 /**
  * Which examples a retraining may train on and which it is judged on.

@@ -1,7 +1,7 @@
-import { macroF1 } from '../metrics.js';
-import { DEFAULT_MODEL_OPTIONS } from '../shipped-corpus.js';
-import type { TextClassifier } from '../text-classifier.js';
-import { type LabelledText, type TrainOptions, trainTextClassifier } from '../trainer.js';
+import { DEFAULT_MODEL_OPTIONS } from '../intent/shipped-corpus.js';
+import { macroF1 } from '../learner/metrics.js';
+import type { TextClassifier } from '../learner/text-classifier.js';
+import { type LabelledText, type TrainOptions, trainTextClassifier } from '../learner/trainer.js';
 import { splitForRetraining } from './evaluation-split.js';
 
 /** A retraining that cannot succeed by running again (bad data, nothing to judge on). */

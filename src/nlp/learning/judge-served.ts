@@ -1,9 +1,9 @@
 import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import { remembering } from '../encoder/vector-cache.js';
-import { createIntentClassifier } from '../intent-classifier.js';
-import { macroF1 } from '../metrics.js';
-import type { TextClassifier } from '../text-classifier.js';
-import type { LabelledText } from '../trainer.js';
+import { createIntentClassifier } from '../intent/intent-classifier.js';
+import { macroF1 } from '../learner/metrics.js';
+import type { TextClassifier } from '../learner/text-classifier.js';
+import type { LabelledText } from '../learner/trainer.js';
 import { type Verdict, verdictOf } from './judge-candidate.js';
 
 export interface ServedModel {

@@ -1,9 +1,9 @@
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
+import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
-import { createIntentClassifier } from '../intent-classifier.js';
-import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
-import type { ModelRegistry } from './model-registry.js';
+import { createIntentClassifier } from '../intent/intent-classifier.js';
+import { TextClassifier, type TextClassifierJson } from '../learner/text-classifier.js';
 import { headsForVersion } from './version-heads.js';
 
 export interface ModelActivator {

@@ -1,16 +1,16 @@
 import type { EventBus } from '../../core/events/domain-events.js';
 import type { ClassifierHolder } from '../../core/ports/classifier-holder.js';
 import type { DomainLogger } from '../../core/ports/logger.js';
-import { loadDefaultModel } from '../default-model.js';
+import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import { type EncoderEnsemble, pairHeads } from '../encoder/default-ensemble.js';
 import type { EmbeddingHead } from '../encoder/embedding-head.js';
 import { trainHeads } from '../encoder/train-head.js';
-import { readCorpus, readHoldout } from '../shipped-corpus.js';
-import { TextClassifier, type TextClassifierJson } from '../text-classifier.js';
-import type { LabelledText } from '../trainer.js';
+import { loadDefaultModel } from '../intent/default-model.js';
+import { readCorpus, readHoldout } from '../intent/shipped-corpus.js';
+import { TextClassifier, type TextClassifierJson } from '../learner/text-classifier.js';
+import type { LabelledText } from '../learner/trainer.js';
 import { type JudgeInput, judgeCandidate, PermanentRetrainError, type Verdict } from './judge-candidate.js';
 import { judgeServed } from './judge-served.js';
-import type { ModelRegistry } from './model-registry.js';
 import { trainInThread } from './train-in-thread.js';
 import { headsForVersion } from './version-heads.js';
 

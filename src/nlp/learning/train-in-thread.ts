@@ -1,6 +1,6 @@
-import { TextClassifier } from '../text-classifier.js';
+import { TextClassifier } from '../learner/text-classifier.js';
+import type { LabelledText, TrainOptions } from '../learner/trainer.js';
 import { startModuleThread } from '../threads/module-thread.js';
-import type { LabelledText, TrainOptions } from '../trainer.js';
 import { TrainingInterrupted } from './judge-candidate.js';
 import type { TrainingThreadInput, TrainingThreadResult } from './training-thread.js';
 

@@ -4,8 +4,8 @@
  * hold every socket and request for that long.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TextClassifierJson } from '../text-classifier.js';
-import { type LabelledText, type TrainOptions, trainTextClassifier } from '../trainer.js';
+import type { TextClassifierJson } from '../learner/text-classifier.js';
+import { type LabelledText, type TrainOptions, trainTextClassifier } from '../learner/trainer.js';
 
 export interface TrainingThreadInput {
   examples: readonly LabelledText[];

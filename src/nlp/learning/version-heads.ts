@@ -1,7 +1,7 @@
 import type { DomainLogger } from '../../core/ports/logger.js';
+import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import type { EncoderEnsemble } from '../encoder/default-ensemble.js';
 import { EmbeddingHead, type EmbeddingHeadJson } from '../encoder/embedding-head.js';
-import type { ModelRegistry } from './model-registry.js';
 
 /** Stored heads: an array, one per encoder (versions from before there were two: one object). */
 export function parseStoredHeads(json: string): EmbeddingHead[] {

@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../../composition/app-context.js';
-import { invalid, unauthorized } from '../../../core/errors.js';
+import { DomainError, invalid, unauthorized } from '../../../core/errors.js';
 import { MessageSchema } from '../../../core/views/message.js';
 import { TicketSchema } from '../../../core/views/ticket.js';
 import { API_KEY_AUTH, ClientMessageId, MessageText } from '../../schemas/common.js';
@@ -13,6 +13,13 @@ function sameSecret(given: string | undefined, expected: string | undefined): bo
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** A key's counters are named by a hash of it, so Redis never holds the key itself. */
+const keyId = (key: string | undefined) =>
+  createHash('sha256')
+    .update(key ?? '')
+    .digest('base64url')
+    .slice(0, 16);
 
 const Result = Type.Object({
   duplicate: Type.Boolean(),
@@ -54,7 +61,14 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       },
     },
     async (request, reply) => {
-      if (!sameSecret(request.headers['x-api-key'], ctx.config.auth.integrationApiKey)) {
+      const key = request.headers['x-api-key'];
+      // Per key when one is given (a wrong key is counted by address, which slows guessing).
+      const who = sameSecret(key, ctx.config.auth.integrationApiKey)
+        ? `key:${keyId(key)}`
+        : `ip:${request.ip}`;
+      const wait = await ctx.limits.hit('api', who, ctx.config.rateLimits.apiPerMinute, 60);
+      if (wait > 0) throw new DomainError('rate_limited', `Too many requests; try again in ${wait} s.`, wait);
+      if (!sameSecret(key, ctx.config.auth.integrationApiKey)) {
         throw unauthorized(
           ctx.config.auth.integrationApiKey
             ? 'Missing or wrong x-api-key.'

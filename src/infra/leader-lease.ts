@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+// Extends the lease only while this holder still owns it.
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface LeaderLease {
+  isLeader(): boolean;
+  /** Stops leading (the work is stopped, the lease released) and stops trying. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `lead` in exactly one of the processes that call this with the same key: the one holding
+ * a Redis lease (SET NX PX), renewed every third of its lifetime. The others try again on the
+ * same beat, so when the holder dies (its lease is not renewed) another takes over within a
+ * lease's lifetime; a holder that loses its lease (a long pause, Redis failover) stops its work.
+ * `lead` starts the work and returns how to stop it; if it throws, the lease is let go and
+ * taken again later.
+ */
+export function startLeaderLease(opts: {
+  redis: Redis;
+  key: string;
+  ttlMs: number;
+  log: Logger;
+  lead: () => Promise<() => Promise<void>>;
+}): LeaderLease {
+  const { redis, key, ttlMs, log } = opts;
+  const token = randomBytes(12).toString('base64url');
+  let leading = false;
+  let stopWork: (() => Promise<void>) | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  const letGo = async (reason: string) => {
+    leading = false;
+    const stop = stopWork;
+    stopWork = null;
+    if (stop) {
+      if (reason === 'stopping') log.info({ key }, 'leaving the lead');
+      else log.warn({ key, reason }, 'leaving the lead');
+      await stop().catch((err: unknown) => log.error({ err, key }, 'stopping the led work failed'));
+    }
+    await redis.eval(RELEASE, 1, key, token).catch(() => {});
+  };
+
+  const beat = async () => {
+    try {
+      if (leading) {
+        const renewed = await redis.eval(RENEW, 1, key, token, String(ttlMs));
+        if (renewed === 1) return;
+        // It lapsed (this process stalled past its lifetime). If nobody took it meanwhile, this
+        // process still is the only one connected: take it again rather than drop the connection.
+        if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') {
+          log.warn({ key }, 'the lease had lapsed; taken again');
+          return;
+        }
+        await letGo('another process holds the lease');
+        return;
+      }
+      const taken = await redis.set(key, token, 'PX', ttlMs, 'NX');
+      if (taken !== 'OK' || stopped) {
+        if (taken === 'OK') await redis.eval(RELEASE, 1, key, token).catch(() => {});
+        return;
+      }
+      leading = true;
+      log.info({ key }, 'took the lead');
+      try {
+        stopWork = await opts.lead();
+      } catch (err) {
+        log.error({ err, key }, 'starting the led work failed; will try again');
+        await letGo('start failed');
+      }
+    } catch (err) {
+      // Redis unreachable: a leader cannot prove it still holds the lease, so it stops.
+      log.error({ err, key }, 'lease check failed');
+      if (leading) await letGo('lease check failed');
+    }
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        running = beat().finally(schedule);
+      },
+      Math.max(50, Math.floor(ttlMs / 3)),
+    );
+  };
+  running = beat().finally(schedule);
+
+  return {
+    isLeader: () => leading,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      if (leading) await letGo('stopping');
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Classification, MessageClassifier } from '../../src/core/ports/classifier.js';
+import type { MessageView } from '../../src/core/views/index.js';
+import { staffToken } from '../helpers/staff.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { readUntil, sleep } from '../helpers/wait.js';
+
+/** A classifier the test steers: by the text, with a count of what it saw and a switch to fail. */
+function scriptedClassifier() {
+  const seen: string[] = [];
+  const state = { fail: /boom/ };
+  const base: Classification = {
+    language: 'en',
+    intent: 'out_of_scope',
+    confidence: 0.9,
+    sentiment: 0,
+    urgency: 0,
+    kind: 'none',
+  };
+  const classifier: MessageClassifier = {
+    version: 'scripted',
+    async classify(text) {
+      seen.push(text);
+      if (state.fail.test(text)) throw new Error(`cannot classify "${text}"`);
+      await sleep(30); // long enough for two concurrent runs to overlap
+      if (/^hello/.test(text)) return { ...base, intent: 'greeting' };
+      if (/person/.test(text)) return { ...base, intent: 'ask_human', kind: 'consultation' };
+      return base;
+    },
+  };
+  return { classifier, seen, state };
+}
+
+describe('processing customer messages: once, in order, resumed, parked', () => {
+  const script = scriptedClassifier();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('processing', { classifier: script.classifier });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const botReplies = (m: MessageView) =>
+    t.app.core.infra.models.Message.countDocuments({ inReplyTo: m.id, 'author.kind': 'bot' });
+
+  it('processes a message once even when its resends run at the same time', async () => {
+    const { pipeline } = t.app.core;
+    const { message } = await pipeline.accept({
+      channel: 'api',
+      externalUserId: 'once',
+      clientMessageId: 'o1',
+      text: 'hello once',
+    });
+    await Promise.all([pipeline.process(message), pipeline.process(message), pipeline.process(message)]);
+    expect(script.seen.filter((x) => x === 'hello once')).toHaveLength(1);
+    expect(await botReplies(message)).toBe(1);
+  });
+
+  it("keeps one conversation's bot state across two quick messages (they are processed in order)", async () => {
+    const { pipeline } = t.app.core;
+    // Two messages the bot does not understand: the second hands off (BOT_HANDOFF_AFTER_MISUNDERSTANDINGS=2).
+    const [a, b] = await Promise.all([
+      pipeline.receiveAndProcess({
+        channel: 'api',
+        externalUserId: 'quick',
+        clientMessageId: 'q1',
+        text: 'qwerty',
+      }),
+      pipeline.receiveAndProcess({
+        channel: 'api',
+        externalUserId: 'quick',
+        clientMessageId: 'q2',
+        text: 'asdfgh',
+      }),
+    ]);
+    const tickets = await t.app.core.infra.models.Ticket.countDocuments({
+      customerId: a?.message.customerId,
+    });
+    expect(tickets).toBe(1);
+    expect([a?.ticket, b?.ticket].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('sends the "a person will reply" notice when a crash came between opening the ticket and the notice', async () => {
+    const { pipeline, stores, infra } = t.app.core;
+    const { message } = await pipeline.accept({
+      channel: 'api',
+      externalUserId: 'notice',
+      clientMessageId: 'n1',
+      text: 'a person please',
+    });
+    // The run that crashed: it opened the ticket, then died.
+    const opened = await stores.tickets.create({
+      conversationId: message.conversationId,
+      customerId: message.customerId,
+      channel: 'api',
+      kind: 'consultation',
+      priority: 'normal',
+      subject: message.text,
+      firstResponseDueAt: new Date(Date.now() + 3_600_000),
+      openedBy: message.id,
+      at: new Date(),
+    });
+    expect(opened).not.toBeNull();
+    await pipeline.process(message);
+    const notices = await infra.models.Message.find({ inReplyTo: message.id, 'author.kind': 'bot' }).lean();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).toMatch(/person will reply/i);
+    expect(await infra.models.Ticket.countDocuments({ conversationId: message.conversationId })).toBe(1);
+  });
+
+  it('parks a message that always fails, keeps processing newer ones, and lets a supervisor retry it', async () => {
+    const { pipeline, infra } = t.app.core;
+    const { message: bad } = await pipeline.accept({
+      channel: 'api',
+      externalUserId: 'parked',
+      clientMessageId: 'p1',
+      text: 'boom',
+    });
+    await expect(pipeline.process(bad)).rejects.toThrow(/cannot classify/);
+    // The recovery job's runs: the third failure parks it.
+    for (let i = 0; i < 3; i++) await pipeline.recoverUnprocessed(new Date(Date.now() + 1000));
+    const parked = await t.app.core.stores.messages.get(bad.id);
+    expect(parked?.processing).toMatchObject({ attempts: 3, lastError: 'cannot classify "boom"' });
+    expect(parked?.processing?.parkedAt).toBeDefined();
+    // A newer message (another customer) is not starved behind it.
+    const { message: fine } = await pipeline.accept({
+      channel: 'api',
+      externalUserId: 'after-parked',
+      clientMessageId: 'f1',
+      text: 'hello after',
+    });
+    await pipeline.recoverUnprocessed(new Date(Date.now() + 1000));
+    expect((await t.app.core.stores.messages.get(fine.id))?.processed).toBe(true);
+    expect(script.seen.filter((x) => x === 'boom')).toHaveLength(3);
+
+    const supervisor = await staffToken(t, 'lead@processing.test', 'supervisor');
+    const agent = await staffToken(t, 'agent@processing.test', 'agent');
+    const list = (token: string) =>
+      fetch(`${t.url}/api/v1/messages/parked`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await list(agent)).status).toBe(403);
+    const listed = (await (await list(supervisor)).json()) as { messages: MessageView[] };
+    expect(listed.messages.map((m) => m.id)).toContain(bad.id);
+
+    script.state.fail = /^$/; // the cause is fixed
+    const retried = await fetch(`${t.url}/api/v1/messages/${bad.id}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${supervisor}` },
+    });
+    expect(retried.status).toBe(200);
+    expect(((await retried.json()) as { message: MessageView }).message.processed).toBe(true);
+    expect(await infra.models.AuditLog.countDocuments({ action: 'message.retry' })).toBe(1);
+  });
+});
+
+describe('resuming at start-up', () => {
+  it('processes messages acknowledged but unprocessed by a process that died, within seconds of the next start', async () => {
+    const first = await startTestApp('resume', {
+      env: { NLP_SENTENCE_ENCODER: 'false' },
+      workers: false,
+      listen: false,
+    });
+    const { message } = await first.app.core.pipeline.accept({
+      channel: 'api',
+      externalUserId: 'resume',
+      clientMessageId: 'r1',
+      text: 'I want to talk to a person',
+    });
+    await first.app.close(); // as if it died right after the ack (nothing was processing it)
+    const second = await startTestApp('resume', {
+      env: { NLP_SENTENCE_ENCODER: 'false' },
+      workers: false,
+      listen: false,
+      dbName: first.dbName,
+    });
+    try {
+      const done = await readUntil(
+        () => second.app.core.stores.messages.get(message.id),
+        (m) => m?.processed === true,
+        10_000,
+      );
+      expect(done?.processed).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+});
