@@ -68,6 +68,7 @@ describe('admin tools: the queue dashboard and the development mail sink', () =>
         'outreach',
         'segmentation',
         'sla-escalation',
+        'slack-mirror',
       ].sort(),
     );
 
