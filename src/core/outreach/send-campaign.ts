@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import type { Lease } from '../ports/locks.js';
 import type { QueueSlot, SendOutcome, SlotResult } from '../ports/outreach.js';
-import type { CampaignStats, CampaignView } from '../views/campaign.js';
+import { type CampaignStats, type CampaignView, EMPTY_STATS } from '../views/campaign.js';
 import { resolveAudience } from './audience.js';
 import { clock, type OutreachDeps, type OutreachSettings } from './outreach-deps.js';
 import { type CompiledCampaign, compileCampaign, renderEmail } from './render-email.js';
@@ -84,9 +84,10 @@ async function sendHolding(
   const suppressed = new SuppressionView(deps);
   await suppressed.refresh();
   let compiled: CompiledCampaign;
+  let created: number | null;
   try {
     compiled = compileCampaign(deps.templates, campaign);
-    await createDeliveries(deps, campaign, suppressed);
+    created = await createDeliveries(deps, campaign, suppressed);
   } catch (err) {
     // A campaign that cannot be sent as written waits for a person (paused with the reason).
     if (!(err instanceof DomainError) && !(err instanceof Error && err.name === 'TemplateError')) throw err;
@@ -97,8 +98,12 @@ async function sendHolding(
   if (!queue) return { state: 'missing' };
   const firstAttempts = queue.firstAttempts ?? (await deps.deliveries.sealFirstAttempts(campaignId));
   let { next, claimed } = queue;
-  // The figures: counted once now, then kept up to date from this sender's own results.
-  const figures = await deps.deliveries.stats(campaignId);
+  // The figures: counted once now (known without counting when this run wrote every delivery and
+  // nothing was sent yet), then kept up to date from this sender's own results.
+  const figures =
+    created !== null && claimed === 0
+      ? { ...EMPTY_STATS, recipients: created, queued: created }
+      : await deps.deliveries.stats(campaignId);
   const reader = new OrderedReader(deps, campaignId, claimed, firstAttempts);
   let sent = 0;
   let lastCheck = 0;
@@ -207,14 +212,19 @@ async function pause(deps: OutreachDeps, campaignId: string, reason: string): Pr
   return { state: 'paused', sent: 0 };
 }
 
-/** Writes the audience as deliveries, resuming after the last customer written. */
+/**
+ * Writes the audience as deliveries, resuming after the last customer written. Returns how many it
+ * wrote when it wrote them all (null when they existed already or it resumed halfway).
+ */
 async function createDeliveries(
   deps: OutreachDeps,
   campaign: CampaignView,
   suppressed: SuppressionView,
-): Promise<void> {
+): Promise<number | null> {
   const progress = await deps.campaigns.audienceProgress(campaign.id);
-  if (progress.done) return;
+  if (progress.done) return null;
+  const fresh = progress.after === undefined;
+  let written = 0;
   const audience = await resolveAudience(deps, campaign.target);
   let after = progress.after;
   for await (const recipients of deps.audience.recipients(audience, {
@@ -222,7 +232,7 @@ async function createDeliveries(
     batchSize: deps.settings.audienceBatch,
     now: clock(deps),
   })) {
-    await deps.deliveries.createMany(
+    written += await deps.deliveries.createMany(
       campaign.id,
       recipients.filter((r) => !suppressed.has(r.email)),
       clock(deps),
@@ -232,6 +242,7 @@ async function createDeliveries(
   }
   await deps.deliveries.sealFirstAttempts(campaign.id);
   await deps.campaigns.setAudienceProgress(campaign.id, { after, done: true });
+  return fresh ? written : null;
 }
 
 /** Sends one claimed chunk; returns every attempt's result. */
