@@ -141,9 +141,9 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'outreach' }),
     settings: {
       ...DEFAULT_OUTREACH,
-      // Claimed at once: two per pooled connection keeps them busy. A crash leaves at most two
-      // chunks unrecorded (one sending, one being written), the most that can become unknown.
-      chunkSize: Math.max(10, 2 * d.config.outreach.smtpConnections),
+      // Claimed at once: one per pooled connection. A crash leaves at most three chunks unrecorded
+      // (one claimed ahead, one sending, one being written): the most that can become unknown.
+      chunkSize: Math.max(10, d.config.outreach.smtpConnections),
       maxAttempts: d.config.outreach.maxAttempts,
       retryBaseMs: d.config.outreach.retryDelayMs,
     },

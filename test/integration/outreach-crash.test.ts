@@ -158,8 +158,9 @@ describe('a workers process killed in the middle of a campaign', () => {
     expect([...received.values()].every((n) => n === 1)).toBe(true);
     expect(stats.unknown).toBe(unknown.length);
     expect(stats.sent + stats.unknown).toBe(RECIPIENTS);
-    // At most one chunk was in flight when the worker died.
-    expect(unknown.length).toBeLessThanOrEqual(20);
+    // At most three chunks (of 10, with the default 5 pooled connections) were claimed and
+    // unrecorded when the worker died.
+    expect(unknown.length).toBeLessThanOrEqual(30);
     expect(done.status).toBe('done');
     console.log(
       `killed after ${atKill} accepted emails (claimed ${queueAtKill?.claimed}, recorded below ${queueAtKill?.settled}); ` +

@@ -16,7 +16,7 @@ import type {
 import type { SegmentationStore } from '../ports/segmentation.js';
 
 export interface OutreachSettings {
-  /** Attempts claimed and handed to the SMTP pool at once; a crash can leave two chunks `unknown`. */
+  /** Attempts claimed and handed to the SMTP pool at once; a crash can leave three chunks `unknown`. */
   chunkSize: number;
   /** Tries per delivery when the server answers 4xx (temporarily refused). */
   maxAttempts: number;

@@ -107,9 +107,10 @@ async function sendHolding(
   const reader = new OrderedReader(deps, campaignId, claimed, firstAttempts);
   let sent = 0;
   let lastCheck = 0;
-  // One chunk's results are written while the next chunk is sent: the database's latency hides
-  // behind the SMTP server's. So at most two chunks are claimed and unrecorded at any moment;
-  // the next claim marks what was recorded (one update for both).
+  // Three chunks overlap, so the database's latency hides behind the SMTP server's: one is
+  // claimed while another is sent and the one before is recorded. So at most three chunks are
+  // claimed and unrecorded at any moment (what a crash can leave unknown); each claim also marks
+  // what was recorded (one update for both).
   let recorded = claimed;
   let recording: Promise<{ next: number | null; upTo: number } | { error: unknown }> | null = null;
   const awaitRecording = async () => {
@@ -120,6 +121,20 @@ async function sendHolding(
     if (outcome.next !== null) next = Math.max(next, outcome.next);
     recorded = outcome.upTo;
   };
+  type Claimed = { from: number; to: number; slots: QueueSlot[] };
+  // The claim, before any of these emails goes out: a conditional update of the mark.
+  const claimFirstAttempts = async (from: number): Promise<Claimed | null> => {
+    const to = Math.min(from + deps.settings.chunkSize, firstAttempts);
+    if (!(await deps.deliveries.claim(campaignId, from, to, recorded))) return null;
+    return { from, to, slots: await reader.take(to) };
+  };
+  let prefetched: Promise<{ claimed: Claimed | null } | { error: unknown }> | null = null;
+  const takePrefetched = async (): Promise<Claimed | null> => {
+    const outcome = await prefetched!;
+    prefetched = null;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.claimed;
+  };
 
   try {
     for (;;) {
@@ -129,16 +144,19 @@ async function sendHolding(
         const status = await publishFigures(deps, campaignId, figures);
         const settled = figures.recipients - figures.queued;
         if (figures.recipients > 0) await onProgress(Math.round((100 * settled) / figures.recipients));
-        if (status !== 'sending') return stopped(status, sent);
+        if (status !== 'sending') {
+          // A chunk claimed ahead and not sent is handed back: pausing leaves nothing unknown.
+          const ahead = prefetched ? await takePrefetched() : null;
+          if (ahead) await deps.deliveries.unclaim(campaignId, ahead.from, ahead.to);
+          return stopped(status, sent);
+        }
       }
       await suppressed.refreshEvery(SUPPRESSIONS_EVERY_MS);
 
-      let to: number;
-      let slots: QueueSlot[];
-      if (claimed < firstAttempts) {
-        to = Math.min(claimed + deps.settings.chunkSize, firstAttempts);
-        slots = await reader.take(to);
-      } else {
+      let current: Claimed | null;
+      if (prefetched) current = await takePrefetched();
+      else if (claimed < firstAttempts) current = await claimFirstAttempts(claimed);
+      else {
         // Retries are appended by the recording: take them into account first.
         await awaitRecording();
         if (claimed >= next) break;
@@ -150,24 +168,33 @@ async function sendHolding(
         const found = new Map((await deps.deliveries.retries(campaignId, want)).map((r) => [r.seq, r]));
         const now = clock(deps).getTime();
         const firstNotDue = want.find((seq) => (found.get(seq)?.notBefore.getTime() ?? 0) > now);
-        to = firstNotDue ?? claimed + want.length;
+        const to = firstNotDue ?? claimed + want.length;
         if (to === claimed) {
           const due = found.get(claimed)!.notBefore.getTime();
           await sleep(Math.min(MAX_IDLE_MS, Math.max(10, due - now)));
           continue;
         }
-        slots = want.filter((seq) => seq < to && found.has(seq)).map((seq) => found.get(seq)!);
+        const slots = want.filter((seq) => seq < to && found.has(seq)).map((seq) => found.get(seq)!);
+        current = (await deps.deliveries.claim(campaignId, claimed, to, recorded))
+          ? { from: claimed, to, slots }
+          : null;
       }
-      // The claim, before any of these emails goes out: a conditional update of the mark.
-      if (!(await deps.deliveries.claim(campaignId, claimed, to, recorded))) {
+      if (!current) {
         lastCheck = 0; // paused or cancelled meanwhile: look at once
         continue;
       }
-      claimed = to;
-      figures.queued -= slots.filter((s) => s.attempt === 1).length;
-      const results = await sendChunk(deps, campaign, compiled, slots, suppressed);
+      claimed = current.to;
+      figures.queued -= current.slots.filter((s) => s.attempt === 1).length;
+      // The next chunk is claimed while this one is sent.
+      if (claimed < firstAttempts) {
+        prefetched = claimFirstAttempts(claimed).then(
+          (c) => ({ claimed: c }),
+          (error: unknown) => ({ error }),
+        );
+      }
+      const results = await sendChunk(deps, campaign, compiled, current.slots, suppressed);
       await awaitRecording();
-      const upTo = to;
+      const upTo = current.to;
       recording = deps.deliveries.record(campaignId, results).then(
         (n) => ({ next: n, upTo }),
         (error: unknown) => ({ error }),
@@ -184,6 +211,7 @@ async function sendHolding(
     await deps.deliveries.markSettled(campaignId, recorded);
   } finally {
     // Never leave a write behind (its failure surfaces above; here it is only waited for).
+    if (prefetched) await prefetched;
     if (recording) await recording;
     await reader.close();
   }
