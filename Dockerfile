@@ -12,6 +12,10 @@ COPY workers ./workers
 COPY bots ./bots
 COPY widget ./widget
 COPY tsconfig.json ./
+# The staff console is built into the image (npm start would build it; the image starts node directly).
+COPY console ./console
+COPY scripts/build-console.ts ./scripts/build-console.ts
+RUN node --import tsx scripts/build-console.ts
 USER node
 EXPOSE 3000
 CMD ["node", "--import", "tsx", "src/main.ts"]

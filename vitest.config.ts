@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/global-servers.ts'],
+    globalSetup: ['test/setup/global-servers.ts', 'test/setup/console-build.ts'],
     // Two cores here: two test files at a time, each with its own database and Redis prefix.
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -22,6 +22,7 @@ import { buildHttpApp } from './http/build-http-app.js';
 import { mailFolder } from './infra/mail-folder.js';
 import { redisRateLimiter } from './infra/redis-rate-limiter.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
+import { attachSupervisorsNamespace } from './realtime/supervisors-namespace.js';
 import { attachWidgetNamespace } from './realtime/widget-namespace.js';
 
 export interface AppOptions extends CoreOptions {
@@ -128,7 +129,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
   attachWidgetNamespace(io, ctx);
-  attachAgentsNamespace(io, ctx);
+  const agents = attachAgentsNamespace(io, ctx);
+  const supervisors = attachSupervisorsNamespace(io, ctx);
 
   // Messages acknowledged but not processed when a process died are resumed now, not at the next
   // recovery tick: their customers are waiting for an answer.
@@ -156,9 +158,12 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     },
     async close() {
       shuttingDown = true;
+      supervisors.stop();
       // New sockets and requests stop; connected sockets are told to go (clients reconnect elsewhere).
       io.disconnectSockets(true);
       io.engine.close();
+      // Their consoles' presence is written before the connections close.
+      await agents.stop();
       await http.close();
       // The gateway lease is released, so another app process connects at once.
       await Promise.all([slack?.stop(), discord?.stop()]);

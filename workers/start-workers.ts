@@ -11,6 +11,7 @@ import {
   SEGMENTATION_SCHEDULER,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
+import { agentPresenceProcessor } from './agent-presence/processor.js';
 import { classifierRetrainingProcessor } from './classifier-retraining/processor.js';
 import { deliveryProcessor } from './delivery/processor.js';
 import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
@@ -19,6 +20,7 @@ import { outreachProcessor } from './outreach/processor.js';
 import { segmentationProcessor } from './segmentation/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
 import { slackMirrorProcessor } from './slack-mirror/processor.js';
+import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
 
 /** How often the workers check that their job schedulers still exist. */
 const SCHEDULER_CHECK_MS = 5_000;
@@ -74,6 +76,8 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   add(QUEUES.delivery, deliveryProcessor(ctx), 16);
+  add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
+  add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
   // Nightly by default (SEGMENTATION_CRON) and on demand; one run at a time (a lock in the use case).
   add(QUEUES.segmentation, segmentationProcessor(ctx));
   // Campaigns send side by side, each under its own lock. A killed worker's campaign is taken

@@ -10,7 +10,8 @@ export const sessionIdOf = (token: string) => createHash('sha256').update(token)
 /**
  * Staff sessions in Redis with a TTL (FerretDB has no TTL indexes, and Redis expiry is exact).
  * Only a hash of the bearer token is stored, so a Redis dump reveals no usable token. Each
- * agent's sessions are also listed, so all of them can end at once (deactivation, demotion).
+ * agent's sessions are also listed, so all of them can end at once (deactivation, a new role, a
+ * new password).
  */
 export class StaffSessions implements SessionStore {
   constructor(
@@ -38,6 +39,7 @@ export class StaffSessions implements SessionStore {
       .multi()
       .set(this.key(id), JSON.stringify(session), 'EX', this.ttlSeconds)
       .sadd(this.agentKey(session.agentId), id)
+      // The index lives as long as the newest session could.
       .expire(this.agentKey(session.agentId), this.ttlSeconds)
       .exec();
     return token;
@@ -58,9 +60,33 @@ export class StaffSessions implements SessionStore {
     return { sessionId: id, agentId };
   }
 
-  async revokeAllOf(agentId: string): Promise<string[]> {
-    const ids = await this.redis.smembers(this.agentKey(agentId));
-    if (ids.length > 0) await this.redis.del(...ids.map((id) => this.key(id)), this.agentKey(agentId));
+  async revokeAllOf(agentId: string, keepToken?: string): Promise<string[]> {
+    const keep = keepToken ? sessionIdOf(keepToken) : undefined;
+    const ids = (await this.redis.smembers(this.agentKey(agentId))).filter((id) => id !== keep);
+    if (ids.length === 0) return [];
+    await this.redis
+      .multi()
+      .del(...ids.map((id) => this.key(id)))
+      .srem(this.agentKey(agentId), ...ids)
+      .exec();
     return ids;
+  }
+
+  async refresh(
+    agentId: string,
+    update: Partial<Pick<StaffSession, 'name' | 'email' | 'mustChangePassword'>>,
+  ): Promise<void> {
+    for (const id of await this.redis.smembers(this.agentKey(agentId))) {
+      const key = this.key(id);
+      const raw = await this.redis.get(key);
+      if (!raw) {
+        await this.redis.srem(this.agentKey(agentId), id);
+        continue;
+      }
+      const session = { ...(JSON.parse(raw) as StaffSession), ...update };
+      if (update.mustChangePassword === false) delete session.mustChangePassword;
+      // KEEPTTL: the session ends when it would have.
+      await this.redis.set(key, JSON.stringify(session), 'KEEPTTL', 'XX');
+    }
   }
 }

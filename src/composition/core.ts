@@ -24,7 +24,9 @@ import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { Mailer } from '../core/ports/outreach.js';
+import type { Presence } from '../core/ports/presence.js';
 import type { Stores } from '../core/ports/store.js';
+import type { TicketDeps } from '../core/tickets/ticket-deps.js';
 import { createModels, type Models, syncIndexes } from '../db/models.js';
 import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
 import { createModelRegistry, createModelVersionLog } from '../db/repositories/model-registry.js';
@@ -43,6 +45,7 @@ import {
 } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { redisLocks } from '../infra/redis-locks.js';
+import { redisPresence } from '../infra/redis-presence.js';
 import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
 import { redisSendRate } from '../infra/send-rate.js';
 import { smtpMailer, unconfiguredMailer } from '../infra/smtp-mailer.js';
@@ -55,7 +58,7 @@ import {
   loadDefaultClassifier,
   loadEnsembleIfEnabled,
 } from '../nlp/index.js';
-import { bindCoreUseCases, type CoreUseCases } from './use-cases.js';
+import { bindCoreUseCases, type CoreUseCases, ticketDepsOf } from './use-cases.js';
 
 export interface CoreOptions {
   config: Config;
@@ -114,6 +117,12 @@ export interface Core {
   faq: FaqRetriever;
   pipeline: IngestPipeline;
   useCases: CoreUseCases;
+  /** Which staff have a console connected, across processes. */
+  presence: Presence;
+  /** The time every rule reads; tests replace `now` to move time instead of sleeping. */
+  clock: { now: () => Date };
+  /** What the ticket rules run with, for the app's own use cases built on them (staff, presence). */
+  ticketDeps: TicketDeps;
   health: HealthCheck[];
   /** Closes what buildCore opened, after the parts using it stopped. */
   close(): Promise<void>;
@@ -188,6 +197,11 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       ? slackAgentDesk(platforms.slack, config.slack.agentsChannel)
       : null;
   const deskMirror = agentDesk ? queueDeskMirror(producers.slackMirror) : noDeskMirror;
+  const clock = { now: () => new Date() };
+  const now = () => clock.now();
+  const presence = redisPresence(redis, redisPrefix);
+  // The pipeline hands off through the ticket use cases, bound below.
+  let useCases: CoreUseCases | undefined;
   const pipeline = new IngestPipeline({
     stores,
     classifier: () => classifier.current(),
@@ -204,6 +218,11 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     },
     minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
     log: log.child({ component: 'ingest' }),
+    handOff: (input) => {
+      if (!useCases) throw new Error('a hand-off before the use cases were bound');
+      return useCases.tickets.handOff(input);
+    },
+    now,
   });
   const mailer =
     opts.mailer ??
@@ -217,7 +236,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
           log.child({ component: 'smtp' }),
         )
       : unconfiguredMailer());
-  const useCases = bindCoreUseCases({
+  const useCaseDeps = {
     config,
     log,
     stores,
@@ -244,7 +263,10 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       config.publicUrl,
     ),
     sendRate: redisSendRate(redis, redisPrefix, config.outreach.ratePerSecond),
-  });
+    presence,
+    now,
+  };
+  useCases = bindCoreUseCases(useCaseDeps);
 
   return {
     config,
@@ -273,6 +295,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     faq,
     pipeline,
     useCases,
+    presence,
+    clock,
+    ticketDeps: ticketDepsOf(useCaseDeps),
     health: [
       { name: 'mongodb', check: () => pingMongo(mongo) },
       { name: 'redis', check: async () => void (await redis.ping()) },

@@ -1,6 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load-config.js';
 import { mirrorMessage, refreshTicketCard } from '../core/agent-desk/mirror-to-desk.js';
 import { replyFromDesk, staffForSlackUser } from '../core/agent-desk/reply-from-desk.js';
+import {
+  createCannedResponse,
+  deleteCannedResponse,
+  getCannedResponse,
+  listCannedResponses,
+  renderCannedResponse,
+  updateCannedResponse,
+} from '../core/canned/canned-responses.js';
 import { PermanentFailure } from '../core/errors.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import {
@@ -39,21 +48,38 @@ import type {
   TemplateEngine,
   UnsubscribeLinks,
 } from '../core/ports/outreach.js';
+import type { Presence } from '../core/ports/presence.js';
 import type { SegmentationRequests } from '../core/ports/segmentation.js';
-import type { Stores } from '../core/ports/store.js';
+import type { NewTicket, Stores } from '../core/ports/store.js';
+import { getLiveQueue, readLiveQueue } from '../core/queue/live-queue.js';
+import { ticketReport } from '../core/reports/ticket-report.js';
 import { DEFAULT_SEGMENTATION, runSegmentation } from '../core/segmentation/run-segmentation.js';
 import * as segments from '../core/segmentation/segments.js';
 import { linkSlackUser } from '../core/staff/link-slack-user.js';
-import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
-import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
-import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import { sweepPresence } from '../core/staff/presence.js';
 import {
-  addTicketNote,
+  assignTicket,
+  assignWaiting,
   claimTicket,
-  resolveTicket,
-  setTicketPriority,
-} from '../core/tickets/ticket-lifecycle.js';
+  reconcileLoad,
+  returnTicketsOfAbsentAgents,
+} from '../core/tickets/assignment.js';
+import { closeExpiredResolved, closeTicket } from '../core/tickets/close-ticket.js';
+import { findCsatTicket, submitCsat } from '../core/tickets/csat.js';
+import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
+import { handOffToTicket } from '../core/tickets/hand-off.js';
+import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
+import { mergeTickets } from '../core/tickets/merge-tickets.js';
+import { getTicket, listTicketMessages, listTickets, ticketContext } from '../core/tickets/read-tickets.js';
+import { reopenTicket } from '../core/tickets/reopen-ticket.js';
+import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
+import { resolveTicket } from '../core/tickets/resolve-ticket.js';
+import type { TicketDeps } from '../core/tickets/ticket-deps.js';
+import { addNote } from '../core/tickets/ticket-notes.js';
+import { agentTyping, customerTyping } from '../core/tickets/typing.js';
+import { updateTicket } from '../core/tickets/update-ticket.js';
 import type { Actor } from '../core/views/staff.js';
+import type { TicketPriority } from '../core/views/ticket.js';
 import type { Logger } from '../infra/logger.js';
 import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 
@@ -83,6 +109,30 @@ export interface UseCaseDeps {
   templates: TemplateEngine;
   unsubscribeLinks: UnsubscribeLinks;
   sendRate: SendRate;
+  presence: Presence;
+  /** Every time rule reads the clock through this (tests move it instead of sleeping). */
+  now: () => Date;
+}
+
+/** The ticket use cases' dependencies, from the core's parts and configuration. */
+export function ticketDepsOf(d: UseCaseDeps): TicketDeps {
+  return {
+    stores: d.stores,
+    events: d.events,
+    audit: d.audit,
+    outbox: d.outbox,
+    sla: d.config.sla,
+    settings: {
+      reopenWindowHours: d.config.tickets.reopenWindowHours,
+      awayGraceMinutes: d.config.tickets.awayGraceMinutes,
+      atRiskMinutes: d.config.tickets.atRiskMinutes,
+      publicUrl: d.config.publicUrl,
+    },
+    log: d.log.child({ component: 'tickets' }),
+    newToken: () => randomBytes(24).toString('base64url'),
+    desk: d.desk,
+    now: d.now,
+  };
 }
 
 /** Messages acknowledged but unprocessed this long are resumed by the recovery job (a live process takes milliseconds). */
@@ -95,6 +145,7 @@ const STALE_DELIVERY_AFTER_MS = 30_000;
  * processors) call. Each is a function of core; this only wires them.
  */
 export function bindCoreUseCases(d: UseCaseDeps) {
+  const t = ticketDepsOf(d);
   const faqDeps = { stores: d.stores, events: d.events, audit: d.audit, retriever: d.faq };
   const learningDeps = {
     stores: d.stores,
@@ -148,7 +199,6 @@ export function bindCoreUseCases(d: UseCaseDeps) {
       retryBaseMs: d.config.outreach.retryDelayMs,
     },
   };
-  const lifecycleDeps = { stores: d.stores, events: d.events, audit: d.audit, desk: d.desk };
   const deskDeps = () => {
     if (!d.agentDesk) throw new PermanentFailure("there is no agents' Slack channel (SLACK_AGENTS_CHANNEL)");
     return {
@@ -160,7 +210,7 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     };
   };
   const deskReplyDeps = {
-    ...d,
+    ...t,
     notePrefix: d.config.slack.notePrefix,
     alertsOnly: d.config.slack.alertsOnly,
   };
@@ -219,16 +269,59 @@ export function bindCoreUseCases(d: UseCaseDeps) {
       sendTest: (input: { campaignId: string; to: string }) => campaigns.sendTestEmail(outreach, input),
       dispatchDue: () => campaigns.dispatchDueCampaigns(outreach),
     },
-    replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(d, cmd),
-    /** The ticket lifecycle the Slack buttons need (and any edge may call). */
+    replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
+    /** The ticket lifecycle, assignment and reads; each checks the actor's role itself. */
     tickets: {
-      claim: (...a: Tail<Parameters<typeof claimTicket>>) => claimTicket(lifecycleDeps, ...a),
-      setPriority: (...a: Tail<Parameters<typeof setTicketPriority>>) =>
-        setTicketPriority(lifecycleDeps, ...a),
-      resolve: (...a: Tail<Parameters<typeof resolveTicket>>) => resolveTicket(lifecycleDeps, ...a),
-      addNote: (...a: Tail<Parameters<typeof addTicketNote>>) => addTicketNote(lifecycleDeps, ...a),
+      handOff: (input: NewTicket) => handOffToTicket(t, input),
+      list: (...a: Tail<Parameters<typeof listTickets>>) => listTickets(t, ...a),
+      get: (...a: Tail<Parameters<typeof getTicket>>) => getTicket(t, ...a),
+      messages: (...a: Tail<Parameters<typeof listTicketMessages>>) => listTicketMessages(t, ...a),
+      context: (...a: Tail<Parameters<typeof ticketContext>>) => ticketContext(t, ...a),
+      claim: (...a: Tail<Parameters<typeof claimTicket>>) => claimTicket(t, ...a),
+      assign: (...a: Tail<Parameters<typeof assignTicket>>) => assignTicket(t, ...a),
+      resolve: (...a: Tail<Parameters<typeof resolveTicket>>) => resolveTicket(t, ...a),
+      reopen: (...a: Tail<Parameters<typeof reopenTicket>>) => reopenTicket(t, ...a),
+      close: (...a: Tail<Parameters<typeof closeTicket>>) => closeTicket(t, ...a),
+      merge: (...a: Tail<Parameters<typeof mergeTickets>>) => mergeTickets(t, ...a),
+      addNote: (...a: Tail<Parameters<typeof addNote>>) => addNote(t, ...a),
+      update: (...a: Tail<Parameters<typeof updateTicket>>) => updateTicket(t, ...a),
+      /** The Slack card's priority menu (the same rule as PATCH /tickets/:id). */
+      setPriority: (actor: Actor, ticketId: string, priority: TicketPriority) =>
+        updateTicket(t, actor, ticketId, { priority }),
+      /** `/parley queue` and `/parley stats` in Slack. */
       liveQueue: (...a: Tail<Parameters<typeof liveQueue>>) => liveQueue(d, ...a),
       liveStats: (...a: Tail<Parameters<typeof liveStats>>) => liveStats(d, ...a),
+      reply: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
+      agentTyping: (...a: Tail<Parameters<typeof agentTyping>>) => agentTyping(t, ...a),
+      customerTyping: (...a: Tail<Parameters<typeof customerTyping>>) => customerTyping(t, ...a),
+      /** Jobs: close resolved tickets past the reopen window; the assignment safety net. */
+      closeExpired: () => closeExpiredResolved(t),
+      assignWaiting: () => assignWaiting(t),
+      returnTicketsOfAbsentAgents: () => returnTicketsOfAbsentAgents(t),
+      reconcileLoad: (settle?: () => Promise<void>) => reconcileLoad(t, settle),
+    },
+    csat: {
+      find: (token: string) => findCsatTicket(t, token),
+      submit: (...a: Tail<Parameters<typeof submitCsat>>) => submitCsat(t, ...a),
+    },
+    queue: {
+      live: (...a: Tail<Parameters<typeof getLiveQueue>>) => getLiveQueue(t, ...a),
+      /** For the socket push, which checked the role at the handshake. */
+      read: () => readLiveQueue(t),
+    },
+    reports: {
+      tickets: (...a: Tail<Parameters<typeof ticketReport>>) => ticketReport(t, ...a),
+    },
+    canned: {
+      list: (...a: Tail<Parameters<typeof listCannedResponses>>) => listCannedResponses(t, ...a),
+      get: (...a: Tail<Parameters<typeof getCannedResponse>>) => getCannedResponse(t, ...a),
+      create: (...a: Tail<Parameters<typeof createCannedResponse>>) => createCannedResponse(t, ...a),
+      update: (...a: Tail<Parameters<typeof updateCannedResponse>>) => updateCannedResponse(t, ...a),
+      remove: (...a: Tail<Parameters<typeof deleteCannedResponse>>) => deleteCannedResponse(t, ...a),
+      render: (...a: Tail<Parameters<typeof renderCannedResponse>>) => renderCannedResponse(t, ...a),
+    },
+    presence: {
+      sweep: () => sweepPresence({ ...t, presence: d.presence }),
     },
     /** The agents' Slack desk: the mirror jobs, and what agents do in its threads. */
     desk: {

@@ -19,6 +19,8 @@ export interface WorkerContext {
     | 'escalateBreaches'
     | 'recoverMessages'
     | 'learning'
+    | 'tickets'
+    | 'presence'
     | 'desk'
     | 'segmentation'
     | 'outreach'

@@ -233,6 +233,29 @@ export const EnvSchema = Type.Object({
     maximum: 1000000,
     description: 'Customers the k-means model is fitted on (everyone is then assigned in batches)',
   }),
+  REOPEN_WINDOW_HOURS: Type.Number({
+    default: 72,
+    minimum: 0,
+    description:
+      'A resolved ticket reopens when its customer needs a person again within this many hours; after it, a new ticket opens and the resolved one closes by itself',
+  }),
+  AGENT_AWAY_GRACE_MINUTES: Type.Number({
+    default: 10,
+    minimum: 0,
+    description:
+      'An agent offline this long gives their live tickets back to the queue (they go to agents who are online)',
+  }),
+  QUEUE_AT_RISK_MINUTES: Type.Number({
+    default: 10,
+    minimum: 0,
+    description:
+      'The live queue shows unanswered tickets due within this many minutes as at risk of their SLA',
+  }),
+  PASSWORD_LINK_HOURS: Type.Number({
+    default: 72,
+    minimum: 0.1,
+    description: 'How long a set-password link for a new or reset staff account stays valid',
+  }),
   SLACK_BOT_TOKEN: Type.Optional(
     Type.String({
       pattern: '^xox[a-z]-',

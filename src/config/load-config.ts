@@ -53,6 +53,13 @@ export interface Config {
   };
   /** Customer segmentation (src/core/segmentation, workers/segmentation). */
   segmentation: { cron: string | null; sampleSize: number };
+  /** The console's ticket rules (lifecycle, assignment, live queue). */
+  tickets: {
+    reopenWindowHours: number;
+    awayGraceMinutes: number;
+    atRiskMinutes: number;
+    passwordLinkHours: number;
+  };
   /** Slack: customers (DMs, shared channels) and the agents' desk; off without a bot token. */
   slack: {
     botToken: string | undefined;
@@ -190,6 +197,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     segmentation: {
       cron: env.SEGMENTATION_CRON.trim().toLowerCase() === 'off' ? null : env.SEGMENTATION_CRON.trim(),
       sampleSize: env.SEGMENTATION_SAMPLE_SIZE,
+    },
+    tickets: {
+      reopenWindowHours: env.REOPEN_WINDOW_HOURS,
+      awayGraceMinutes: env.AGENT_AWAY_GRACE_MINUTES,
+      atRiskMinutes: env.QUEUE_AT_RISK_MINUTES,
+      passwordLinkHours: env.PASSWORD_LINK_HOURS,
     },
     slack: {
       botToken: env.SLACK_BOT_TOKEN,

@@ -28,6 +28,7 @@ export const notFound = (what: string) => new DomainError('not_found', `${what} 
 export const forbidden = (why: string) => new DomainError('forbidden', why);
 export const invalid = (why: string) => new DomainError('validation_failed', why);
 export const unauthorized = (why: string) => new DomainError('unauthorized', why);
+export const conflict = (why: string) => new DomainError('conflict', why);
 
 /** A background job that can never succeed by retrying (bad data): the job runner stops retrying it. */
 export class PermanentFailure extends Error {

@@ -8,9 +8,11 @@ import {
   deliverySchema,
   suppressionSchema,
 } from './models/campaign.js';
+import { cannedResponseSchema } from './models/canned-response.js';
 import { conversationSchema } from './models/conversation.js';
 import { counterSchema } from './models/counter.js';
 import { customerSchema } from './models/customer.js';
+import { dailyStatSchema } from './models/daily-stat.js';
 import { faqArticleSchema } from './models/faq-article.js';
 import { identitySchema } from './models/identity.js';
 import { intentCorrectionSchema } from './models/intent-correction.js';
@@ -54,6 +56,8 @@ export function createModels(conn: Connection) {
     IntentCorrection: conn.model('IntentCorrection', intentCorrectionSchema, 'intent_corrections'),
     ModelVersion: conn.model('ModelVersion', modelVersionSchema, 'model_versions'),
     Setting: conn.model('Setting', settingSchema, 'settings'),
+    CannedResponse: conn.model('CannedResponse', cannedResponseSchema, 'canned_responses'),
+    DailyStat: conn.model('DailyStat', dailyStatSchema, 'daily_stats'),
   };
 }
 
@@ -61,5 +65,13 @@ export type Models = ReturnType<typeof createModels>;
 
 /** Builds every index before traffic, so uniqueness (idempotency) holds from the first message. */
 export async function syncIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await model.createIndexes();
+  for (const model of Object.values(models)) {
+    // Every collection exists before traffic, also those with no index but _id (counters, daily
+    // stats): FerretDB v1 creating a collection under load can stall every pooled connection
+    // (its metadata lock), so the first ticket of the day must not be what creates one.
+    await model.createCollection().catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== 48) throw err; // NamespaceExists
+    });
+    await model.createIndexes();
+  }
 }

@@ -6,16 +6,20 @@ import { trustProxyOption } from './client-address.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { registerQueueDashboard } from './plugins/queue-dashboard.js';
+import { csatRoutes } from './routes/csat.js';
 import { healthRoutes } from './routes/health.js';
 import { slackRoutes } from './routes/slack.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { adminMailRoutes } from './routes/v1/admin-mail.js';
+import { agentRoutes } from './routes/v1/agents.js';
 import { authRoutes } from './routes/v1/auth.js';
 import { campaignRoutes } from './routes/v1/campaigns.js';
+import { cannedResponseRoutes } from './routes/v1/canned-responses.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
 import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
+import { queueRoutes } from './routes/v1/queue.js';
 import { segmentRoutes } from './routes/v1/segments.js';
 import { staffSlackRoutes } from './routes/v1/staff-slack.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
@@ -53,6 +57,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     root.register(widgetAssets);
     root.register(unsubscribeRoutes, { ctx });
     await registerQueueDashboard(root, { sessions: ctx.sessions, queues: ctx.dashboardQueues });
+    root.register(csatRoutes, { ctx });
     root.register(slackRoutes, { slack: ctx.slack });
     root.register(
       async (v1) => {
@@ -64,6 +69,9 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(segmentRoutes, { ctx });
         v1.register(campaignRoutes, { ctx });
         v1.register(adminMailRoutes, { ctx });
+        v1.register(agentRoutes, { ctx });
+        v1.register(queueRoutes, { ctx });
+        v1.register(cannedResponseRoutes, { ctx });
         v1.register(parkedMessageRoutes, { ctx });
         v1.register(staffSlackRoutes, { ctx });
       },

@@ -16,6 +16,8 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  ticketAutoClose: 'ticket-auto-close',
+  agentPresence: 'agent-presence',
   segmentation: 'segmentation',
   outreach: 'outreach',
   slackMirror: 'slack-mirror',
@@ -56,6 +58,18 @@ export interface QueueJobs {
     data: OutreachJobData;
     result: { outcome: string; detail?: string };
     name: 'tick' | 'send' | 'test-send';
+  };
+  /** Closes resolved tickets whose reopen window passed. */
+  'ticket-auto-close': { data: Record<string, never>; result: { closed: number }; name: 'tick' };
+  /**
+   * Staff presence and the queue's safety net: consoles whose process died show offline, agents
+   * offline past the grace period give their tickets back, waiting tickets are offered again,
+   * drifted load counters are corrected.
+   */
+  'agent-presence': {
+    data: Record<string, never>;
+    result: { swept: number; returned: number; assigned: number; corrected: number };
+    name: 'tick';
   };
   /** The agents' Slack desk: a message into its ticket's thread, or a ticket's post refreshed. */
   'slack-mirror': {
@@ -98,7 +112,13 @@ export function openQueue<N extends QueueName>(
   return queue;
 }
 
-type ScheduledQueue = 'sla-escalation' | 'message-recovery' | 'segmentation' | 'outreach';
+type ScheduledQueue =
+  | 'sla-escalation'
+  | 'message-recovery'
+  | 'ticket-auto-close'
+  | 'agent-presence'
+  | 'segmentation'
+  | 'outreach';
 
 /** A job that runs on a schedule: its queue, its scheduler's id, how often (or a cron pattern) and what it carries. */
 export type PeriodicJob = {
@@ -146,6 +166,22 @@ export function periodicJobs(settings: {
       name: 'tick',
       data: { kind: 'tick' },
     },
+    // Resolved tickets close when the reopen window passes; minutes late is fine.
+    {
+      queue: 'ticket-auto-close',
+      schedulerId: 'ticket-auto-close-tick',
+      repeat: { every: 5 * 60_000 },
+      name: 'tick',
+      data: {},
+    },
+    // Presence sweep, tickets of absent agents back to the queue, waiting tickets offered again.
+    {
+      queue: 'agent-presence',
+      schedulerId: 'agent-presence-tick',
+      repeat: { every: 30_000 },
+      name: 'tick',
+      data: {},
+    },
   ];
   if (settings.segmentation.cron) {
     jobs.push({
@@ -181,6 +217,8 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   const periodic = {
     'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
     'message-recovery': openQueue('message-recovery', connection, prefix, log),
+    'ticket-auto-close': openQueue('ticket-auto-close', connection, prefix, log),
+    'agent-presence': openQueue('agent-presence', connection, prefix, log),
     segmentation,
     outreach,
   };

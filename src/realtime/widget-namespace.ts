@@ -3,7 +3,7 @@ import type { AppContext } from '../composition/app-context.js';
 import { DomainError, invalid } from '../core/errors.js';
 import type { MessageView } from '../core/views/message.js';
 import { clientAddressOf } from '../http/client-address.js';
-import { parsePayload, WidgetHistory, WidgetSend } from './payloads.js';
+import { parsePayload, WidgetCsat, WidgetHistory, WidgetSend, WidgetTyping } from './payloads.js';
 import { answer } from './socket-errors.js';
 import type {
   NoServerEvents,
@@ -15,6 +15,8 @@ import type {
 type WidgetNamespace = Namespace<WidgetClientEvents, WidgetServerEvents, NoServerEvents, WidgetSocketData>;
 
 const room = (customerId: string) => `customer:${customerId}`;
+/** A visitor's "typing: true" is relayed at most this often. */
+const TYPING_EVERY_MS = 1_000;
 
 /** A handshake refusal the client can show: the message, and in `data` the code and the wait. */
 function refusal(
@@ -108,12 +110,43 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
         return { messages: messages.filter((m) => m.channel === 'widget') };
       }),
     );
+
+    // The visitor types: the staff on their ticket see it (nothing when the bot is talking).
+    socket.on('typing', (payload: unknown) => {
+      void (async () => {
+        const { typing } = parsePayload(WidgetTyping, payload);
+        await known;
+        const id = socket.data.customerId;
+        if (!id) return;
+        const now = Date.now();
+        if (typing && now - (socket.data.lastTypingAt ?? 0) < TYPING_EVERY_MS) return;
+        if (typing) socket.data.lastTypingAt = now;
+        await ctx.useCases.tickets.customerTyping(id, 'widget', typing);
+      })().catch(() => {}); // best effort: a typing indicator is never worth an error
+    });
+
+    // A rating for a resolved ticket, from the stars of its rating request (the customer's own ticket only).
+    socket.on('csat:submit', (payload: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        const { ticketId, score, comment } = parsePayload(WidgetCsat, payload);
+        await known;
+        const customerId = socket.data.customerId;
+        if (!customerId) throw invalid('there is nothing to rate yet');
+        const ticket = await ctx.useCases.csat.submit({ ticketId, customerId }, { score, comment });
+        return { csat: ticket.csat as NonNullable<typeof ticket.csat> };
+      }),
+    );
   });
 
   ctx.events.subscribe('live.resync', () => void ns.emit('resync'));
   // The widget channel's delivery: each process pushes to the visitors' sockets it holds.
   ctx.events.subscribe('delivery.push', ({ payload: { message } }) => {
-    ns.to(room(message.customerId)).emit('message:new', message);
+    ns.local.to(room(message.customerId)).emit('message:new', message);
+  });
+  // An agent types on a widget conversation's ticket: the visitor's widget shows it.
+  ctx.events.subscribe('typing', ({ payload }) => {
+    if (payload.from !== 'agent' || payload.channel !== 'widget') return;
+    ns.local.to(room(payload.customerId)).emit('typing', { from: 'agent', typing: payload.typing });
   });
   return ns;
 }

@@ -128,8 +128,8 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('live', { exact: true }).waitFor();
-    await page.getByRole('button', { name: `Open ticket ${ticket.number}` }).click();
+    await page.locator('[data-connection="online"]').waitFor();
+    await page.getByRole('link', { name: `Open ticket ${ticket.number}` }).click();
     await page.locator('#thread li').filter({ hasText: COMPLAINT }).waitFor();
 
     const text = 'Reply from the console: a courier picks it up tomorrow.';
@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('the embeddable widget and the staff console, in C
       text: 'Your courier smashed my parcel, this is unacceptable!',
     });
     other.close();
-    await expect.poll(() => page.locator('#queue tr').count()).toBe(2);
+    await expect.poll(() => page.locator('#queue li').count(), { timeout: 15_000 }).toBe(2);
     await page.screenshot({ path: '/tmp/console.png' });
     await page.close();
   });

@@ -253,12 +253,18 @@ describe("the agents' Slack desk", () => {
       () =>
         JSON.stringify(root.blocks).includes('resolved') && !root.blocks?.some((b) => b.type === 'actions'),
     );
-    // The customer writing again opens a new ticket with its own post.
-    const reopened = nextEvent<TicketView>(console_, 'ticket:opened');
+    // The customer writing again within REOPEN_WINDOW_HOURS reopens the same ticket (issue 20's
+    // lifecycle); its post shows it live again, with its buttons.
+    const reopened = nextEvent<TicketView>(
+      console_,
+      'ticket:updated',
+      (x) => x.id === ticket.id && x.status === 'open',
+    );
     discord.dm(zoe, 'Actually I need a person again please');
-    const next = await reopened;
-    expect(next.id).not.toBe(ticket.id);
-    await rootOf(next.id);
+    expect((await reopened).reopenCount).toBe(1);
+    await slack.waitFor('the reopened post with its buttons', () =>
+      Boolean(root.blocks?.some((b) => b.type === 'actions')),
+    );
   });
 
   it('creates the thread once when two first messages of a new ticket come together', async () => {

@@ -20,6 +20,8 @@
         send: '发送', sending: '发送中…', failed: '未发送：', retry: '重试', discard: '删除', you: '我', agent: '客服',
         bot: '智能助手', hello: '您好！有什么可以帮您？我们通常几分钟内回复。', connecting: '正在连接…',
         offline: '网络已断开，恢复后会自动发送您的消息。', tooLong: '消息过长（最多 10000 字）。', unknown: '发送失败，请重试。',
+        rate: '您对本次服务满意吗？', star: (n) => `${n} 星`, comment: '补充说明（选填）', sendRating: '提交评分',
+        thanks: '感谢您的评分！', typing: '客服正在输入…',
       }
     : {
         open: 'Open chat', close: 'Close chat', title: 'Chat with us', label: 'Your message',
@@ -28,6 +30,8 @@
         hello: 'Hi! Ask us anything. We usually reply within minutes.', connecting: 'Connecting…',
         offline: 'You are offline. Your messages will be sent when the connection is back.',
         tooLong: 'That message is too long (10,000 characters at most).', unknown: 'Could not send. Please try again.',
+        rate: 'How did we do?', star: (n) => `${n} star${n > 1 ? 's' : ''}`, comment: 'Anything to add? (optional)',
+        sendRating: 'Send rating', thanks: 'Thank you for your rating!', typing: 'Support is typing…',
       };
 
   // ---- storage (falls back to memory where localStorage is blocked) ----
@@ -50,6 +54,7 @@
   let session = load('session', null); // { visitorId, token }
   let messages = load('messages', []); // MessageView[] the server has stored, sorted by createdAt
   let outbox = load('outbox', []); // [{ clientMessageId, text, at, error? }]
+  let rated = load('rated', {}); // ticketId -> score, once the server took the rating
   const persist = () => {
     save('messages', messages.slice(-200));
     save('outbox', outbox);
@@ -109,11 +114,18 @@ border:1px solid #e5e7eb;align-self:flex-start}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb}
 textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border:1px solid #d1d5db;border-radius:8px;color:#111827}
 .send{background:var(--a);color:#fff;border-radius:8px;padding:0 14px;font-weight:600}
+.csat{align-self:stretch;max-width:none;background:#fff}
+.stars{display:flex;gap:4px;margin:6px 0}.stars button{background:transparent;font-size:24px;line-height:1;color:#d1d5db;padding:0 2px}
+.stars button[aria-pressed=true]{color:#f59e0b}
+.csat input{width:100%;padding:6px 8px;border:1px solid #d1d5db;border-radius:6px;margin:4px 0}
+.csat .go{background:var(--a);color:#fff;border-radius:6px;padding:4px 10px;font-size:13px}
+.typing{color:#6b7280;font-size:12px;padding:0 12px 4px}.typing[hidden]{display:none}
 </style>
 <div class="panel" id="p" role="dialog" aria-modal="false" aria-labelledby="t" hidden>
 <header><h2 id="t"></h2><button type="button" class="x" id="x">×</button></header>
 <div class="status" role="status" id="s" hidden></div>
 <ol class="log" id="log" role="log" aria-live="polite" aria-labelledby="t"></ol>
+<div class="typing" id="ty" aria-live="polite" hidden></div>
 <div class="alert" role="alert" id="err"></div>
 <form id="f"><textarea id="in" rows="1" maxlength="10000"></textarea><button class="send" id="go"></button></form>
 </div>
@@ -121,7 +133,7 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
 <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 21l1.9-5.4A8 8 0 1 1 21 12z"/></svg>
 <span class="badge" id="n" hidden></span></button>`;
   const $ = (id) => root.getElementById(id);
-  const [panel, launcher, badge, log, input, form, statusBar, alertBox] = ['p', 'b', 'n', 'log', 'in', 'f', 's', 'err'].map($);
+  const [panel, launcher, badge, log, input, form, statusBar, alertBox, typingBar] = ['p', 'b', 'n', 'log', 'in', 'f', 's', 'err', 'ty'].map($);
   $('t').textContent = opt.title || T.title;
   $('x').setAttribute('aria-label', T.close);
   $('go').textContent = T.send;
@@ -146,6 +158,10 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     const items = [];
     if (!messages.length && !outbox.length) items.push(el('li', 'hello', T.hello));
     for (const m of messages) {
+      if (m.prompt && m.prompt.kind === 'csat') {
+        items.push(csatItem(m));
+        continue;
+      }
       const kind = m.author && m.author.kind;
       const li = el('li', `m ${kind === 'customer' ? 'customer' : 'staff'}`, m.text);
       li.dataset.id = m.id;
@@ -186,6 +202,63 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     badge.textContent = unread > 9 ? '9+' : String(unread);
   }
 
+  // A rating request: stars in place of the link (one rating per ticket; the server says so too).
+  const csatDraft = {}; // ticketId -> { score, comment }
+  function csatItem(m) {
+    const ticketId = m.prompt.ticketId;
+    const li = el('li', 'm staff csat');
+    li.dataset.id = m.id;
+    if (rated[ticketId]) {
+      li.append(el('span', '', T.thanks));
+      return li;
+    }
+    const draft = (csatDraft[ticketId] = csatDraft[ticketId] || { score: 0, comment: '' });
+    li.append(el('span', '', T.rate));
+    const stars = el('div', 'stars');
+    stars.setAttribute('role', 'group');
+    stars.setAttribute('aria-label', T.rate);
+    for (let n = 1; n <= 5; n++) {
+      const b = el('button', '', '★');
+      b.type = 'button';
+      b.setAttribute('aria-label', T.star(n));
+      b.setAttribute('aria-pressed', String(n <= draft.score));
+      b.onclick = () => {
+        draft.score = n;
+        render();
+      };
+      stars.append(b);
+    }
+    const comment = el('input');
+    comment.maxLength = 2000;
+    comment.placeholder = T.comment;
+    comment.setAttribute('aria-label', T.comment);
+    comment.value = draft.comment;
+    comment.oninput = () => {
+      draft.comment = comment.value;
+    };
+    const go = el('button', 'go', T.sendRating);
+    go.type = 'button';
+    go.disabled = !draft.score;
+    go.onclick = () => {
+      if (!socket || !socket.connected || !draft.score) return;
+      go.disabled = true;
+      const payload = { ticketId, score: draft.score };
+      if (draft.comment.trim()) payload.comment = draft.comment.trim();
+      socket.timeout(15000).emit('csat:submit', payload, (err, res) => {
+        // Rated now, or rated before (conflict): either way there is nothing more to ask.
+        if (!err && res && (res.ok || (res.error && res.error.code === 'conflict'))) {
+          rated[ticketId] = draft.score;
+          save('rated', rated);
+        } else {
+          alertBox.textContent = T.failed + ((res && res.error && res.error.message) || T.unknown);
+        }
+        render();
+      });
+    };
+    li.append(stars, comment, go);
+    return li;
+  }
+
   function setOpen(open) {
     panel.hidden = !open;
     launcher.setAttribute('aria-expanded', String(open));
@@ -207,6 +280,24 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
   root.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !panel.hidden) setOpen(false);
   });
+  // Typing indicator to the agent: "typing" at most every 2 s while keys are pressed, "stopped" after 3 s idle or on send.
+  let typingSentAt = 0;
+  let typingIdle = null;
+  const sendTyping = (typing) => {
+    if (socket && socket.connected) socket.emit('typing', { typing });
+  };
+  input.addEventListener('input', () => {
+    const now = Date.now();
+    if (now - typingSentAt > 2000) {
+      typingSentAt = now;
+      sendTyping(true);
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(() => {
+      typingSentAt = 0;
+      sendTyping(false);
+    }, 3000);
+  });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -222,6 +313,11 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
       return;
     }
     alertBox.textContent = '';
+    clearTimeout(typingIdle);
+    if (typingSentAt) {
+      typingSentAt = 0;
+      sendTyping(false);
+    }
     outbox.push({ clientMessageId: uuid(), text, at: new Date().toISOString() });
     persist();
     input.value = '';
@@ -363,7 +459,16 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
             setTimeout(() => socket.connect(), Math.min(60, Math.max(1, Number(data.retryAfter) || 5)) * 1000);
           }
         });
+        let typingHide = null;
+        socket.on('typing', (e) => {
+          clearTimeout(typingHide);
+          typingBar.textContent = T.typing;
+          typingBar.hidden = !(e && e.typing);
+          // A lost "stopped" never leaves the indicator on for good.
+          if (!typingBar.hidden) typingHide = setTimeout(() => (typingBar.hidden = true), 6000);
+        });
         socket.on('message:new', (m) => {
+          if (m.author && m.author.kind === 'agent') typingBar.hidden = true;
           merge([m]);
           if (panel.hidden && m.author && m.author.kind !== 'customer') unread++;
           render();
@@ -385,6 +490,7 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     session = load('session', session);
     messages = load('messages', messages);
     outbox = load('outbox', outbox);
+    rated = load('rated', rated);
     render();
     flush();
   });

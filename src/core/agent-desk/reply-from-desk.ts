@@ -1,10 +1,8 @@
 import { DomainError } from '../errors.js';
-import type { DeskMirror } from '../ports/agent-desk.js';
-import type { AuditLog } from '../ports/audit-log.js';
 import type { StaffAccount } from '../ports/staff.js';
 import type { Stores } from '../ports/store.js';
 import { type ReplyDeps, replyToTicket } from '../tickets/reply-to-ticket.js';
-import { addTicketNote } from '../tickets/ticket-lifecycle.js';
+import { addNote } from '../tickets/ticket-notes.js';
 import type { MessageView } from '../views/message.js';
 import type { Actor } from '../views/staff.js';
 import type { TicketView } from '../views/ticket.js';
@@ -30,10 +28,8 @@ export async function staffForSlackUser(
 
 export const actorOfStaff = (s: StaffAccount): Actor => ({ id: s.id, role: s.role });
 
+/** The ticket rules' dependencies (the console's reply and note use cases run here too). */
 export interface DeskReplyDeps extends ReplyDeps {
-  stores: ReplyDeps['stores'] & Pick<Stores, 'tickets'>;
-  audit: AuditLog;
-  desk: DeskMirror;
   /** A reply starting with this (any case) is an internal note. */
   notePrefix: string;
   alertsOnly: boolean;
@@ -69,7 +65,7 @@ export async function replyFromDesk(
   try {
     const note = noteText(input.text, deps.notePrefix);
     if (note !== null) {
-      const { added } = await addTicketNote(deps, actor, { ticketId: ticket.id, text: note, key });
+      const { added } = await addNote(deps, actor, ticket.id, note, { key });
       return { kind: 'note', ticket, added };
     }
     const result = await replyToTicket(deps, {

@@ -1,7 +1,37 @@
 import type { CampaignView } from '../views/campaign.js';
+import type { Channel } from '../views/channel.js';
 import type { MessageView } from '../views/message.js';
 import type { SegmentationRunView } from '../views/segmentation.js';
-import type { TicketView } from '../views/ticket.js';
+import type { StaffMemberView } from '../views/staff.js';
+import type { TicketStatus, TicketView } from '../views/ticket.js';
+
+/** What happened to a ticket, for audiences (who saw it before) and for logs. */
+export type TicketAction =
+  | 'customer_wrote'
+  | 'replied'
+  | 'claimed'
+  | 'assigned'
+  | 'auto_assigned'
+  | 'unassigned'
+  | 'resolved'
+  | 'reopened'
+  | 'closed'
+  | 'merged'
+  | 'merged_into'
+  | 'note_added'
+  | 'updated'
+  | 'csat_requested'
+  | 'rated'
+  | 'sla_breached'
+  | 'delivery_failed';
+
+export interface TicketChangeInfo {
+  action: TicketAction;
+  /** The staff member who did it; absent for the customer, the bot and jobs. */
+  actorId?: string;
+  /** The ticket's assignee and status just before (a ticket leaving the queue is announced to those who saw it there). */
+  before?: { assigneeId?: string; status: TicketStatus };
+}
 
 /** Everything the domain announces. Gateways, the Slack mirror and workers subscribe. */
 export interface DomainEventMap {
@@ -9,8 +39,8 @@ export interface DomainEventMap {
   'message.stored': { message: MessageView };
   /** A ticket was opened for a conversation. */
   'ticket.opened': { ticket: TicketView };
-  /** A ticket changed (kind, priority, status, assignee, SLA). */
-  'ticket.updated': { ticket: TicketView };
+  /** A ticket changed (kind, priority, status, assignee, SLA, tags, notes, rating). */
+  'ticket.updated': { ticket: TicketView; change?: TicketChangeInfo };
   /** An outbound message's delivery state changed (sent, an attempt failed, failed for good). */
   'message.delivery': { message: MessageView };
   /**
@@ -28,6 +58,18 @@ export interface DomainEventMap {
   'segmentation.progress': { run: SegmentationRunView };
   /** A campaign's figures or status changed (at most once a second while it sends). */
   'campaign.progress': { campaign: CampaignView };
+  /** A staff account was created or changed, or its status moved (online, away, offline). */
+  'staff.updated': { staff: StaffMemberView; change: 'created' | 'updated' | 'deactivated' | 'status' };
+  /** Someone is typing in a conversation (the customer in the widget, or an agent in the console). */
+  typing: {
+    conversationId: string;
+    customerId: string;
+    channel: Channel;
+    ticketId?: string;
+    from: 'customer' | 'agent';
+    agentId?: string;
+    typing: boolean;
+  };
   /**
    * Raised locally by a process whose event stream lost entries (Redis came back empty): live
    * updates may be missing, so gateways tell their clients to fetch again.
@@ -35,8 +77,11 @@ export interface DomainEventMap {
   'live.resync': { reason: string };
   /** A customer message failed processing repeatedly and waits for staff (see GET /messages/parked). */
   'message.parked': { messageId: string; reason: string };
-  /** A staff session ended (sign-out, deactivation): its sockets are closed in every process. */
-  'session.revoked': { sessionId: string; agentId: string };
+  /**
+   * A staff session ended (sign-out, deactivation, a new role or password): its sockets are told
+   * why (`reason`) and closed in every process.
+   */
+  'session.revoked': { sessionId: string; agentId: string; reason?: string };
 }
 
 export type DomainEventType = keyof DomainEventMap;

@@ -8,8 +8,7 @@ import type { Locks } from '../ports/locks.js';
 import { LockUnavailable } from '../ports/locks.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
-import type { Stores } from '../ports/store.js';
-import { openOrUpdateTicket } from '../tickets/open-or-update-ticket.js';
+import type { NewTicket, Stores } from '../ports/store.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
 import type { BotState } from '../views/conversation.js';
@@ -35,6 +34,11 @@ export interface IngestDeps {
   /** Minutes one waiting ticket adds to a customer's expected wait, per agent. */
   minutesPerWaitingTicket: number;
   log: DomainLogger;
+  /**
+   * Hands a message that needs a person to its ticket: the live one, a recently resolved one
+   * reopened, or a new one (core/tickets/hand-off.ts, which also assigns and announces it).
+   */
+  handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
   now?: () => Date;
@@ -228,7 +232,7 @@ export class IngestPipeline {
   }
 
   private async processOne(message: MessageView): Promise<ProcessOutcome> {
-    const { stores, events } = this.deps;
+    const { stores } = this.deps;
     const classifier = this.deps.classifier();
     const c = await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
@@ -303,7 +307,7 @@ export class IngestPipeline {
 
     if (handoff) {
       const priority = priorityFor(c);
-      const result = await openOrUpdateTicket(this.deps, {
+      const result = await this.deps.handOff({
         conversationId: message.conversationId,
         customerId: message.customerId,
         channel: message.channel,
@@ -322,19 +326,15 @@ export class IngestPipeline {
         await this.recordFeature(() =>
           stores.customerFeatures.recordTicketOpened(message.customerId, ticket!.kind),
         );
-      await events.publish(result.opened ? 'ticket.opened' : 'ticket.updated', { ticket });
-      // Queued where the ticket is opened or updated (not from a bus listener, which every process
-      // hears and which may drop events): a re-run of this message queues the same job id.
+      // handOff announced the ticket (and had its Slack post refreshed when it changed). The
+      // message goes to the ticket's thread in the agents' Slack channel, queued here (not from a
+      // bus listener, which every process hears and which may drop events): a re-run of this
+      // message queues the same job id.
       const opened = result.opened || ticket.openedByMessageId === message.id;
       await this.deps.desk?.message({ messageId: message.id, ticketId: ticket.id, opened });
-      if (
-        live &&
-        (live.kind !== ticket.kind || live.priority !== ticket.priority || live.status !== ticket.status)
-      ) {
-        await this.deps.desk?.ticketChanged(ticket);
-      }
-      // This message opened the ticket (now, or in a run cut short before the notice went out).
-      if (opened) {
+      // This message opened or reopened the ticket (or opened it in a run cut short before the
+      // notice went out): the customer is told a person will answer.
+      if (opened || result.reopened) {
         const minutes = await this.estimateWaitMinutes();
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }

@@ -2,10 +2,13 @@ import type { Channel, ChannelRef } from '../views/channel.js';
 import type { Intent, Language, StoredClassification } from '../views/classification.js';
 import type { BotState, ConversationView } from '../views/conversation.js';
 import type { FaqArticleInput, FaqArticleView, FaqLanguage } from '../views/faq.js';
-import type { AuthorKind, MessageView } from '../views/message.js';
+import type { AuthorKind, MessagePrompt, MessageView } from '../views/message.js';
 import type { OrderView } from '../views/order.js';
-import type { TicketKind, TicketPriority, TicketStatus, TicketView } from '../views/ticket.js';
+import type { TicketKind, TicketNote, TicketPriority, TicketStatus, TicketView } from '../views/ticket.js';
+import type { CannedResponseStore } from './canned-responses.js';
+import type { CustomerContextReader } from './customer-context.js';
 import type { CustomerFeatureStore } from './customer-features.js';
+import type { DailyStatsStore } from './daily-stats.js';
 import type { AudienceStore, CampaignDeliveryStore, CampaignStore, SuppressionStore } from './outreach.js';
 import type { SegmentationStore } from './segmentation.js';
 import type { StaffStore } from './staff.js';
@@ -48,6 +51,12 @@ export interface ConversationStore {
     at: Date;
   }): Promise<{ conversation: ConversationView; created: boolean }>;
   get(id: string): Promise<ConversationView | null>;
+  /** The customer's open conversation in this thread, without opening one. */
+  findOpen(input: {
+    customerId: string;
+    channel: Channel;
+    threadKey?: string;
+  }): Promise<ConversationView | null>;
   /** A message was added: counts it and moves lastMessageAt (one atomic update). */
   recordMessage(id: string, at: Date): Promise<void>;
   setLanguage(id: string, language: Language): Promise<void>;
@@ -68,6 +77,7 @@ export interface NewMessage {
   clientMessageId?: string;
   inReplyTo?: string;
   ticketId?: string;
+  prompt?: MessagePrompt;
   processed?: boolean;
   /** Outbound messages start queued for delivery (the outbox). */
   queueForDelivery?: boolean;
@@ -92,6 +102,13 @@ export interface MessageStore {
   /** A staff member said what the intent really was. */
   setCorrectedIntent(id: string, intent: Intent): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
+  /** Several conversations' messages in one list, oldest first (a ticket with merged threads). */
+  listForConversations(
+    conversationIds: readonly string[],
+    opts: { after?: Date; limit: number },
+  ): Promise<MessageView[]>;
+  /** A merged ticket's messages now belong to the ticket it was merged into. */
+  moveToTicket(fromTicketId: string, toTicketId: string): Promise<void>;
   listForCustomer(customerId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
   /** Inbound messages stored before `storedBefore` and never processed (a crash between ack and processing); parked ones are left out. */
   listUnprocessed(storedBefore: Date, limit: number): Promise<MessageView[]>;
@@ -158,12 +175,71 @@ export interface NewTicket {
   at: Date;
 }
 
+/**
+ * What must still hold for a change to apply (compare-and-set on one document). A change whose
+ * guard no longer holds is not applied, and the store answers null.
+ */
+export interface TicketGuard {
+  rev?: number;
+  status?: readonly TicketStatus[];
+  /** null: must be unassigned. */
+  assigneeId?: string | null;
+  /** Not merged into another ticket, nor being merged. */
+  notMerged?: boolean;
+  /** Has no note with this key yet (a note from a retried Slack message is added once). */
+  noteKeyAbsent?: string;
+}
+
+/** One change to a ticket, decided by a core rule; the store applies it in one atomic update. */
+export interface TicketChange {
+  status?: TicketStatus;
+  kind?: TicketKind;
+  priority?: TicketPriority;
+  tags?: string[];
+  firstResponseDueAt?: Date;
+  /** null: unassign. */
+  assigneeId?: string | null;
+  assignedAt?: Date;
+  /** null: no longer waiting in the queue (the store stamps when it left). */
+  queuedAt?: Date | null;
+  /** The ticket lets go of its conversation: the customer's next message goes through the bot. */
+  releaseConversation?: true;
+  resolvedAt?: Date;
+  closedAt?: Date;
+  mergedInto?: string;
+  addParticipant?: string;
+  /** `key`: where the note came from (a Slack message), so a retry adds nothing. */
+  addNote?: TicketNote & { key?: string };
+  csatRequested?: true;
+}
+
+export interface TicketListFilter {
+  status?: readonly TicketStatus[];
+  kind?: TicketKind;
+  /** null: unassigned only. */
+  assigneeId?: string | null;
+  customerId?: string;
+  tag?: string;
+  /** An agent's view: live unassigned tickets, theirs, and those they took part in. */
+  visibleTo?: string;
+  /** Changed after this time (a console catching up). */
+  updatedSince?: Date;
+  /** Left the queue (assigned, resolved, closed while unassigned) after this time. */
+  leftQueueSince?: Date;
+  excludeId?: string;
+  /** created: oldest first; updated: least recently changed first; newest: newest first. */
+  sort: 'created' | 'updated' | 'newest';
+  limit: number;
+}
+
 export interface TicketStore {
   /** Opens the conversation's live ticket; null when the conversation has one already (unique index). */
   create(input: NewTicket): Promise<TicketView | null>;
   get(id: string): Promise<TicketView | null>;
-  /** The conversation's live (not resolved or closed) ticket, if any. */
+  /** The conversation's live (open or pending) ticket, if any. */
   findLive(conversationId: string): Promise<TicketView | null>;
+  /** The conversation's ticket resolved most recently, if resolved at or after `since`. */
+  findResolvedSince(conversationId: string, since: Date): Promise<TicketView | null>;
   /**
    * Applies `patch` and counts a customer message, only if the ticket is still live and still has
    * the `expected` values (compare-and-set); null when it changed meanwhile.
@@ -173,14 +249,54 @@ export interface TicketStore {
     expected: { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: string },
     patch: TicketPatch,
   ): Promise<TicketView | null>;
-  /** Records a staff reply: first response time once, status pending, assignee if none. */
-  recordAgentReply(id: string, agentId: string, at: Date): Promise<TicketView | null>;
-  list(filter: {
-    status?: TicketStatus[];
-    kind?: TicketKind;
-    assigneeId?: string;
-    limit: number;
-  }): Promise<TicketView[]>;
+  /** Applies one change if the guard holds (one conditional update); null when it does not. */
+  applyChange(id: string, guard: TicketGuard, change: TicketChange): Promise<TicketView | null>;
+  /**
+   * A resolved ticket takes its conversation back and is open again (waiting in the queue when
+   * it has no assignee). 'conflict' when the conversation has another live ticket; null when the
+   * ticket is no longer resolved (or not at `expectedRev`).
+   */
+  reopen(id: string, at: Date, expectedRev?: number): Promise<TicketView | 'conflict' | null>;
+  /**
+   * Records a staff reply: the first response (time and seconds since opening) once, pending
+   * while live, the replier as a participant.
+   */
+  recordAgentReply(
+    id: string,
+    reply: { agentId: string; at: Date; firstResponseSeconds: number },
+  ): Promise<{ ticket: TicketView; firstResponse: boolean } | null>;
+  /** Resolution time, for the live queue's figures of the day. */
+  recordResolution(id: string, at: Date, seconds: number): Promise<void>;
+  /** Marks a merge as begun (the source first, so an interrupted merge can be finished). */
+  beginMerge(sourceId: string, targetId: string): Promise<TicketView | null>;
+  /** The target takes in the source's notes, tags and transcript, once per source. */
+  absorbMerged(
+    targetId: string,
+    source: { id: string; conversationId: string; notes: TicketNote[]; tags: string[]; messageCount: number },
+  ): Promise<TicketView | null>;
+  list(filter: TicketListFilter): Promise<TicketView[]>;
+  /** Live tickets nobody is assigned to, longest waiting first. */
+  listWaiting(limit: number): Promise<TicketView[]>;
+  /** Live tickets assigned to an agent. */
+  listLiveAssignedTo(agentId: string, limit: number): Promise<TicketView[]>;
+  /** How many live tickets each agent holds (for correcting drifted load counters). */
+  liveLoadByAgent(): Promise<Map<string, number>>;
+  /** Resolved tickets whose resolution is older than `before` (to close). */
+  listResolvedBefore(before: Date, limit: number): Promise<TicketView[]>;
+  /** Live tickets not yet answered whose first-response deadline is before `until`, soonest first. */
+  listUnansweredDueBefore(until: Date, limit: number): Promise<TicketView[]>;
+  /** Seconds to first response of tickets first answered on that day, and to resolution of those resolved. */
+  durationsOn(dayKey: string): Promise<{ firstResponse: number[]; resolution: number[] }>;
+  /** Tickets opened in [from, to), for reports; streamed. */
+  openedBetween(from: Date, to: Date): AsyncIterable<TicketView>;
+  /** The ticket's rating token, created once (the given candidate is used when it has none). */
+  ensureCsatToken(id: string, candidate: string): Promise<string | null>;
+  findByCsatToken(token: string): Promise<TicketView | null>;
+  /** Stores the rating once; 'already_rated' when the ticket has one. */
+  rate(
+    match: { token: string } | { ticketId: string; customerId: string },
+    rating: { score: number; comment?: string; at: Date },
+  ): Promise<TicketView | 'already_rated' | null>;
   /** The live queue, for telling a customer roughly when a person will answer. */
   queueSnapshot(): Promise<{ waiting: number; agents: number }>;
   /** Live tickets past their first-response deadline, not yet marked breached. */
@@ -195,17 +311,6 @@ export interface TicketStore {
   markSlackPostAttempt(id: string, at: Date): Promise<boolean>;
   /** Records the ticket's post in the agents' channel, once (unique); null if it had one already. */
   setSlackThread(id: string, thread: { channel: string; ts: string }): Promise<TicketView | null>;
-  /**
-   * Sets the assignee if the ticket is live and its assignee is still `expected` (null: none),
-   * keeping the agents' open-ticket counts; null when it changed meanwhile.
-   */
-  assign(id: string, agentId: string, expected: string | null): Promise<TicketView | null>;
-  /** Sets the priority of a live ticket; null when it is not live. */
-  setPriority(id: string, priority: TicketPriority): Promise<TicketView | null>;
-  /** Resolves a live ticket (its conversation may open a new one); null when it was not live. */
-  resolve(id: string, at: Date): Promise<TicketView | null>;
-  /** Adds an internal note once per key; false when a note with this key exists (a retry). */
-  addNote(id: string, note: { key: string; authorId: string; text: string; at: Date }): Promise<boolean>;
   /** Live figures for staff (cheap indexed counts). */
   liveCounts(): Promise<LiveTicketCounts>;
 }
@@ -277,4 +382,7 @@ export interface Stores {
   /** Customers as outreach sees them: who may be emailed, unsubscribing. */
   audience: AudienceStore;
   suppressions: SuppressionStore;
+  cannedResponses: CannedResponseStore;
+  dailyStats: DailyStatsStore;
+  customerContext: CustomerContextReader;
 }

@@ -15,6 +15,8 @@ export async function ensureFirstAdmin(
     email: input.email,
     name: 'Admin',
     role: 'admin',
+    // Admins watch and manage: they get tickets automatically only if given capacity.
+    capacity: 0,
     passwordHash: await deps.passwords.hash(chosen),
   });
   if (!created) return { created: false }; // another process created it at the same moment

@@ -25,7 +25,7 @@ let decoy: Promise<string> | undefined;
 export async function signIn(
   deps: SignInDeps,
   input: { email: string; password: string; ip: string },
-): Promise<{ token: string; staff: StaffView }> {
+): Promise<{ token: string; staff: StaffView; mustChangePassword: boolean }> {
   const email = input.email.trim().toLowerCase();
   const key = { email, ip: input.ip };
   const wait = await deps.throttle.attempt(key);
@@ -59,13 +59,21 @@ export async function signIn(
     role: staff.role,
     name: staff.name,
     email: staff.email,
+    ...(account.mustChangePassword ? { mustChangePassword: true } : {}),
   });
+  // An admin may have deactivated or re-roled the account while this sign-in ran; their
+  // "end every session" could not see this one yet, so look again.
+  const now = await deps.staff.get(account.id);
+  if (!now?.active || now.role !== account.role) {
+    await deps.sessions.revoke(token);
+    throw unauthorized('Your account changed while signing in; sign in again.');
+  }
   await deps.audit.record({ actor: { id: staff.id, role: staff.role }, action: 'auth.login', ip: input.ip });
-  return { token, staff };
+  return { token, staff, mustChangePassword: account.mustChangePassword };
 }
 
 /** Ends the session, and its open sockets in every process. */
 export async function signOut(deps: Pick<SignInDeps, 'sessions' | 'events'>, token: string): Promise<void> {
   const ended = await deps.sessions.revoke(token);
-  if (ended) await deps.events.publish('session.revoked', ended);
+  if (ended) await deps.events.publish('session.revoked', { ...ended, reason: 'signed_out' });
 }

@@ -14,7 +14,7 @@ export async function liveQueue(
   limit = 15,
 ): Promise<{ entries: QueueEntry[]; counts: LiveTicketCounts }> {
   const [tickets, counts] = await Promise.all([
-    deps.stores.tickets.list({ status: ['open', 'pending'], limit }),
+    deps.stores.tickets.list({ status: ['open', 'pending'], sort: 'created', limit }),
     deps.stores.tickets.liveCounts(),
   ]);
   const entries = await Promise.all(

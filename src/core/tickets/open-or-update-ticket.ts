@@ -3,16 +3,21 @@ import type { TicketView } from '../views/ticket.js';
 import { handoffPatch } from './ticket-rules.js';
 
 /**
- * The conversation's live ticket after a hand-off: opened when there is none, otherwise updated
- * by the hand-off rules. Safe under races without transactions: the store's unique index allows
- * one live ticket per conversation, and updates are compare-and-set on what the rules read.
+ * The conversation's live ticket after a hand-off: updated by the hand-off rules when there is
+ * one; otherwise the ticket resolved within the reopen window is reopened; otherwise a new one
+ * is opened. Safe under races without transactions: the store's unique index allows one live
+ * ticket per conversation (a reopen takes it like an open does), and updates are
+ * compare-and-set on what the rules read.
  */
 export async function openOrUpdateTicket(
   deps: { stores: Pick<Stores, 'tickets'> },
   input: NewTicket,
-): Promise<{ ticket: TicketView; opened: boolean }> {
+  opts: { reopenWindowHours?: number } = {},
+): Promise<{ ticket: TicketView; opened: boolean; reopened: boolean; before?: TicketView }> {
   const { tickets } = deps.stores;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  let reopened: TicketView | undefined;
+  let triedReopen = opts.reopenWindowHours === undefined;
+  for (let attempt = 0; attempt < 6; attempt++) {
     const live = await tickets.findLive(input.conversationId);
     if (live) {
       const updated = await tickets.updateIfUnchanged(
@@ -20,11 +25,29 @@ export async function openOrUpdateTicket(
         { kind: live.kind, priority: live.priority, firstResponseDueAt: live.sla.firstResponseDueAt },
         handoffPatch(live, input),
       );
-      if (updated) return { ticket: updated, opened: false };
+      if (updated) {
+        const wasReopened = reopened?.id === updated.id;
+        return {
+          ticket: updated,
+          opened: false,
+          reopened: wasReopened,
+          before: wasReopened ? reopened : live,
+        };
+      }
       continue; // it changed (or closed) meanwhile: read it again
     }
+    if (!triedReopen && opts.reopenWindowHours !== undefined) {
+      triedReopen = true;
+      const since = new Date(input.at.getTime() - opts.reopenWindowHours * 3600_000);
+      const recent = await tickets.findResolvedSince(input.conversationId, since);
+      if (recent) {
+        const r = await tickets.reopen(recent.id, input.at, recent.rev);
+        if (r && r !== 'conflict') reopened = recent;
+        continue; // reopened (or someone else opened one): the next round updates the live one
+      }
+    }
     const created = await tickets.create(input);
-    if (created) return { ticket: created, opened: true };
+    if (created) return { ticket: created, opened: true, reopened: false };
     // Another message of the same conversation opened it first: update that one instead.
   }
   throw new Error(`could not open or update the ticket of conversation ${input.conversationId}`);

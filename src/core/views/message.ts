@@ -21,6 +21,12 @@ export const DeliverySchema = Type.Object({
 });
 export type Delivery = Static<typeof DeliverySchema>;
 
+/** A question the customer can answer where the message is shown: a 1–5 rating of a resolved ticket. */
+export const MessagePromptSchema = Type.Object(
+  { kind: literalUnion(['csat'] as const), ticketId: Type.String() },
+  { title: 'MessagePrompt' },
+);
+export type MessagePrompt = Static<typeof MessagePromptSchema>;
 /** An inbound message's processing when it did not go through at once: attempts, and parked after a few. */
 export const ProcessingSchema = Type.Object({
   attempts: Type.Integer({ minimum: 0 }),
@@ -43,6 +49,8 @@ export const MessageSchema = Type.Object(
     processed: Type.Boolean(),
     processing: Type.Optional(ProcessingSchema),
     delivery: Type.Optional(DeliverySchema),
+    /** Something the customer is asked to answer in place (the widget draws it: stars for a rating). */
+    prompt: Type.Optional(MessagePromptSchema),
     /** This message in its ticket's thread in the agents' Slack channel (mirrored, or typed there). */
     slackPost: Type.Optional(Type.Object({ channel: Type.String(), ts: Type.String() })),
     createdAt: IsoTime,

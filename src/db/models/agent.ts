@@ -1,6 +1,6 @@
 import { type InferSchemaType, Schema } from 'mongoose';
 
-import { ROLES } from '../../core/views/staff.js';
+import { AGENT_STATUSES, ROLES } from '../../core/views/staff.js';
 
 /** A member of staff who signs in to the console. */
 export const agentSchema = new Schema(
@@ -10,8 +10,17 @@ export const agentSchema = new Schema(
     role: { type: String, enum: ROLES, required: true, default: 'agent' },
     passwordHash: { type: String, required: true }, // scrypt$N$r$p$salt$hash (node:crypto)
     active: { type: Boolean, default: true },
-    capacity: { type: Number, default: 5, min: 0 }, // open tickets they can hold at once
+    capacity: { type: Number, default: 5, min: 0 }, // live tickets auto-assignment gives them at most
     openTickets: { type: Number, default: 0 }, // live load, kept with $inc
+    // capacity - openTickets, kept with $inc beside it: "below capacity" is then a plain query
+    // (freeSlots > 0) that a conditional $inc can use; FerretDB has no $expr to compare two fields.
+    freeSlots: { type: Number },
+    status: { type: String, enum: AGENT_STATUSES, default: 'offline' },
+    statusAt: { type: Date },
+    offlineSince: { type: Date }, // set while offline: tickets go back after the grace period
+    choseAway: { type: Boolean, default: false }, // a console connecting keeps them away
+    lastAssignedAt: { type: Date },
+    mustChangePassword: { type: Boolean, default: false },
     skills: { type: [String], default: [] },
     languages: { type: [String], default: ['en'] },
     slackUserId: { type: String }, // to accept replies from Slack threads
@@ -21,5 +30,6 @@ export const agentSchema = new Schema(
 );
 agentSchema.index({ email: 1 }, { unique: true });
 agentSchema.index({ slackUserId: 1 }, { unique: true, sparse: true });
+agentSchema.index({ active: 1, status: 1, freeSlots: 1 });
 
 export type AgentDoc = InferSchemaType<typeof agentSchema>;

@@ -23,6 +23,8 @@ export const messageSchema = new Schema(
     replyKey: { type: String },
     inReplyTo: { type: Schema.Types.ObjectId }, // the inbound message a bot answer responds to
     ticketId: { type: Schema.Types.ObjectId },
+    // A question the customer answers in place (the widget draws a rating as stars).
+    prompt: { kind: { type: String, enum: ['csat'] }, ticketId: { type: String } },
     classification: {
       language: { type: String },
       intent: { type: String },
@@ -77,6 +79,7 @@ messageSchema.index({ replyKey: 1 }, { unique: true, sparse: true });
 messageSchema.index({ 'slackPost.channel': 1, 'slackPost.ts': 1 }, { unique: true, sparse: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ customerId: 1, createdAt: 1 });
+messageSchema.index({ ticketId: 1 }, { sparse: true });
 messageSchema.index({ direction: 1, processedAt: 1, createdAt: 1 });
 // The outbox: a conversation's queued messages in order, and stragglers whose job was lost.
 messageSchema.index({ 'delivery.status': 1, conversationId: 1, createdAt: 1 });

@@ -38,6 +38,12 @@ export function createConversationRepository(m: Models): ConversationStore {
       return { conversation: toConversationView(doc as LeanConversation), created };
     },
 
+    async findOpen({ customerId, channel, threadKey }) {
+      const openKey = threadKey ? `${customerId}:${channel}:${threadKey}` : `${customerId}:${channel}`;
+      const doc = await m.Conversation.findOne({ openKey }).lean();
+      return doc ? toConversationView(doc as LeanConversation) : null;
+    },
+
     async get(id) {
       if (!isObjectId(id)) return null;
       const doc = await m.Conversation.findById(id).lean();

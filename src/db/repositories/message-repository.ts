@@ -47,6 +47,7 @@ export function createMessageRepository(m: Models): MessageStore {
           clientMessageId: msg.clientMessageId,
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
+          ...(msg.prompt ? { prompt: msg.prompt } : {}),
           ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
           processedAt: msg.processed ? msg.at : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
@@ -95,6 +96,22 @@ export function createMessageRepository(m: Models): MessageStore {
 
     async listForConversation(conversationId, { after, limit }) {
       return isObjectId(conversationId) ? listInOrder({ conversationId }, after, limit) : [];
+    },
+
+    async listForConversations(conversationIds, { after, limit }) {
+      const ids = conversationIds.filter(isObjectId);
+      if (ids.length === 0) return [];
+      return listInOrder(
+        ids.length === 1 ? { conversationId: ids[0] } : { conversationId: { $in: ids } },
+        after,
+        limit,
+      );
+    },
+
+    async moveToTicket(fromTicketId, toTicketId) {
+      if (!isObjectId(fromTicketId) || !isObjectId(toTicketId)) return;
+      // Many documents, but repeatable: a merge cut short does it again.
+      await m.Message.updateMany({ ticketId: fromTicketId }, { $set: { ticketId: toTicketId } });
     },
 
     async listForCustomer(customerId, { after, limit }) {

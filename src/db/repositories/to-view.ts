@@ -28,6 +28,7 @@ export interface LeanMessage {
   clientMessageId?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
+  prompt?: { kind?: string | null; ticketId?: string | null } | null;
   processing?: { attempts?: number | null; lastError?: string | null; parkedAt?: Date | null } | null;
   delivery?: {
     status: string;
@@ -57,6 +58,9 @@ export function toMessageView(d: LeanMessage): MessageView {
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
+    ...(d.prompt?.kind && d.prompt.ticketId
+      ? { prompt: { kind: 'csat' as const, ticketId: d.prompt.ticketId } }
+      : {}),
     ...(d.processing
       ? {
           processing: {
@@ -97,16 +101,38 @@ export interface LeanTicket {
   language?: string | null;
   intent?: string | null;
   assigneeId?: Id | null;
+  assignedAt?: Date | null;
+  queuedAt?: Date | null;
+  participantIds?: string[] | null;
+  tags?: string[] | null;
+  notes?: { id: string; authorId: string; text: string; at: Date }[] | null;
   sla: { firstResponseDueAt: Date; firstRespondedAt?: Date | null; breachedAt?: Date | null };
+  csat?: {
+    requested?: boolean | null;
+    score?: number | null;
+    comment?: string | null;
+    at?: Date | null;
+  } | null;
   messageCount: number;
   failedDeliveries?: number | null;
+  resolvedAt?: Date | null;
+  closedAt?: Date | null;
+  reopenedAt?: Date | null;
+  reopenCount?: number | null;
+  mergedInto?: Id | null;
+  mergedFrom?: Id[] | null;
+  extraConversationIds?: Id[] | null;
+  rev?: number | null;
   slackThread?: { channel?: string | null; ts?: string | null } | null;
   openedByMessageId?: Id | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
+
 export function toTicketView(d: LeanTicket): TicketView {
+  const csat = d.csat;
   return {
     id: String(d._id),
     number: d.number,
@@ -120,6 +146,16 @@ export function toTicketView(d: LeanTicket): TicketView {
     ...(d.language ? { language: d.language as Language } : {}),
     ...(d.intent ? { intent: d.intent as Intent } : {}),
     ...(d.assigneeId ? { assigneeId: String(d.assigneeId) } : {}),
+    ...(d.assignedAt && d.assigneeId ? { assignedAt: d.assignedAt.toISOString() } : {}),
+    ...(d.queuedAt ? { queuedAt: d.queuedAt.toISOString() } : {}),
+    participantIds: d.participantIds ?? [],
+    tags: d.tags ?? [],
+    notes: (d.notes ?? []).map((n) => ({
+      id: n.id,
+      authorId: n.authorId,
+      text: n.text,
+      at: n.at.toISOString(),
+    })),
     sla: {
       firstResponseDueAt: d.sla.firstResponseDueAt.toISOString(),
       ...(d.sla.firstRespondedAt ? { firstRespondedAt: d.sla.firstRespondedAt.toISOString() } : {}),
@@ -127,6 +163,24 @@ export function toTicketView(d: LeanTicket): TicketView {
     },
     messageCount: d.messageCount,
     failedDeliveries: d.failedDeliveries ?? 0,
+    ...(d.resolvedAt ? { resolvedAt: iso(d.resolvedAt) } : {}),
+    ...(d.closedAt ? { closedAt: iso(d.closedAt) } : {}),
+    ...(d.reopenedAt ? { reopenedAt: iso(d.reopenedAt) } : {}),
+    reopenCount: d.reopenCount ?? 0,
+    ...(d.mergedInto ? { mergedInto: String(d.mergedInto) } : {}),
+    mergedFrom: (d.mergedFrom ?? []).map(String),
+    extraConversationIds: (d.extraConversationIds ?? []).map(String),
+    ...(csat?.score && csat.at
+      ? {
+          csat: {
+            score: csat.score,
+            ...(csat.comment ? { comment: csat.comment } : {}),
+            at: csat.at.toISOString(),
+          },
+        }
+      : {}),
+    csatRequested: Boolean(csat?.requested),
+    rev: d.rev ?? 0,
     ...(d.slackThread?.channel && d.slackThread.ts
       ? { slackThread: { channel: d.slackThread.channel, ts: d.slackThread.ts } }
       : {}),

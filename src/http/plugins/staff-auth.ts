@@ -6,6 +6,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     staff?: StaffSession;
   }
+  interface FastifyContextConfig {
+    /** A session that must change its one-time password may use this route (the others refuse it). */
+    allowPendingPassword?: boolean;
+  }
 }
 
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -24,6 +28,12 @@ export function requireStaff(sessions: SessionStore, roles?: readonly Role[]): p
         .status(401)
         .send({ error: 'unauthorized', message: 'Sign in first (Authorization: Bearer <token>).' });
     }
+    if (session.mustChangePassword && !request.routeOptions.config?.allowPendingPassword) {
+      return reply.status(403).send({
+        error: 'password_change_required',
+        message: 'Choose a new password first (POST /api/v1/me/password).',
+      });
+    }
     if (roles && !roles.includes(session.role)) {
       return reply
         .status(403)
@@ -31,6 +41,13 @@ export function requireStaff(sessions: SessionStore, roles?: readonly Role[]): p
     }
     request.staff = session;
   };
+}
+
+/** The bearer token of a request behind requireStaff. */
+export function tokenOf(request: FastifyRequest): string {
+  const token = bearerToken(request);
+  if (!token) throw new Error('tokenOf used on a route without requireStaff');
+  return token;
 }
 
 /** The signed-in staff member; only valid behind requireStaff. */
