@@ -8,8 +8,8 @@ import type { TicketKind } from '../views/ticket.js';
  * classified, a CSAT answer); a repeated call would count twice, so call it where the event is
  * known to be new (after the unique insert, the first markProcessed…).
  *
- * Wired today: the ingest pipeline (messages: sentiment and channel; tickets opened by kind).
- * For the CRM (orders) and the console (CSAT, tickets staff open): `stores.customerFeatures`.
+ * Wired today: the ingest pipeline (messages: sentiment and channel; tickets opened by kind) and
+ * CSAT ratings (core/tickets/csat.ts). For the CRM (orders, refunds): `stores.customerFeatures`.
  */
 export interface CustomerFeatureStore {
   /** A new order: frequency + 1, monetary + total, last order date moves forward. */
