@@ -193,7 +193,7 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     settings: {
       ...DEFAULT_OUTREACH,
       // Claimed at once: one per pooled connection. A crash leaves at most three chunks unrecorded
-      // (one claimed ahead, one sending, one being written): the most that can become unknown.
+      // (two sending, one being written): the most that can become unknown.
       chunkSize: Math.max(10, d.config.outreach.smtpConnections),
       maxAttempts: d.config.outreach.maxAttempts,
       retryBaseMs: d.config.outreach.retryDelayMs,

@@ -19,6 +19,8 @@ const SUPPRESSIONS_EVERY_MS = 2000;
 /** The longest it sleeps waiting for a retry's time before looking again. */
 const MAX_IDLE_MS = 1000;
 const MAX_BACKOFF_MS = 3_600_000;
+/** Chunks sent at once (with one more being recorded: at most three claimed and unrecorded). */
+const SENDING_AT_ONCE = 2;
 
 /**
  * Sends a campaign, or resumes it: safe to run again at any point, by any worker.
@@ -107,10 +109,10 @@ async function sendHolding(
   const reader = new OrderedReader(deps, campaignId, claimed, firstAttempts);
   let sent = 0;
   let lastCheck = 0;
-  // Three chunks overlap, so the database's latency hides behind the SMTP server's: one is
-  // claimed while another is sent and the one before is recorded. So at most three chunks are
-  // claimed and unrecorded at any moment (what a crash can leave unknown); each claim also marks
-  // what was recorded (one update for both).
+  // Chunks overlap so the pooled connections never wait on the database or on a chunk's slowest
+  // email: two chunks are sent at once while the one before is recorded. So at most three chunks
+  // are claimed and unrecorded at any moment (what a crash can leave unknown); each claim also
+  // marks what was recorded (one update for both).
   let recorded = claimed;
   let recording: Promise<{ next: number | null; upTo: number } | { error: unknown }> | null = null;
   const awaitRecording = async () => {
@@ -128,12 +130,41 @@ async function sendHolding(
     if (!(await deps.deliveries.claim(campaignId, from, to, recorded))) return null;
     return { from, to, slots: await reader.take(to) };
   };
-  let prefetched: Promise<{ claimed: Claimed | null } | { error: unknown }> | null = null;
-  const takePrefetched = async (): Promise<Claimed | null> => {
-    const outcome = await prefetched!;
-    prefetched = null;
+  // Chunks being sent, oldest first; recorded in that order, so the settled mark only moves forward.
+  const inFlight: { chunk: Claimed; done: Promise<{ results: SlotResult[] } | { error: unknown }> }[] = [];
+  const startSending = (chunk: Claimed) => {
+    claimed = chunk.to;
+    figures.queued -= chunk.slots.filter((s) => s.attempt === 1).length;
+    inFlight.push({
+      chunk,
+      done: sendChunk(deps, campaign, compiled, chunk.slots, suppressed).then(
+        (results) => ({ results }),
+        (error: unknown) => ({ error }),
+      ),
+    });
+  };
+  const finishOldest = async () => {
+    const oldest = inFlight.shift();
+    if (!oldest) return;
+    const outcome = await oldest.done;
     if ('error' in outcome) throw outcome.error;
-    return outcome.claimed;
+    await awaitRecording();
+    const upTo = oldest.chunk.to;
+    recording = deps.deliveries.record(campaignId, outcome.results).then(
+      (n) => ({ next: n, upTo }),
+      (error: unknown) => ({ error }),
+    );
+    for (const r of outcome.results) {
+      if (r.status === 'retry') figures.queued++;
+      else {
+        figures[r.status]++;
+        if (r.status === 'sent') sent++;
+      }
+    }
+  };
+  const drain = async () => {
+    while (inFlight.length > 0) await finishOldest();
+    await awaitRecording();
   };
 
   try {
@@ -145,73 +176,54 @@ async function sendHolding(
         const settled = figures.recipients - figures.queued;
         if (figures.recipients > 0) await onProgress(Math.round((100 * settled) / figures.recipients));
         if (status !== 'sending') {
-          // A chunk claimed ahead and not sent is handed back: pausing leaves nothing unknown.
-          const ahead = prefetched ? await takePrefetched() : null;
-          if (ahead) await deps.deliveries.unclaim(campaignId, ahead.from, ahead.to);
+          // Paused or cancelled: the emails already handed to the server are recorded; nothing
+          // more is claimed, so pausing leaves nothing unknown.
+          await drain();
           return stopped(status, sent);
         }
       }
       await suppressed.refreshEvery(SUPPRESSIONS_EVERY_MS);
 
-      let current: Claimed | null;
-      if (prefetched) current = await takePrefetched();
-      else if (claimed < firstAttempts) current = await claimFirstAttempts(claimed);
-      else {
-        // Retries are appended by the recording: take them into account first.
-        await awaitRecording();
-        if (claimed >= next) break;
-        // Each retry waits for its time, and the order stops at the first one not due.
-        const want = Array.from(
-          { length: Math.min(deps.settings.chunkSize, next - claimed) },
-          (_, i) => claimed + i,
-        );
-        const found = new Map((await deps.deliveries.retries(campaignId, want)).map((r) => [r.seq, r]));
-        const now = clock(deps).getTime();
-        const firstNotDue = want.find((seq) => (found.get(seq)?.notBefore.getTime() ?? 0) > now);
-        const to = firstNotDue ?? claimed + want.length;
-        if (to === claimed) {
-          const due = found.get(claimed)!.notBefore.getTime();
-          await sleep(Math.min(MAX_IDLE_MS, Math.max(10, due - now)));
+      if (claimed < firstAttempts) {
+        if (inFlight.length >= SENDING_AT_ONCE) {
+          await finishOldest();
           continue;
         }
-        const slots = want.filter((seq) => seq < to && found.has(seq)).map((seq) => found.get(seq)!);
-        current = (await deps.deliveries.claim(campaignId, claimed, to, recorded))
-          ? { from: claimed, to, slots }
-          : null;
-      }
-      if (!current) {
-        lastCheck = 0; // paused or cancelled meanwhile: look at once
+        const chunk = await claimFirstAttempts(claimed);
+        if (chunk) startSending(chunk);
+        else lastCheck = 0; // paused or cancelled meanwhile: look at once
         continue;
       }
-      claimed = current.to;
-      figures.queued -= current.slots.filter((s) => s.attempt === 1).length;
-      // The next chunk is claimed while this one is sent.
-      if (claimed < firstAttempts) {
-        prefetched = claimFirstAttempts(claimed).then(
-          (c) => ({ claimed: c }),
-          (error: unknown) => ({ error }),
-        );
-      }
-      const results = await sendChunk(deps, campaign, compiled, current.slots, suppressed);
-      await awaitRecording();
-      const upTo = current.to;
-      recording = deps.deliveries.record(campaignId, results).then(
-        (n) => ({ next: n, upTo }),
-        (error: unknown) => ({ error }),
+      // Retries are appended by the recordings: every chunk is recorded before they are read.
+      await drain();
+      if (claimed >= next) break;
+      // Each retry waits for its time, and the order stops at the first one not due.
+      const want = Array.from(
+        { length: Math.min(deps.settings.chunkSize, next - claimed) },
+        (_, i) => claimed + i,
       );
-      for (const r of results) {
-        if (r.status === 'retry') figures.queued++;
-        else {
-          figures[r.status]++;
-          if (r.status === 'sent') sent++;
-        }
+      const found = new Map((await deps.deliveries.retries(campaignId, want)).map((r) => [r.seq, r]));
+      const now = clock(deps).getTime();
+      const firstNotDue = want.find((seq) => (found.get(seq)?.notBefore.getTime() ?? 0) > now);
+      const to = firstNotDue ?? claimed + want.length;
+      if (to === claimed) {
+        const due = found.get(claimed)!.notBefore.getTime();
+        await sleep(Math.min(MAX_IDLE_MS, Math.max(10, due - now)));
+        continue;
       }
+      const slots = want.filter((seq) => seq < to && found.has(seq)).map((seq) => found.get(seq)!);
+      if (!(await deps.deliveries.claim(campaignId, claimed, to, recorded))) {
+        lastCheck = 0;
+        continue;
+      }
+      startSending({ from: claimed, to, slots });
+      await finishOldest();
     }
-    await awaitRecording();
+    await drain();
     await deps.deliveries.markSettled(campaignId, recorded);
   } finally {
-    // Never leave a write behind (its failure surfaces above; here it is only waited for).
-    if (prefetched) await prefetched;
+    // Never leave a send or a write behind (a failure surfaces above; here it is only waited for).
+    for (const f of inFlight) await f.done;
     if (recording) await recording;
     await reader.close();
   }

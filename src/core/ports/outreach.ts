@@ -120,8 +120,6 @@ export interface CampaignDeliveryStore {
    * sending; in the same update, marks the places below `settled` as having their results.
    */
   claim(campaignId: string, from: number, to: number, settled: number): Promise<boolean>;
-  /** Hands back a range claimed and never sent (moves the mark from `to` back to `from`). */
-  unclaim(campaignId: string, from: number, to: number): Promise<void>;
   /**
    * Records the results of claimed attempts (insert-once each) and appends the retries. Returns
    * where the order now ends when retries were appended, else null.

@@ -207,13 +207,6 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
       return moved.modifiedCount === 1;
     },
 
-    async unclaim(campaignId, from, to) {
-      await m.Campaign.updateOne(
-        { _id: campaignId, 'queue.claimed': to },
-        { $set: { 'queue.claimed': from } },
-      );
-    },
-
     async markSettled(campaignId, upTo) {
       await m.Campaign.updateOne({ _id: campaignId }, { $max: { 'queue.settled': upTo } });
     },
