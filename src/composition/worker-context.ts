@@ -23,6 +23,8 @@ export interface WorkerContext {
     | 'presence'
     | 'desk'
     | 'integrations'
+    | 'segmentation'
+    | 'outreach'
   >;
   /** Whether the agents' Slack desk is on (its mirror worker runs only then). */
   slackDesk: boolean;

@@ -111,6 +111,18 @@ describe('orders from the shop, verified widget visitors, and consultations and 
       ['paid', '2026-01-10T09:05:00.000Z'],
       ['shipped', '2026-01-11T14:00:00.000Z'],
     ]);
+    // What segmentation clusters on moves with the shop's orders: counted once, refunds taken off.
+    const m = t.app.core.infra.models;
+    const features = async () =>
+      (await m.Customer.findById(first.body.order.customerId, { features: 1 }).lean())?.features;
+    expect(await features()).toMatchObject({ frequency: 1, monetary: 138 });
+    const refundable = order('ref-1', 'paid', { total: 20 });
+    await shop(refundable);
+    await shop(refundable);
+    expect(await features()).toMatchObject({ frequency: 2, monetary: 158 });
+    await shop(order('ref-1', 'refunded', { total: 20 }));
+    await shop(order('ref-1', 'refunded', { total: 20 }));
+    expect(await features()).toMatchObject({ frequency: 2, monetary: 138 });
 
     // Bad bodies, correctly signed, are 400s.
     for (const bad of [
@@ -136,6 +148,7 @@ describe('orders from the shop, verified widget visitors, and consultations and 
     const owner = await m.Customer.findById(results[0]?.body.order.customerId).lean();
     expect(owner?.stats?.orders).toBe(1);
     expect(owner?.stats?.totalSpent).toBe(138);
+    expect(owner?.features).toMatchObject({ frequency: 1, monetary: 138 });
     expect(await m.Identity.countDocuments({ channel: 'site_user', externalId: 'burst-user' })).toBe(1);
   });
 

@@ -91,9 +91,10 @@ export async function recordShopOrder(
     if (!existing) {
       const { order, created } = await deps.crm.orders.createOnce(upsert);
       if (!created) continue; // another report of the same order created it: apply this one to it
-      await deps.crm.orders.recordOnCustomer(order.customerId, {
-        newOrder: { total: COUNTS_AS_SPENT(order.status) ? order.total : 0, placedAt },
-      });
+      const spent = COUNTS_AS_SPENT(order.status) ? order.total : 0;
+      await deps.crm.orders.recordOnCustomer(order.customerId, { newOrder: { total: spent, placedAt } });
+      // What segmentation clusters on (once: this report won the unique insert).
+      await deps.stores.customerFeatures.recordOrder(order.customerId, { total: spent, placedAt });
       result = { order, created: true, changed: true };
       break;
     }
@@ -113,6 +114,7 @@ export async function recordShopOrder(
     if (!moved) continue; // moved meanwhile by another report: look again
     if (COUNTS_AS_SPENT(existing.status) !== COUNTS_AS_SPENT(moved.status)) {
       await deps.crm.orders.recordOnCustomer(moved.customerId, { spentDelta: -existing.total });
+      await deps.stores.customerFeatures.recordRefund(moved.customerId, existing.total);
     }
     result = { order: moved, created: false, changed: true };
   }

@@ -228,6 +228,7 @@ export interface CustomerDossier {
   needs: Record<string, unknown>[];
   interactions: Record<string, unknown>[];
   merges: Record<string, unknown>[];
+  campaignDeliveries: Record<string, unknown>[];
   auditTrail: Record<string, unknown>[];
 }
 

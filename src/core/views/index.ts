@@ -6,6 +6,7 @@
  */
 
 export * from './analytics.js';
+export * from './campaign.js';
 export * from './canned-response.js';
 export * from './channel.js';
 export * from './classification.js';
@@ -21,5 +22,6 @@ export * from './need.js';
 export * from './order.js';
 export * from './report.js';
 export * from './schema-helpers.js';
+export * from './segmentation.js';
 export * from './staff.js';
 export * from './ticket.js';

@@ -14,16 +14,17 @@ export const customerSchema = new Schema(
     language: { type: String, enum: ['en', 'zh', 'other'] }, // last detected language, to answer in it
     tags: { type: [String], default: [] },
     attributes: { type: Schema.Types.Mixed, default: {} }, // free-form CRM fields set by staff
-    segmentId: { type: Schema.Types.ObjectId }, // latest segmentation result
     marketingOptOut: { type: Boolean, default: false }, // outreach never emails an opted-out customer (kept = !marketingConsent.granted)
     // Marketing consent with when and how it was given or withdrawn; an unsubscribe sets
-    // unsubscribedAt and granted=false (outreach reads both).
+    // unsubscribedAt and granted=false. Outreach emails only customers who granted consent and
+    // never unsubscribed (and have an email).
     marketingConsent: {
       type: new Schema(
         {
           granted: { type: Boolean, required: true },
-          at: { type: Date, required: true },
-          source: { type: String, required: true, maxlength: 100 },
+          // The CRM's consent API always records both; imports and older records may lack them.
+          at: { type: Date },
+          source: { type: String, maxlength: 200 }, // where: a form, an import, an agent
         },
         { _id: false },
       ),
@@ -66,6 +67,21 @@ export const customerSchema = new Schema(
     // The merge that holds this customer while it runs (one merge at a time per customer).
     mergeLock: { type: Schema.Types.ObjectId },
     erasedAt: { type: Date },
+    // What segmentation clusters on, kept up to date as things happen by single-document
+    // $inc/$max/$addToSet updates (src/db/repositories/customer-feature-repository.ts), so a run
+    // reads this one collection with a cursor. Recency, tenure and ratios are derived at run time.
+    features: {
+      frequency: { type: Number, default: 0 }, // orders placed
+      monetary: { type: Number, default: 0 }, // total spent (refunds subtracted)
+      lastOrderAt: { type: Date },
+      consultations: { type: Number, default: 0 }, // consultation tickets opened
+      complaints: { type: Number, default: 0 }, // complaint tickets opened
+      sentimentSum: { type: Number, default: 0 }, // over their classified messages
+      sentimentCount: { type: Number, default: 0 },
+      lastCsat: { type: Number }, // 1..5, the latest answer
+      lastCsatAt: { type: Date },
+      channels: { type: [String], default: [] }, // distinct channels they wrote from
+    },
   },
   { timestamps: true },
 );

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { AnalyticsStore } from '../../core/ports/crm.js';
 import type { OrderStatus } from '../../core/views/order.js';
 import type { Models } from '../models.js';
@@ -20,18 +20,32 @@ export function createAnalyticsRepository(m: Models): AnalyticsStore {
     },
 
     async customersBySegment() {
-      const rows = await m.Customer.aggregate<{ _id: Types.ObjectId | null; n: number }>([
-        { $match: LIVE },
-        { $group: { _id: '$segmentId', n: { $sum: 1 } } },
+      // A customer's segment is their member record in the segmentation run in use (the latest
+      // finished one; src/db/repositories/segmentation-repository.ts), not a customer field.
+      const [run, total] = await Promise.all([
+        m.SegmentationRun.findOne({ status: 'done' }, { _id: 1 }).sort({ finishedAt: -1 }).lean(),
+        m.Customer.countDocuments(LIVE),
       ]);
-      const ids = rows.map((r) => r._id).filter((id): id is Types.ObjectId => id instanceof Types.ObjectId);
-      const segments = ids.length ? await m.Segment.find({ _id: { $in: ids } }, { name: 1 }).lean() : [];
+      const rows = run
+        ? await m.SegmentMember.aggregate<{ _id: Types.ObjectId; n: number }>([
+            { $match: { runId: run._id } },
+            { $group: { _id: '$segmentId', n: { $sum: 1 } } },
+          ])
+        : [];
+      const segments = rows.length
+        ? await m.Segment.find({ _id: { $in: rows.map((r) => r._id) } }, { name: 1 }).lean()
+        : [];
       const names = new Map(segments.map((s) => [String(s._id), s.name]));
-      return rows.map((r) => ({
-        segmentId: r._id ? String(r._id) : null,
-        name: r._id ? (names.get(String(r._id)) ?? 'unknown segment') : 'not segmented',
+      const segmented = rows.reduce((sum, r) => sum + r.n, 0);
+      const out: { segmentId: string | null; name: string; customers: number }[] = rows.map((r) => ({
+        segmentId: String(r._id),
+        name: names.get(String(r._id)) ?? 'unknown segment',
         customers: r.n,
       }));
+      // Customers new since the run (and, until the next run, merged or erased ones it counted).
+      const rest = Math.max(0, total - segmented);
+      if (rest > 0 || out.length === 0) out.push({ segmentId: null, name: 'not segmented', customers: rest });
+      return out;
     },
 
     async ticketsByDay(fromDay, toDay) {

@@ -140,7 +140,19 @@ export function createCrmCustomerRepository(m: Models): CustomerDirectory {
       }
       if (filter.tag) q.tags = filter.tag;
       if (filter.channel) q.channels = filter.channel;
-      if (filter.segmentId) q.segmentId = new Types.ObjectId(filter.segmentId);
+      if (filter.segmentId) {
+        // Members of that segment in the run in use (segmentation keeps them per run).
+        const run = await m.SegmentationRun.findOne({ status: 'done' }, { _id: 1 })
+          .sort({ finishedAt: -1 })
+          .lean();
+        const members = run
+          ? await m.SegmentMember.find(
+              { runId: run._id, segmentId: new Types.ObjectId(filter.segmentId) },
+              { customerId: 1 },
+            ).lean()
+          : [];
+        q._id = { $in: members.map((x) => x.customerId) };
+      }
       if (filter.language) q.language = filter.language;
       if (filter.marketingConsent === true) q['marketingConsent.granted'] = true;
       if (filter.marketingConsent === false) q['marketingConsent.granted'] = { $ne: true };

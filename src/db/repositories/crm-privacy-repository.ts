@@ -28,6 +28,7 @@ export function createPrivacyRepository(m: Models): PrivacyStore {
         needs,
         interactions,
         merges,
+        deliveries,
         audit,
       ] = await Promise.all([
         m.Customer.findById(id).lean(),
@@ -39,6 +40,7 @@ export function createPrivacyRepository(m: Models): PrivacyStore {
         m.Need.find({ customerId: id }).sort({ createdAt: 1 }).lean(),
         m.Interaction.find({ customerId: id }).sort({ occurredAt: 1 }).lean(),
         m.CustomerMerge.find({ $or: [{ sourceId: id }, { targetId: id }] }).lean(),
+        m.Delivery.find({ customerId: id }).sort({ createdAt: 1 }).lean(),
         m.AuditLog.find({ 'target.kind': 'customer', 'target.id': customerId }).sort({ at: 1 }).lean(),
       ]);
       return {
@@ -51,6 +53,7 @@ export function createPrivacyRepository(m: Models): PrivacyStore {
         needs: needs.map(plain),
         interactions: interactions.map(plain),
         merges: merges.map(plain),
+        campaignDeliveries: deliveries.map(plain),
         auditTrail: audit.map(plain),
       };
     },
@@ -134,11 +137,21 @@ export function createPrivacyRepository(m: Models): PrivacyStore {
             { customerId },
             { $set: { data: { erased: true } } },
           );
-          const mails = await m.Delivery.updateMany(
-            { customerId: id, email: { $ne: 'erased@invalid' } },
-            { $set: { email: 'erased@invalid' } },
-          );
-          return events.modifiedCount + mails.modifiedCount;
+          // Campaign deliveries and their retries keep their place and outcome, not the address
+          // or name. Each gets its own placeholder: (campaign, email) is unique.
+          let mails = 0;
+          const deliveries = await m.Delivery.find({ customerId: id }, { email: 1, name: 1 }).lean();
+          for (const d of deliveries) {
+            const erased = `erased-${String(d._id)}@invalid`;
+            if (d.email === erased && d.name === undefined) continue;
+            await m.Delivery.updateOne({ _id: d._id }, { $set: { email: erased }, $unset: { name: 1 } });
+            await m.DeliveryRetry.updateMany(
+              { deliveryId: d._id },
+              { $set: { email: erased }, $unset: { name: 1 } },
+            );
+            mails++;
+          }
+          return events.modifiedCount + mails;
         }
         case 'profile': {
           const r = await m.Customer.updateOne(

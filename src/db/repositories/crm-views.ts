@@ -29,7 +29,7 @@ export interface LeanCustomer {
     | { kind: string; externalId: string; displayName?: string | null; verified?: boolean | null }[]
     | null;
   channels?: string[] | null;
-  marketingConsent?: { granted: boolean; at: Date; source: string } | null;
+  marketingConsent?: { granted: boolean; at?: Date | null; source?: string | null } | null;
   unsubscribedAt?: Date | null;
   segmentId?: Id | null;
   stats?: {
@@ -73,8 +73,9 @@ export function toCustomerView(d: LeanCustomer): CustomerView {
       ? {
           marketingConsent: {
             granted: d.marketingConsent.granted,
-            at: d.marketingConsent.at.toISOString(),
-            source: d.marketingConsent.source,
+            // Consent written without its when and how (an import): the record's own time.
+            at: (d.marketingConsent.at ?? d.updatedAt).toISOString(),
+            source: d.marketingConsent.source ?? 'unknown',
           },
         }
       : {}),

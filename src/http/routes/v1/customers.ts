@@ -39,6 +39,8 @@ const ExportSchema = Type.Object(
     needs: Type.Array(Record_),
     interactions: Type.Array(Record_),
     merges: Type.Array(Record_),
+    /** Outreach emails sent to them (campaign, address, when, unsubscribed). */
+    campaignDeliveries: Type.Array(Record_),
     auditTrail: Type.Array(Record_),
   },
   { title: 'CustomerExport' },
