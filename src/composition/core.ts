@@ -224,6 +224,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       handoffAfterMisunderstandings: config.bot.handoffAfterMisunderstandings,
     },
     minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
+    concurrency: config.ingest.concurrency,
     log: log.child({ component: 'ingest' }),
     handOff: (input) => {
       if (!useCases) throw new Error('a hand-off before the use cases were bound');

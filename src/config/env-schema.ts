@@ -178,6 +178,13 @@ export const EnvSchema = Type.Object({
     maximum: 1,
     description: 'Similarity (0..1) a FAQ article needs for the bot to answer with it',
   }),
+  INGEST_CONCURRENCY: Type.Integer({
+    default: 16,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Conversations a process classifies and answers at once; further messages wait (stored and acknowledged already)',
+  }),
   HANDOFF_MINUTES_PER_WAITING_TICKET: Type.Number({
     default: 4,
     minimum: 0.1,

@@ -35,6 +35,8 @@ export interface Config {
   sla: { firstResponseMinutes: { consultation: number; complaint: number } };
   /** Whether English messages also go through the sentence encoder (see src/nlp/encoder). */
   nlp: { sentenceEncoder: boolean };
+  /** How many conversations a process processes at once (INGEST_CONCURRENCY). */
+  ingest: { concurrency: number };
   bot: {
     minConfidence: number;
     handoffAfterMisunderstandings: number;
@@ -189,6 +191,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       },
     },
     nlp: { sentenceEncoder: bool(env.NLP_SENTENCE_ENCODER) },
+    ingest: { concurrency: env.INGEST_CONCURRENCY },
     bot: {
       minConfidence: env.BOT_MIN_CONFIDENCE,
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,

@@ -61,6 +61,15 @@ export interface ConversationStore {
   }): Promise<ConversationView | null>;
   /** A message was added: counts it and moves lastMessageAt (one atomic update). */
   recordMessage(id: string, at: Date): Promise<void>;
+  /**
+   * The pipeline finished an inbound message: counts it with the bot's replies, moves
+   * lastMessageAt, and sets the bot's state and the language when given — one update, applied
+   * once per message (a re-run of the same message changes nothing).
+   */
+  recordProcessed(
+    id: string,
+    change: { messageId: string; messages: number; at: Date; botState?: BotState; language?: Language },
+  ): Promise<void>;
   setLanguage(id: string, language: Language): Promise<void>;
   setBotState(id: string, state: BotState): Promise<void>;
 }
