@@ -8,6 +8,7 @@ import {
   periodicJobs,
   QUEUES,
   type QueueName,
+  SEGMENTATION_SCHEDULER,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
 import { agentPresenceProcessor } from './agent-presence/processor.js';
@@ -15,12 +16,17 @@ import { classifierRetrainingProcessor } from './classifier-retraining/processor
 import { deliveryProcessor } from './delivery/processor.js';
 import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
+import { outreachProcessor } from './outreach/processor.js';
+import { segmentationProcessor } from './segmentation/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
 import { slackMirrorProcessor } from './slack-mirror/processor.js';
 import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
+import { webhooksProcessor } from './webhooks/processor.js';
 
 /** How often the workers check that their job schedulers still exist. */
 const SCHEDULER_CHECK_MS = 5_000;
+/** An outreach job of a worker that died is taken over after about this long. */
+const OUTREACH_LOCK_MS = 15_000;
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -44,13 +50,20 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   const connection = createRedis(ctx.redisUrl, 'blocking', log);
   const closers: (() => Promise<void>)[] = [];
 
-  const add = <N extends QueueName>(name: N, processor: TypedProcessor<N>, concurrency = 1) => {
+  const add = <N extends QueueName>(
+    name: N,
+    processor: TypedProcessor<N>,
+    concurrency = 1,
+    /** This queue's own lock duration (the options' one, for tests, wins). */
+    queueLockMs?: number,
+  ) => {
+    const lockDurationMs = options.lockDurationMs ?? queueLockMs;
     const worker = new Worker<JobData<N>, JobResult<N>, JobName<N>>(name, withPermanentFailures(processor), {
       connection,
       prefix,
       concurrency,
-      ...(options.lockDurationMs
-        ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(500, options.lockDurationMs / 2) }
+      ...(lockDurationMs
+        ? { lockDuration: lockDurationMs, stalledInterval: Math.max(500, lockDurationMs / 2) }
         : {}),
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
@@ -64,25 +77,38 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   add(QUEUES.delivery, deliveryProcessor(ctx), 16);
+  // Outgoing webhooks to integrations: each call waits on a receiver, so several at once.
+  add(QUEUES.webhooks, webhooksProcessor(ctx), 8);
   add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
   add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
+  // Nightly by default (SEGMENTATION_CRON) and on demand; one run at a time (a lock in the use case).
+  add(QUEUES.segmentation, segmentationProcessor(ctx));
+  // Campaigns send side by side, each under its own lock. A killed worker's campaign is taken
+  // over by the stalled-job check once its lock lapses (15 s here), or by the next scan.
+  add(QUEUES.outreach, outreachProcessor(ctx), 4, OUTREACH_LOCK_MS);
   // Posts for different tickets go side by side; one ticket's one at a time (a lock).
   if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8);
 
   // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
   // are registered now, again whenever the connection comes back, and checked every few seconds.
-  const jobs = periodicJobs(ctx.config.workers);
+  const jobs = periodicJobs(ctx.config);
   const queues = new Map(jobs.map((j) => [j.queue, openQueue(j.queue, connection, prefix, log)]));
   for (const q of queues.values()) closers.push(() => q.close());
+  if (!ctx.config.segmentation.cron) {
+    // SEGMENTATION_CRON=off: a schedule registered by an earlier start is removed.
+    const segmentation = openQueue(QUEUES.segmentation, connection, prefix, log);
+    await segmentation.removeJobScheduler(SEGMENTATION_SCHEDULER);
+    await segmentation.close();
+  }
   const ensureSchedulers = async () => {
     for (const job of jobs) {
       const queue = queues.get(job.queue);
       if (!queue || (await queue.getJobScheduler(job.schedulerId))) continue;
-      await queue.upsertJobScheduler(
-        job.schedulerId as never,
-        { every: job.everyMs },
-        { name: 'tick' as never, opts: { removeOnComplete: 100, removeOnFail: 500 } },
-      );
+      await queue.upsertJobScheduler(job.schedulerId as never, job.repeat, {
+        name: job.name as never,
+        data: job.data as never,
+        opts: { removeOnComplete: 100, removeOnFail: 500 },
+      });
       log.info({ queue: job.queue }, 'job scheduler registered');
     }
   };

@@ -1,11 +1,14 @@
+import type { Queue } from 'bullmq';
 import type { SlackHttpIngress } from '../../bots/slack/ingress.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
+import type { WidgetIdentityVerifier } from '../auth/widget-identity.js';
 import type { ApiEvent } from '../channels/api-adapter.js';
 import type { WidgetEvent } from '../channels/widget-adapter.js';
 import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
 import type { ChannelAdapter } from '../core/ports/channel-adapter.js';
+import type { DevMailbox } from '../core/ports/outreach.js';
 import type { RateLimiter } from '../core/ports/rate-limiter.js';
 import type { SessionStore } from '../core/ports/staff.js';
 import type { Stores } from '../core/ports/store.js';
@@ -27,6 +30,8 @@ export interface AppContext {
   useCases: AppUseCases;
   sessions: SessionStore;
   visitors: VisitorTokens;
+  /** Verifies the site's signed tokens for widget visitors; null when WIDGET_IDENTITY_SECRET is unset. */
+  widgetIdentity: WidgetIdentityVerifier | null;
   /** Shared request counters for the rate limits (RATE_LIMIT_*). */
   limits: RateLimiter;
   /** The adapters of the channels whose events arrive at this app's own edges. */
@@ -34,4 +39,8 @@ export interface AppContext {
   /** Slack's Events API and interactivity requests (POST /slack/*); null when Slack is off. */
   slack: SlackHttpIngress | null;
   health: HealthCheck[];
+  /** The development SMTP sink's folder (DATA_DIR/mail), read at /api/v1/admin/mail. */
+  mailbox: DevMailbox;
+  /** Every BullMQ queue, for the admins' queue dashboard (/admin/queues) only. */
+  dashboardQueues: readonly Queue[];
 }

@@ -57,6 +57,12 @@ export const EnvSchema = Type.Object({
       description: 'Redis URL; unset = redis-server from PATH as a child',
     }),
   ),
+  REDIS_PREFIX: Type.String({
+    default: 'parley:',
+    pattern: '^[A-Za-z0-9_.:-]{1,80}$',
+    description:
+      'Prefix of every Redis key and channel (sessions, events, queues); the app and its workers share it',
+  }),
   SESSION_SECRET: Type.Optional(
     Type.String({
       minLength: 32,
@@ -110,7 +116,10 @@ export const EnvSchema = Type.Object({
     }),
   ),
   INTEGRATION_API_KEY: Type.Optional(
-    Type.String({ minLength: 16, description: 'x-api-key for POST /api/v1/messages from integrations' }),
+    Type.String({
+      minLength: 16,
+      description: 'Legacy x-api-key with every scope (API tokens from POST /api/v1/tokens replace it)',
+    }),
   ),
   INTEGRATION_WEBHOOK_URL: Type.Optional(
     Type.String({
@@ -169,10 +178,123 @@ export const EnvSchema = Type.Object({
     maximum: 1,
     description: 'Similarity (0..1) a FAQ article needs for the bot to answer with it',
   }),
+  INGEST_CONCURRENCY: Type.Integer({
+    default: 16,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Conversations a process classifies and answers at once; further messages wait (stored and acknowledged already)',
+  }),
   HANDOFF_MINUTES_PER_WAITING_TICKET: Type.Number({
     default: 4,
     minimum: 0.1,
     description: 'For the wait the bot announces: minutes each waiting ticket adds, per agent',
+  }),
+  WIDGET_IDENTITY_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        "Verifies widget visitors: the site signs an HS256 JWT with it (sub = the site's user id); unset = only anonymous visitors (in development a secret is generated into DATA_DIR)",
+    }),
+  ),
+  SHOP_WEBHOOK_SECRET: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        "Checks the shop's order webhook signatures (x-parley-signature); unset = that webhook refuses",
+    }),
+  ),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({
+    default: 8,
+    minimum: 1,
+    maximum: 30,
+    description: 'Tries to deliver one outgoing webhook event before it is marked failed',
+  }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({
+    default: 2000,
+    minimum: 10,
+    description: 'First retry delay of an outgoing webhook; doubles with each try',
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({
+    default: 10000,
+    minimum: 100,
+    description: 'How long an outgoing webhook call may take before it counts as failed',
+  }),
+  CLV_PERIOD_DAYS: Type.Integer({
+    default: 90,
+    minimum: 7,
+    maximum: 730,
+    description: 'Customer lifetime value: the period profit and churn are measured over',
+  }),
+  CLV_GROSS_MARGIN: Type.Number({
+    default: 0.3,
+    minimum: 0,
+    maximum: 1,
+    description: 'Customer lifetime value: the share of revenue that is profit',
+  }),
+  CLV_DEFAULT_CHURN: Type.Number({
+    default: 0.25,
+    minimum: 0.01,
+    maximum: 1,
+    description: 'Customer lifetime value: churn per period used while too few buyers exist to measure it',
+  }),
+  DEMO_SHOP: Type.Union([Bool], {
+    default: 'true',
+    description:
+      'In development, fill an empty database once with a demo shop (FAQ, customers, orders, an agent and a supervisor); never in production',
+  }),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description:
+        'SMTP server for outreach email (smtp://user:pass@host:587, smtps://…); unset in development = npm start runs a local sink writing to DATA_DIR/mail',
+    }),
+  ),
+  MAIL_FROM: Type.String({
+    default: 'Parley <no-reply@parley.local>',
+    minLength: 3,
+    pattern: '@',
+    description: 'Sender of outreach email',
+  }),
+  OUTREACH_RATE_PER_SECOND: Type.Integer({
+    default: 100,
+    minimum: 1,
+    maximum: 100000,
+    description: 'Outreach emails per second, across every workers process',
+  }),
+  OUTREACH_SMTP_CONNECTIONS: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 100,
+    description: 'Pooled SMTP connections per workers process',
+  }),
+  OUTREACH_MAX_ATTEMPTS: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 20,
+    description: 'Tries per email when the SMTP server answers 4xx (temporarily refused); then failed',
+  }),
+  OUTREACH_RETRY_DELAY_MS: Type.Integer({
+    default: 30000,
+    minimum: 10,
+    description: 'First retry after a 4xx this long after it, doubling each time',
+  }),
+  OUTREACH_SCAN_INTERVAL_SECONDS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description:
+      'How often the workers look for campaigns due to send (or left unfinished by a stopped worker)',
+  }),
+  SEGMENTATION_CRON: Type.String({
+    default: '0 3 * * *',
+    pattern: '^(off|OFF|(\\S+\\s+){4,5}\\S+)$',
+    description: 'When segmentation runs (cron, server time; default nightly at 03:00); off = only on demand',
+  }),
+  SEGMENTATION_SAMPLE_SIZE: Type.Integer({
+    default: 20000,
+    minimum: 100,
+    maximum: 1000000,
+    description: 'Customers the k-means model is fitted on (everyone is then assigned in batches)',
   }),
   REOPEN_WINDOW_HOURS: Type.Number({
     default: 72,

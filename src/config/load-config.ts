@@ -11,7 +11,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string; embedded: Env['EMBEDDED_MONGODB'] };
-  redis: { url: string | undefined };
+  redis: { url: string | undefined; prefix: string };
   /** What fastify's trustProxy takes: false, a hop count, or addresses/CIDRs of trusted proxies. */
   trustProxy: false | number | string[];
   rateLimits: {
@@ -35,12 +35,26 @@ export interface Config {
   sla: { firstResponseMinutes: { consultation: number; complaint: number } };
   /** Whether English messages also go through the sentence encoder (see src/nlp/encoder). */
   nlp: { sentenceEncoder: boolean };
+  /** How many conversations a process processes at once (INGEST_CONCURRENCY). */
+  ingest: { concurrency: number };
   bot: {
     minConfidence: number;
     handoffAfterMisunderstandings: number;
     faqMinScore: number;
     minutesPerWaitingTicket: number;
   };
+  /** Outreach email (src/core/outreach, workers/outreach). */
+  outreach: {
+    smtpUrl: string | undefined;
+    from: string;
+    ratePerSecond: number;
+    smtpConnections: number;
+    maxAttempts: number;
+    retryDelayMs: number;
+    scanIntervalSeconds: number;
+  };
+  /** Customer segmentation (src/core/segmentation, workers/segmentation). */
+  segmentation: { cron: string | null; sampleSize: number };
   /** The console's ticket rules (lifecycle, assignment, live queue). */
   tickets: {
     reopenWindowHours: number;
@@ -67,6 +81,16 @@ export interface Config {
     gatewayLeaseSeconds: number;
   };
   shutdownTimeoutMs: number;
+  /** Verified widget visitors (HS256 JWTs signed by the site). */
+  widgetIdentity: { secret: string | undefined };
+  /** The shop's signed order webhook. */
+  shop: { webhookSecret: string | undefined };
+  /** Outgoing webhooks to integrations. */
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+  /** Customer lifetime value (CLV = profit per period ÷ churn rate). */
+  clv: { periodDays: number; grossMargin: number; defaultChurn: number };
+  /** The demo shop on an empty development database. */
+  demo: { seedOnStart: boolean };
 }
 
 export class ConfigError extends Error {
@@ -141,7 +165,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     logLevel: env.LOG_LEVEL,
     dataDir: path.resolve(cwd, env.DATA_DIR),
     mongo: { uri: env.MONGODB_URI, dbName: env.MONGODB_DB, embedded: env.EMBEDDED_MONGODB },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     rateLimits: {
       newVisitorsPerMinute: env.RATE_LIMIT_NEW_VISITORS_PER_MINUTE,
@@ -167,11 +191,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       },
     },
     nlp: { sentenceEncoder: bool(env.NLP_SENTENCE_ENCODER) },
+    ingest: { concurrency: env.INGEST_CONCURRENCY },
     bot: {
       minConfidence: env.BOT_MIN_CONFIDENCE,
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
       faqMinScore: env.FAQ_MIN_SCORE,
       minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
+    },
+    outreach: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      ratePerSecond: env.OUTREACH_RATE_PER_SECOND,
+      smtpConnections: env.OUTREACH_SMTP_CONNECTIONS,
+      maxAttempts: env.OUTREACH_MAX_ATTEMPTS,
+      retryDelayMs: env.OUTREACH_RETRY_DELAY_MS,
+      scanIntervalSeconds: env.OUTREACH_SCAN_INTERVAL_SECONDS,
+    },
+    segmentation: {
+      cron: env.SEGMENTATION_CRON.trim().toLowerCase() === 'off' ? null : env.SEGMENTATION_CRON.trim(),
+      sampleSize: env.SEGMENTATION_SAMPLE_SIZE,
     },
     tickets: {
       reopenWindowHours: env.REOPEN_WINDOW_HOURS,
@@ -196,6 +234,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       gatewayLeaseSeconds: env.DISCORD_GATEWAY_LEASE_SECONDS,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    widgetIdentity: { secret: env.WIDGET_IDENTITY_SECRET },
+    shop: { webhookSecret: env.SHOP_WEBHOOK_SECRET },
+    webhooks: {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
+    clv: {
+      periodDays: env.CLV_PERIOD_DAYS,
+      grossMargin: env.CLV_GROSS_MARGIN,
+      defaultChurn: env.CLV_DEFAULT_CHURN,
+    },
+    demo: { seedOnStart: bool(env.DEMO_SHOP) },
   };
 }
 

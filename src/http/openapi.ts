@@ -12,6 +12,8 @@ import { ErrorResponse } from './schemas/common.js';
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.url.startsWith('/docs')) return;
+    // Routes hidden from the document (the queue dashboard's own) keep their own answers.
+    if ((route.schema as { hide?: boolean } | undefined)?.hide) return;
     route.schema ??= {};
     const schema = route.schema as { response?: Record<string, unknown> };
     schema.response = { '4xx': ErrorResponse, '5xx': ErrorResponse, ...(schema.response ?? {}) };
@@ -38,7 +40,15 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
             type: 'apiKey',
             in: 'header',
             name: 'x-api-key',
-            description: "An integration's API key",
+            description:
+              'An API token from POST /api/v1/tokens (scopes per resource), or the legacy INTEGRATION_API_KEY (every scope)',
+          },
+          shopSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-parley-signature',
+            description:
+              'The shop webhook: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with SHOP_WEBHOOK_SECRET',
           },
           slackSignature: {
             type: 'apiKey',
@@ -55,6 +65,20 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: 'tickets', description: 'Consultations and complaints staff work on' },
         { name: 'faq', description: 'The knowledge base the bot answers from' },
         { name: 'nlp', description: 'Intent corrections and model versions' },
+        {
+          name: 'customers',
+          description: 'The CRM: customers, identities, merges, timeline, value, privacy',
+        },
+        { name: 'needs', description: "Customers' needs, tracked to the end" },
+        { name: 'orders', description: 'Orders from the shop (signed webhook or API) and their steps' },
+        { name: 'analytics', description: "JSON for the console's charts" },
+        { name: 'integrations', description: 'API tokens with scopes and outgoing signed webhooks' },
+        { name: 'segments', description: 'Customer segments (k-means) and segmentation runs' },
+        {
+          name: 'outreach',
+          description: 'Email campaigns, their deliveries, unsubscribing and the suppression list',
+        },
+        { name: 'admin', description: 'Administration: the development mail sink' },
         { name: 'agents', description: 'Staff accounts (admins manage them)' },
         { name: 'queue', description: "The supervisor's live queue and reports" },
         { name: 'canned responses', description: 'Saved replies with variables' },

@@ -1,8 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { TicketChangeInfo } from '../core/events/domain-events.js';
 import type { StaffSession } from '../core/ports/staff.js';
+import type { CampaignView } from '../core/views/campaign.js';
 import type { LiveQueueView } from '../core/views/live-queue.js';
 import type { MessageView } from '../core/views/message.js';
+import type { SegmentationRunView } from '../core/views/segmentation.js';
 import type { StaffMemberView } from '../core/views/staff.js';
 import type { CsatView, TicketView } from '../core/views/ticket.js';
 import type {
@@ -17,6 +19,7 @@ import type {
   TicketRef,
   WidgetCsat,
   WidgetHistory,
+  WidgetIdentify,
   WidgetSend,
   WidgetTyping,
 } from './payloads.js';
@@ -49,10 +52,19 @@ export interface WidgetClientEvents {
     ack: Ack<{ message: MessageView; duplicate: boolean }>,
   ) => void;
   history: (payload: Static<typeof WidgetHistory>, ack: Ack<{ messages: MessageView[] }>) => void;
+  /** A signed token from the site (Parley.identify): links this visitor to that user's customer. */
+  identify: (payload: Static<typeof WidgetIdentify>, ack: Ack<WidgetIdentity>) => void;
   /** The visitor is typing (true) or stopped (false); send true at most every 2 s while typing. */
   typing: (payload: Static<typeof WidgetTyping>) => void;
   /** A rating for a resolved ticket whose `csat` prompt message the widget showed (once per ticket: conflict after). */
   'csat:submit': (payload: Static<typeof WidgetCsat>, ack: Ack<{ csat: CsatView }>) => void;
+}
+/** The outcome of identifying a widget visitor with the site's token. */
+export interface WidgetIdentity {
+  verified: boolean;
+  name?: string;
+  /** Why a token was refused (the visitor stays anonymous). */
+  error?: { code: string; message: string };
 }
 export interface WidgetServerEvents {
   /** A new visitor's id and token, to keep in the browser and present at the next connection. */
@@ -62,6 +74,8 @@ export interface WidgetServerEvents {
    * message with `prompt: {kind: 'csat', ticketId}`, drawn as stars).
    */
   'message:new': (message: MessageView) => void;
+  /** The result of the handshake's identity token (auth.identityToken), when it had one. */
+  identity: (result: WidgetIdentity) => void;
   /** An agent is typing (or stopped) in the visitor's conversation. */
   typing: (event: { from: 'agent'; typing: boolean }) => void;
   /** Live updates may have been lost: fetch the history again. */
@@ -73,6 +87,8 @@ export interface WidgetSocketData {
   address: string;
   issued?: { visitorId: string; token: string };
   customerId?: string;
+  /** The site user this visitor proved to be (a verified token), if any. */
+  siteUser?: string;
   lastTypingAt?: number;
 }
 
@@ -126,6 +142,10 @@ export interface AgentServerEvents {
   'message:new': (message: MessageView) => void;
   /** An outbound message's delivery state changed (sent, retrying, failed). */
   'message:delivery': (message: MessageView) => void;
+  /** Supervisors and admins only: a campaign's figures or status (at most once a second while sending). */
+  'campaign:progress': (campaign: CampaignView) => void;
+  /** Supervisors and admins only: a segmentation run's progress, and its end. */
+  'segmentation:progress': (run: SegmentationRunView) => void;
   /** A colleague's account or status changed (online, away, offline; capacity, role…). */
   'staff:updated': (staff: StaffMemberView) => void;
   /** Someone is typing on a ticket this console sees: the customer, or a colleague (agentId). */

@@ -1,13 +1,17 @@
 import type { Channel, ChannelRef } from '../views/channel.js';
 import type { Intent, Language, StoredClassification } from '../views/classification.js';
 import type { BotState, ConversationView } from '../views/conversation.js';
+import type { IdentityKind } from '../views/customer.js';
 import type { FaqArticleInput, FaqArticleView, FaqLanguage } from '../views/faq.js';
 import type { AuthorKind, MessagePrompt, MessageView } from '../views/message.js';
 import type { OrderView } from '../views/order.js';
 import type { TicketKind, TicketNote, TicketPriority, TicketStatus, TicketView } from '../views/ticket.js';
 import type { CannedResponseStore } from './canned-responses.js';
 import type { CustomerContextReader } from './customer-context.js';
+import type { CustomerFeatureStore } from './customer-features.js';
 import type { DailyStatsStore } from './daily-stats.js';
+import type { AudienceStore, CampaignDeliveryStore, CampaignStore, SuppressionStore } from './outreach.js';
+import type { SegmentationStore } from './segmentation.js';
 import type { StaffStore } from './staff.js';
 
 export type { FaqArticleView, OrderView };
@@ -21,7 +25,8 @@ export type { FaqArticleView, OrderView };
 export interface CustomerStore {
   /** Finds or creates the customer behind a channel identity (idempotent, race-safe). */
   resolveIdentity(input: {
-    channel: Channel;
+    /** A channel, or `site_user` for a verified user of the company's site (orders, widget tokens). */
+    channel: IdentityKind;
     externalId: string;
     displayName?: string;
     email?: string;
@@ -56,6 +61,15 @@ export interface ConversationStore {
   }): Promise<ConversationView | null>;
   /** A message was added: counts it and moves lastMessageAt (one atomic update). */
   recordMessage(id: string, at: Date): Promise<void>;
+  /**
+   * The pipeline finished an inbound message: counts it with the bot's replies, moves
+   * lastMessageAt, and sets the bot's state and the language when given — one update, applied
+   * once per message (a re-run of the same message changes nothing).
+   */
+  recordProcessed(
+    id: string,
+    change: { messageId: string; messages: number; at: Date; botState?: BotState; language?: Language },
+  ): Promise<void>;
   setLanguage(id: string, language: Language): Promise<void>;
   setBotState(id: string, state: BotState): Promise<void>;
 }
@@ -74,6 +88,8 @@ export interface NewMessage {
   clientMessageId?: string;
   inReplyTo?: string;
   ticketId?: string;
+  /** See InboundMessage.handoffKind. */
+  requestedKind?: TicketKind;
   prompt?: MessagePrompt;
   processed?: boolean;
   /** Outbound messages start queued for delivery (the outbox). */
@@ -88,10 +104,14 @@ export interface MessageStore {
   insertOnce(message: NewMessage): Promise<{ message: MessageView; duplicate: boolean }>;
   findByKey(key: { sourceKey?: string; clientKey?: string }): Promise<MessageView | null>;
   get(id: string): Promise<MessageView | null>;
+  /**
+   * Marks the message processed with its outcome, once: true for the call that did it, false when
+   * it was processed already (a concurrent or repeated run), whose outcome is then left as it was.
+   */
   markProcessed(
     id: string,
     result: { classification?: StoredClassification; ticketId?: string },
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** A staff member said what the intent really was. */
   setCorrectedIntent(id: string, intent: Intent): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
@@ -360,6 +380,8 @@ export interface CorrectionStore {
 
 export interface Stores {
   customers: CustomerStore;
+  /** The counters segmentation reads, updated where events happen (see customer-features.ts). */
+  customerFeatures: CustomerFeatureStore;
   conversations: ConversationStore;
   messages: MessageStore;
   tickets: TicketStore;
@@ -367,6 +389,12 @@ export interface Stores {
   orders: OrderStore;
   corrections: CorrectionStore;
   staff: StaffStore;
+  segmentation: SegmentationStore;
+  campaigns: CampaignStore;
+  campaignDeliveries: CampaignDeliveryStore;
+  /** Customers as outreach sees them: who may be emailed, unsubscribing. */
+  audience: AudienceStore;
+  suppressions: SuppressionStore;
   cannedResponses: CannedResponseStore;
   dailyStats: DailyStatsStore;
   customerContext: CustomerContextReader;
