@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { SignJWT } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketView } from '../../src/core/views/index.js';
+import { SCOPES, type Scope } from '../../src/core/views/integration.js';
 import { KeywordClassifier } from '../../src/nlp/index.js';
 import { addStaff, call, type StaffHandle } from '../helpers/console.js';
+import { fitting } from '../helpers/fuzz.js';
+import { idPool } from '../helpers/fuzz-app.js';
 import { connect, emitAck } from '../helpers/sockets.js';
 import { login } from '../helpers/staff.js';
-import { routesOf, socketEvents } from '../helpers/surface.js';
+import { fillPath, type RouteOp, routesOf, socketEvents } from '../helpers/surface.js';
 import { ADMIN, API_KEY, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -25,6 +30,103 @@ function routeOfRow(name: string): string {
   const full = /^\/(api|health|slack|rate|console|widget\.js|demo|$)/.test(path) ? path : `/api/v1${path}`;
   return `${method} ${full}`;
 }
+
+const IDENTITY_SECRET = 'matrix-identity-secret-0123456789-abcdef';
+const signIdentity = (sub: string, secret = IDENTITY_SECRET) =>
+  new SignJWT({ email: `${sub}@example.com` })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(secret));
+
+/**
+ * The CRM's and the workers' routes, by policy: which staff roles may, and which API token
+ * scope may (none: staff only). Every other caller is refused: anonymous, a visitor's widget
+ * token, a verified visitor's identity token, a token without the scope. `public` routes are
+ * open to all; `signed` ones need a signature no caller here has.
+ */
+type Policy = { roles: StaffRole[]; scope?: Scope } | 'public' | 'signed';
+const ALL: StaffRole[] = ['agent', 'supervisor', 'admin'];
+const LEADS: StaffRole[] = ['supervisor', 'admin'];
+const ADMINS: StaffRole[] = ['admin'];
+const CUSTOMERS_READ: Policy = { roles: ALL, scope: 'customers:read' };
+const CUSTOMERS_WRITE: Policy = { roles: ALL, scope: 'customers:write' };
+const POLICIES: Record<string, Policy> = {
+  'GET /api/v1/customers': CUSTOMERS_READ,
+  'POST /api/v1/customers': CUSTOMERS_WRITE,
+  'GET /api/v1/customers/{id}': CUSTOMERS_READ,
+  'PATCH /api/v1/customers/{id}': CUSTOMERS_WRITE,
+  'DELETE /api/v1/customers/{id}': { roles: ADMINS },
+  'GET /api/v1/customers/{id}/export': { roles: ADMINS },
+  'POST /api/v1/customers/{id}/identities': CUSTOMERS_WRITE,
+  'PUT /api/v1/customers/{id}/consent': CUSTOMERS_WRITE,
+  'POST /api/v1/customers/{id}/merge': { roles: LEADS, scope: 'customers:write' },
+  'GET /api/v1/customers/{id}/merges': CUSTOMERS_READ,
+  'GET /api/v1/customers/{id}/timeline': CUSTOMERS_READ,
+  'GET /api/v1/customers/{id}/value': CUSTOMERS_READ,
+  'GET /api/v1/customers/{id}/interactions': CUSTOMERS_READ,
+  'POST /api/v1/customers/{id}/interactions': CUSTOMERS_WRITE,
+  'GET /api/v1/customers/{id}/needs': CUSTOMERS_READ,
+  'POST /api/v1/customers/{id}/needs': CUSTOMERS_WRITE,
+  'GET /api/v1/customers/{id}/orders': { roles: ALL, scope: 'orders:read' },
+  'GET /api/v1/needs': CUSTOMERS_READ,
+  'GET /api/v1/needs/{id}': CUSTOMERS_READ,
+  'PATCH /api/v1/needs/{id}': CUSTOMERS_WRITE,
+  'POST /api/v1/needs/{id}/status': CUSTOMERS_WRITE,
+  'POST /api/v1/tickets/{id}/needs': CUSTOMERS_WRITE,
+  'GET /api/v1/orders': { roles: ALL, scope: 'orders:read' },
+  'GET /api/v1/orders/{id}': { roles: ALL, scope: 'orders:read' },
+  'POST /api/v1/orders': { roles: ADMINS, scope: 'orders:write' },
+  'POST /api/v1/consult': { roles: ALL, scope: 'tickets:write' },
+  'POST /api/v1/complaint': { roles: ALL, scope: 'tickets:write' },
+  'GET /api/v1/analytics/customers': { roles: LEADS },
+  'GET /api/v1/analytics/tickets': { roles: LEADS },
+  'GET /api/v1/tokens': { roles: ADMINS },
+  'POST /api/v1/tokens': { roles: ADMINS },
+  'DELETE /api/v1/tokens/{id}': { roles: ADMINS },
+  'GET /api/v1/webhooks': { roles: ADMINS, scope: 'webhooks:manage' },
+  'POST /api/v1/webhooks': { roles: ADMINS, scope: 'webhooks:manage' },
+  'PATCH /api/v1/webhooks/{id}': { roles: ADMINS, scope: 'webhooks:manage' },
+  'DELETE /api/v1/webhooks/{id}': { roles: ADMINS, scope: 'webhooks:manage' },
+  'GET /api/v1/webhooks/{id}/deliveries': { roles: ADMINS, scope: 'webhooks:manage' },
+  'POST /api/v1/webhooks/shop/orders': 'signed',
+  'GET /api/v1/admin/mail': { roles: ADMINS },
+  'GET /api/v1/admin/mail/{id}': { roles: ADMINS },
+  'GET /api/v1/campaigns': { roles: LEADS },
+  'POST /api/v1/campaigns': { roles: LEADS },
+  'GET /api/v1/campaigns/{id}': { roles: LEADS },
+  'PATCH /api/v1/campaigns/{id}': { roles: LEADS },
+  'GET /api/v1/campaigns/{id}/deliveries': { roles: LEADS },
+  'POST /api/v1/campaigns/{id}/cancel': { roles: LEADS },
+  'POST /api/v1/campaigns/{id}/pause': { roles: LEADS },
+  'POST /api/v1/campaigns/{id}/preview': { roles: LEADS },
+  'POST /api/v1/campaigns/{id}/resume': { roles: LEADS },
+  'POST /api/v1/campaigns/{id}/schedule': { roles: LEADS },
+  'POST /api/v1/campaigns/{id}/test': { roles: LEADS },
+  'GET /api/v1/suppressions': { roles: LEADS },
+  'POST /api/v1/suppressions': { roles: LEADS },
+  'GET /api/v1/segments': { roles: ALL },
+  'GET /api/v1/segments/customer/{customerId}': { roles: ALL },
+  'PATCH /api/v1/segments/{id}': { roles: LEADS },
+  'GET /api/v1/segmentation/runs': { roles: LEADS },
+  'POST /api/v1/segmentation/runs': { roles: LEADS },
+  'GET /api/v1/segmentation/runs/{id}': { roles: LEADS },
+  'GET /api/v1/segmentation/runs/{id}/projection': { roles: LEADS },
+  'GET /unsubscribe/{token}': 'public',
+  'POST /unsubscribe/{token}': 'public',
+};
+type PolicyCaller = Role | 'verified' | 'token with the scope' | 'token without it';
+const POLICY_CALLERS: PolicyCaller[] = [
+  'anon',
+  'visitor',
+  'verified',
+  'agent',
+  'supervisor',
+  'admin',
+  'token with the scope',
+  'token without it',
+];
 
 /**
  * Who may do what, over every route and socket event the console uses. "agent" is an agent who
@@ -46,7 +148,14 @@ describe('the role × action matrix over every console route and socket event', 
   beforeAll(async () => {
     t = await startTestApp('matrix', {
       classifier: new KeywordClassifier(),
-      env: { NLP_SENTENCE_ENCODER: 'false' },
+      env: {
+        NLP_SENTENCE_ENCODER: 'false',
+        WIDGET_IDENTITY_SECRET: IDENTITY_SECRET,
+        SHOP_WEBHOOK_SECRET: 'matrix-shop-secret-0123456789',
+        // Hundreds of calls with wrong keys from one address: the API limit is not under test here.
+        RATE_LIMIT_API_PER_MINUTE: '100000',
+        RATE_LIMIT_NOT_FOUND_PER_MINUTE: '100000',
+      },
     });
     // Capacity 0: auto-assignment never hands them tickets; the rows decide who holds what.
     owner = await addStaff(t, 'Owner', 'agent', { capacity: 0 });
@@ -477,7 +586,7 @@ describe('the role × action matrix over every console route and socket event', 
     ['POST /nlp/retrain', http('POST', '/api/v1/nlp/retrain'), all(401, 403, 202)],
     ['GET /nlp/models', http('GET', '/api/v1/nlp/models'), all(401, 403, 200)],
     // Integrations only: a staff session is not an API key.
-    ['POST /messages', http('POST', '/api/v1/messages', undefined, apiMessage), all(401, 401, 401)],
+    ['POST /messages', http('POST', '/api/v1/messages', undefined, apiMessage), all(401, 403, 403)],
     [
       'POST /messages (with the API key)',
       async () =>
@@ -653,14 +762,119 @@ describe('the role × action matrix over every console route and socket event', 
   });
 
   it('has a row for every route of the OpenAPI document', async () => {
-    const covered = new Set(rows.map(([name]) => routeOfRow(name)));
+    const covered = new Set([...rows.map(([name]) => routeOfRow(name)), ...Object.keys(POLICIES)]);
     const missing = (await routesOf(t.url)).map((op) => op.key).filter((key) => !covered.has(key));
     expect(missing).toEqual([]);
   });
 
+  it('the CRM and workers routes follow their policy for every caller, API tokens with and without the scope included', {
+    timeout: 600_000,
+  }, async () => {
+    const ops = (await routesOf(t.url)).filter((op) => POLICIES[op.key]);
+    expect(ops.length).toBe(Object.keys(POLICIES).length);
+    const pool = await idPool(t);
+    const tokenFor = async (scopes: readonly Scope[]) => {
+      const res = await call<{ token: string }>(t, adminToken, 'POST', '/api/v1/tokens', {
+        name: `m${++n}`,
+        scopes,
+      });
+      if (res.status !== 201) throw new Error(`no API token: ${res.status} ${res.text}`);
+      return res.body.token;
+    };
+    const withScope = new Map<Scope, string>();
+    const withoutScope = new Map<Scope, string>();
+    for (const scope of SCOPES) {
+      withScope.set(scope, await tokenFor([scope]));
+      withoutScope.set(scope, await tokenFor(SCOPES.filter((x) => x !== scope)));
+    }
+    const everyScope = await tokenFor(SCOPES);
+    const identity = await signIdentity('matrix-customer');
+
+    type PolicyRequest = { params: Record<string, string>; query: string; body?: unknown };
+    const send = (op: RouteOp, caller: PolicyCaller, request: PolicyRequest) => {
+      const policy = POLICIES[op.key];
+      const scope = typeof policy === 'object' ? policy.scope : undefined;
+      const headers: Record<string, string> = {};
+      if (caller === 'visitor' && tokens.visitor) headers.authorization = `Bearer ${tokens.visitor}`;
+      if (caller === 'verified') headers.authorization = `Bearer ${identity}`;
+      if (caller === 'agent' || caller === 'supervisor' || caller === 'admin') {
+        headers.authorization = `Bearer ${tokens[caller]}`;
+      }
+      // A staff-only route: even a token holding every scope is refused.
+      if (caller === 'token with the scope')
+        headers['x-api-key'] = scope ? (withScope.get(scope) as string) : everyScope;
+      if (caller === 'token without it')
+        headers['x-api-key'] = withoutScope.get(scope ?? 'customers:read') as string;
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      const path = fillPath(op.path, request.params);
+      return fetch(`${t.url}${path}${request.query}`, {
+        method: op.method,
+        headers,
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+      }).then(async (res) => ({ status: res.status, text: await res.text() }));
+    };
+    /** A request that passes validation (which comes before the caller check), found by trying a few. */
+    const validRequest = async (op: RouteOp) => {
+      const query = fc.record(
+        Object.fromEntries(
+          op.query.filter((q) => q.required).map((q) => [q.name, fitting(q.schema, pool, q.name)]),
+        ),
+      );
+      const body = op.body ? fitting(op.body.schema, pool) : fc.constant(undefined);
+      // Ids that exist nowhere (a refusal must not depend on the record); other parameters as their schema says.
+      const params = fc.record(
+        Object.fromEntries(
+          op.pathParams.map((p) => [
+            p.name,
+            p.schema.pattern === '^[0-9a-fA-F]{24}$'
+              ? fc.constant(DUMMY)
+              : fitting(p.schema, pool, p.name).map((v) => encodeURIComponent(String(v))),
+          ]),
+        ),
+      );
+      const candidates = fc.sample(fc.tuple(params, query, body), { numRuns: 30, seed: 23 });
+      for (const [p, q, b] of candidates) {
+        const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString();
+        const request: PolicyRequest = {
+          params: p as Record<string, string>,
+          query: qs ? `?${qs}` : '',
+          body: b,
+        };
+        // Open routes check nothing before their own answer (an unknown link is a 400 page).
+        if (typeof POLICIES[op.key] !== 'object') return request;
+        if ((await send(op, 'anon', request)).status !== 400) return request;
+      }
+      throw new Error(`${op.key}: no request of 30 passed validation`);
+    };
+
+    const problems: string[] = [];
+    for (const op of ops) {
+      const policy = POLICIES[op.key] as Policy;
+      const request = await validRequest(op);
+      for (const caller of POLICY_CALLERS) {
+        const expected =
+          policy === 'public'
+            ? true
+            : policy === 'signed'
+              ? false
+              : caller === 'token with the scope'
+                ? policy.scope !== undefined
+                : (policy.roles as string[]).includes(caller);
+        const res = await send(op, caller, request);
+        const allowed = res.status !== 401 && res.status !== 403;
+        if (res.status >= 500 || allowed !== expected) {
+          problems.push(
+            `${op.key} as ${caller}: ${res.status} (expected ${expected ? 'allowed' : 'refused'}) ${res.text.slice(0, 120)}`,
+          );
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   /** The events of /supervisors and /widget, checked by the tests below (the /agents ones by socketRows). */
   const SUPERVISOR_EVENTS = ['queue:get', 'ticket:assign'];
-  const WIDGET_EVENTS = ['message:send', 'history', 'typing', 'csat:submit'];
+  const WIDGET_EVENTS = ['message:send', 'history', 'typing', 'csat:submit', 'identify'];
 
   it('checks every client event of socket-types.ts', () => {
     const covered = new Set([
@@ -716,7 +930,22 @@ describe('the role × action matrix over every console route and socket event', 
     expect(await emitAck(anon, 'history', {})).toEqual({ ok: true, data: { messages: [] } });
     const anonRate = await emitAck(anon, 'csat:submit', { ticketId: theirs.id, score: 5 });
     expect(anonRate.ok).toBe(false);
+    // identify: the site's signed token verifies a visitor; a forged one does not.
+    const forged = await emitAck(anon, 'identify', {
+      token: await signIdentity('matrix-customer', `${IDENTITY_SECRET}-forged`),
+    });
+    expect(forged.ok).toBe(false);
     anon.close();
+    const verified = await connect(t.url, '/widget');
+    const identified = await emitAck<{ verified: boolean }>(verified, 'identify', {
+      token: await signIdentity('matrix-customer'),
+    });
+    expect(identified).toMatchObject({ ok: true, data: { verified: true } });
+    // Verified, they still see only their own conversation and rate nobody else's ticket.
+    const own = await emitAck<{ messages: { customerId: string }[] }>(verified, 'history', {});
+    expect(own.ok && own.data.messages.every((m) => m.customerId !== theirs.customerId)).toBe(true);
+    expect((await emitAck(verified, 'csat:submit', { ticketId: theirs.id, score: 5 })).ok).toBe(false);
+    verified.close();
   });
 
   it("an agent's list and socket show only what they may see", async () => {
