@@ -34,11 +34,13 @@ export async function ticketAnalytics(
   authorize(caller, { roles: LEADS }, 'analytics');
   const now = nowOf(deps);
   const to = range.to ?? day(now);
-  const from = range.from ?? day(new Date(new Date(`${to}T00:00:00Z`).getTime() - 29 * DAY_MS));
-  const start = new Date(`${from}T00:00:00Z`);
   const end = new Date(`${to}T00:00:00Z`);
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
-    throw invalid('from and to are days, YYYY-MM-DD');
+  // Checked before the default `from` is worked out from it (a day like 0000-00-00 fits the
+  // pattern but is no date: toISOString would throw).
+  if (Number.isNaN(end.getTime())) throw invalid('from and to are days, YYYY-MM-DD');
+  const from = range.from ?? day(new Date(end.getTime() - 29 * DAY_MS));
+  const start = new Date(`${from}T00:00:00Z`);
+  if (Number.isNaN(start.getTime())) throw invalid('from and to are days, YYYY-MM-DD');
   if (start > end) throw invalid('from is after to');
   const span = Math.round((end.getTime() - start.getTime()) / DAY_MS) + 1;
   if (span > MAX_DAYS) throw invalid(`at most ${MAX_DAYS} days at a time`);
