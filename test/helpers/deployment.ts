@@ -15,6 +15,8 @@ export interface EntryProcess {
   readonly name: string;
   /** The app's base URL ('' for workers). */
   readonly url: string;
+  /** The app's port (0 for workers). */
+  readonly port: number;
   readonly pid: number | undefined;
   running(): boolean;
   /** Starts it (again, on the same port) and resolves once it serves. */
@@ -44,6 +46,7 @@ export async function entryProcess(
   const handle: EntryProcess = {
     name,
     url: kind === 'app' ? `http://127.0.0.1:${port}` : '',
+    port,
     get pid() {
       return child?.pid;
     },

@@ -87,14 +87,21 @@ export async function startOwnedRedis(opts: { persistent: boolean }): Promise<Ow
   };
 }
 
-/** FerretDB (SQLite backend, behind its write-lock proxy) on a free port, keeping its data across a kill. */
-export async function startOwnedFerretDb(): Promise<OwnedServer> {
+/**
+ * FerretDB on a free port, keeping its data across a kill: on the SQLite backend (behind its
+ * write-lock proxy) in a temporary directory, or on PostgreSQL when `postgresqlUrl` is given
+ * (several processes writing at once: SQLite takes one writer at a time).
+ */
+export async function startOwnedFerretDb(opts: { postgresqlUrl?: string } = {}): Promise<OwnedServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-ferret-'));
   const bin = path.resolve(import.meta.dirname, '../../scripts/ferretdb/bin/parley-ferretdb');
   let child: ChildProcess | null = null;
   const start = async () => {
-    const c = spawn(bin, ['-listen', `127.0.0.1:${port}`, '-handler', 'sqlite', '-sqlite-dir', dir], {
+    const backend = opts.postgresqlUrl
+      ? ['-handler', 'postgresql', '-postgresql-url', opts.postgresqlUrl]
+      : ['-handler', 'sqlite', '-sqlite-dir', dir];
+    const c = spawn(bin, ['-listen', `127.0.0.1:${port}`, ...backend], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;
@@ -110,6 +117,7 @@ export async function startOwnedFerretDb(): Promise<OwnedServer> {
       };
       c.stdout?.on('data', onData);
       c.stderr?.on('data', onData);
+      c.once('error', reject);
       c.once('exit', () => reject(new Error(`FerretDB exited: ${out}`)));
     });
   };
