@@ -160,12 +160,12 @@ describe('faults under steady traffic, on real processes', () => {
     let running = true;
     const widgets = Array.from({ length: 5 }, () => new WidgetClient(lb.url));
     const widgetLive = widgets.map(() => new Map<string, number>());
-    widgets.forEach((w, i) =>
+    for (const [i, w] of widgets.entries()) {
       w.socket.on('message:new', (m: MessageView) => {
         const seen = widgetLive[i] as Map<string, number>;
         seen.set(m.id, (seen.get(m.id) ?? 0) + 1);
-      }),
-    );
+      });
+    }
     await Promise.all(widgets.map((w) => w.connected()));
     const widgetLoops = widgets.map(async (w, i) => {
       // Two visitors ask for a person (the agent answers them); three talk to the bot.
