@@ -22,6 +22,14 @@ import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
 /** How often the workers check that their job schedulers still exist. */
 const SCHEDULER_CHECK_MS = 5_000;
 
+/**
+ * The job lock of the queues people wait on (deliveries, the agents' desk). BullMQ renews it
+ * every half of it while the job runs; a job of a killed worker is taken up again after about
+ * this long plus half of it (the stalled check), instead of BullMQ's 30 s + 30 s. The other
+ * queues keep BullMQ's default: retraining may hold the event loop for seconds, and nobody waits.
+ */
+const CUSTOMER_FACING_LOCK_MS = 5_000;
+
 export interface RunningWorkers {
   close(): Promise<void>;
 }
@@ -44,14 +52,19 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   const connection = createRedis(ctx.redisUrl, 'blocking', log);
   const closers: (() => Promise<void>)[] = [];
 
-  const add = <N extends QueueName>(name: N, processor: TypedProcessor<N>, concurrency = 1) => {
+  const add = <N extends QueueName>(
+    name: N,
+    processor: TypedProcessor<N>,
+    concurrency = 1,
+    /** This queue's job lock (BullMQ's 30 s when unset); a test's shorter one wins. */
+    queueLockMs?: number,
+  ) => {
+    const lockMs = options.lockDurationMs ?? queueLockMs;
     const worker = new Worker<JobData<N>, JobResult<N>, JobName<N>>(name, withPermanentFailures(processor), {
       connection,
       prefix,
       concurrency,
-      ...(options.lockDurationMs
-        ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(500, options.lockDurationMs / 2) }
-        : {}),
+      ...(lockMs ? { lockDuration: lockMs, stalledInterval: Math.max(500, lockMs / 2) } : {}),
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
@@ -63,11 +76,11 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   // On demand (POST /api/v1/nlp/retrain), not on a schedule: a person decides when corrections warrant it.
   add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
-  add(QUEUES.delivery, deliveryProcessor(ctx), 16);
+  add(QUEUES.delivery, deliveryProcessor(ctx), 16, CUSTOMER_FACING_LOCK_MS);
   add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
   add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
   // Posts for different tickets go side by side; one ticket's one at a time (a lock).
-  if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8);
+  if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8, CUSTOMER_FACING_LOCK_MS);
 
   // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
   // are registered now, again whenever the connection comes back, and checked every few seconds.

@@ -2,7 +2,7 @@
 export interface Locks {
   /**
    * Runs `work` holding `key`, or returns `{ acquired: false }` at once when another holder has
-   * it. The lock expires after `ttlMs` if its holder dies. Throws LockUnavailable when the lock
+   * it. The lock is renewed while `work` runs, and expires `ttlMs` after its holder dies. Throws LockUnavailable when the lock
    * store cannot be reached (and then `work` has not run).
    */
   tryWithLock<T>(
