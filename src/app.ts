@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
 import type { DiscordCustomerEvent } from '../bots/discord/discord-adapter.js';
@@ -18,6 +19,7 @@ import { buildCore, type Core, type CoreOptions } from './composition/core.js';
 import { bindAppUseCases } from './composition/staff-use-cases.js';
 import type { ChannelAdapter } from './core/ports/channel-adapter.js';
 import { buildHttpApp } from './http/build-http-app.js';
+import { mailFolder } from './infra/mail-folder.js';
 import { redisRateLimiter } from './infra/redis-rate-limiter.js';
 import { attachAgentsNamespace } from './realtime/agents-namespace.js';
 import { attachSupervisorsNamespace } from './realtime/supervisors-namespace.js';
@@ -113,6 +115,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     },
     slack: slack?.ingress ?? null,
     health: core.health,
+    mailbox: mailFolder(path.join(config.dataDir, 'mail')),
+    dashboardQueues: core.infra.producers.all(),
   };
   const http = buildHttpApp(ctx, { isShuttingDown: () => shuttingDown });
   await http.ready();

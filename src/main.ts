@@ -1,8 +1,10 @@
+import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
 import { ensureServers, type Servers } from './infra/embedded/ensure-servers.js';
 import { MissingServerError } from './infra/embedded/redis-server.js';
+import { startSmtpSink } from './infra/embedded/smtp-sink.js';
 import { createLogger } from './infra/logger.js';
 import { startWorkersProcess } from './infra/workers-process.js';
 
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let servers: Servers | undefined;
   let workers: { stop(): Promise<void> } | undefined;
+  let sink: { url: string; directory: string; stop(): Promise<void> } | undefined;
   try {
     servers = await ensureServers({
       mongoUri: config.mongo.uri,
@@ -21,8 +24,14 @@ async function main(): Promise<void> {
       log,
     });
     const { mongoUri, redisUrl } = servers;
+    // Development without an SMTP server: outreach email goes to a local sink, kept as files.
+    if (!config.outreach.smtpUrl && config.env === 'development' && config.workers.runInApp) {
+      sink = await startSmtpSink(path.join(config.dataDir, 'mail'), log);
+    }
     const app = await buildApp({ config, log, mongoUri, redisUrl });
-    if (config.workers.runInApp) workers = await startWorkersProcess({ mongoUri, redisUrl }, log);
+    if (config.workers.runInApp) {
+      workers = await startWorkersProcess({ mongoUri, redisUrl, smtpUrl: sink?.url }, log);
+    }
     const url = await app.listen();
 
     closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
@@ -30,6 +39,7 @@ async function main(): Promise<void> {
       else log.info({ signal }, 'shutting down');
       await app.close();
       await workers?.stop();
+      await sink?.stop();
       await servers?.stop();
     });
 
@@ -48,11 +58,18 @@ async function main(): Promise<void> {
         `    Console:      ${base}/console`,
         `    API:          ${base}/api/v1   (docs: ${base}/docs, health: ${base}/health/ready)`,
         `    Workers:      ${config.workers.runInApp ? 'running in a child process' : 'off (RUN_WORKERS=false; run npm run workers)'}`,
+        `    Queues:       ${base}/admin/queues?token=<an admin's session token>`,
+        ...(sink
+          ? [
+              `    Email:        no SMTP_URL, so outreach email is kept in ${sink.directory} (admins: ${base}/api/v1/admin/mail)`,
+            ]
+          : []),
         '',
       ].join('\n'),
     );
   } catch (err) {
     await workers?.stop();
+    await sink?.stop();
     await servers?.stop();
     if (err instanceof MissingServerError) {
       process.stderr.write(`\n${err.message}\n\n`);

@@ -8,6 +8,7 @@ import {
   periodicJobs,
   QUEUES,
   type QueueName,
+  SEGMENTATION_SCHEDULER,
 } from '../src/infra/queues.js';
 import { createRedis } from '../src/infra/redis.js';
 import { agentPresenceProcessor } from './agent-presence/processor.js';
@@ -15,12 +16,16 @@ import { classifierRetrainingProcessor } from './classifier-retraining/processor
 import { deliveryProcessor } from './delivery/processor.js';
 import { type TypedProcessor, withPermanentFailures } from './job-runner.js';
 import { messageRecoveryProcessor } from './message-recovery/processor.js';
+import { outreachProcessor } from './outreach/processor.js';
+import { segmentationProcessor } from './segmentation/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
 import { slackMirrorProcessor } from './slack-mirror/processor.js';
 import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
 
 /** How often the workers check that their job schedulers still exist. */
 const SCHEDULER_CHECK_MS = 5_000;
+/** An outreach job of a worker that died is taken over after about this long. */
+const OUTREACH_LOCK_MS = 15_000;
 
 /**
  * The job lock of the queues people wait on (deliveries, the agents' desk). BullMQ renews it
@@ -56,15 +61,17 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
     name: N,
     processor: TypedProcessor<N>,
     concurrency = 1,
-    /** This queue's job lock (BullMQ's 30 s when unset); a test's shorter one wins. */
+    /** This queue's own lock duration (the options' one, for tests, wins). */
     queueLockMs?: number,
   ) => {
-    const lockMs = options.lockDurationMs ?? queueLockMs;
+    const lockDurationMs = options.lockDurationMs ?? queueLockMs;
     const worker = new Worker<JobData<N>, JobResult<N>, JobName<N>>(name, withPermanentFailures(processor), {
       connection,
       prefix,
       concurrency,
-      ...(lockMs ? { lockDuration: lockMs, stalledInterval: Math.max(500, lockMs / 2) } : {}),
+      ...(lockDurationMs
+        ? { lockDuration: lockDurationMs, stalledInterval: Math.max(500, lockDurationMs / 2) }
+        : {}),
     });
     worker.on('error', (err) => log.error({ err, queue: name }, 'worker error'));
     worker.on('failed', (job, err) => log.error({ err, queue: name, jobId: job?.id }, 'job failed'));
@@ -79,23 +86,34 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   add(QUEUES.delivery, deliveryProcessor(ctx), 16, CUSTOMER_FACING_LOCK_MS);
   add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
   add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
+  // Nightly by default (SEGMENTATION_CRON) and on demand; one run at a time (a lock in the use case).
+  add(QUEUES.segmentation, segmentationProcessor(ctx));
+  // Campaigns send side by side, each under its own lock. A killed worker's campaign is taken
+  // over by the stalled-job check once its lock lapses (15 s here), or by the next scan.
+  add(QUEUES.outreach, outreachProcessor(ctx), 4, OUTREACH_LOCK_MS);
   // Posts for different tickets go side by side; one ticket's one at a time (a lock).
   if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8, CUSTOMER_FACING_LOCK_MS);
 
   // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
   // are registered now, again whenever the connection comes back, and checked every few seconds.
-  const jobs = periodicJobs(ctx.config.workers);
+  const jobs = periodicJobs(ctx.config);
   const queues = new Map(jobs.map((j) => [j.queue, openQueue(j.queue, connection, prefix, log)]));
   for (const q of queues.values()) closers.push(() => q.close());
+  if (!ctx.config.segmentation.cron) {
+    // SEGMENTATION_CRON=off: a schedule registered by an earlier start is removed.
+    const segmentation = openQueue(QUEUES.segmentation, connection, prefix, log);
+    await segmentation.removeJobScheduler(SEGMENTATION_SCHEDULER);
+    await segmentation.close();
+  }
   const ensureSchedulers = async () => {
     for (const job of jobs) {
       const queue = queues.get(job.queue);
       if (!queue || (await queue.getJobScheduler(job.schedulerId))) continue;
-      await queue.upsertJobScheduler(
-        job.schedulerId as never,
-        { every: job.everyMs },
-        { name: 'tick' as never, opts: { removeOnComplete: 100, removeOnFail: 500 } },
-      );
+      await queue.upsertJobScheduler(job.schedulerId as never, job.repeat, {
+        name: job.name as never,
+        data: job.data as never,
+        opts: { removeOnComplete: 100, removeOnFail: 500 },
+      });
       log.info({ queue: job.queue }, 'job scheduler registered');
     }
   };

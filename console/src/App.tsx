@@ -10,9 +10,11 @@ import { useStore } from './lib/store.js';
 import { connectLive, disconnectLive } from './live.js';
 import { isLeadRole, store } from './state.js';
 import { Account } from './views/Account.js';
+import { Campaigns } from './views/Campaigns.js';
 import { CannedAdmin } from './views/CannedAdmin.js';
 import { Inbox } from './views/Inbox.js';
 import { LiveQueue } from './views/LiveQueue.js';
+import { Segments } from './views/Segments.js';
 import { ChangePasswordForm, SetPassword, SignIn } from './views/SignIn.js';
 import { StaffAdmin } from './views/StaffAdmin.js';
 import { TopBar } from './views/TopBar.js';
@@ -34,6 +36,8 @@ function Signed() {
   useEffect(() => {
     const titles: Record<string, string> = {
       live: tr('nav.live'),
+      segments: tr('nav.segments'),
+      campaigns: tr('nav.campaigns'),
       staff: tr('nav.staff'),
       canned: tr('nav.canned'),
       account: tr('nav.account'),
@@ -46,6 +50,12 @@ function Signed() {
   switch (route.page) {
     case 'live':
       page = isLeadRole(role) ? <LiveQueue /> : <Inbox />;
+      break;
+    case 'segments':
+      page = isLeadRole(role) ? <Segments /> : <Inbox />;
+      break;
+    case 'campaigns':
+      page = isLeadRole(role) ? <Campaigns /> : <Inbox />;
       break;
     case 'staff':
       page = role === 'admin' ? <StaffAdmin /> : <Inbox />;

@@ -9,7 +9,14 @@ import {
   upsertTicket,
 } from './actions.js';
 import { type MessageKey, t } from './lib/i18n.js';
-import type { MessageView, StaffMemberView, TicketView } from './lib/types.js';
+import type {
+  CampaignView,
+  MessageView,
+  SegmentationRunView,
+  StaffMemberView,
+  TicketView,
+} from './lib/types.js';
+import { onSegmentationProgress, refreshMarketing, upsertCampaign } from './marketing.js';
 import { notify, store } from './state.js';
 
 /**
@@ -35,7 +42,10 @@ export function agentSocket(): Socket | null {
 async function catchUpNow(reason: string) {
   try {
     if (!store.get().ticketsLoaded) await loadInitial();
-    else await catchUp(reason);
+    else {
+      await catchUp(reason);
+      refreshMarketing();
+    }
     if (reason !== 'first') notify('info', t('conn.caughtUp'));
   } catch (err) {
     notify('error', t('common.error', { message: errorText(err) }));
@@ -92,6 +102,9 @@ export function connectLive(token: string): void {
   });
   s.on('message:delivery', (m: MessageView) => addMessages([m]));
   s.on('staff:updated', (member: StaffMemberView) => upsertStaff(member));
+  // Supervisors and admins only (the server sends these to them alone).
+  s.on('campaign:progress', (campaign: CampaignView) => upsertCampaign(campaign));
+  s.on('segmentation:progress', (run: SegmentationRunView) => onSegmentationProgress(run));
   s.on('typing', (e: { ticketId: string; from: 'customer' | 'agent'; agentId?: string; typing: boolean }) => {
     if (e.from === 'agent' && e.agentId === store.get().session?.staff.id) return;
     setTyping(e.ticketId, e.from === 'customer' ? 'customer' : (e.agentId ?? 'agent'), e.typing);

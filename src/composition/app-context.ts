@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { SlackHttpIngress } from '../../bots/slack/ingress.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
 import type { ApiEvent } from '../channels/api-adapter.js';
@@ -6,6 +7,7 @@ import type { Config } from '../config/load-config.js';
 import type { EventBus } from '../core/events/domain-events.js';
 import type { IngestPipeline } from '../core/ingest/ingest-pipeline.js';
 import type { ChannelAdapter } from '../core/ports/channel-adapter.js';
+import type { DevMailbox } from '../core/ports/outreach.js';
 import type { RateLimiter } from '../core/ports/rate-limiter.js';
 import type { SessionStore } from '../core/ports/staff.js';
 import type { Stores } from '../core/ports/store.js';
@@ -34,4 +36,8 @@ export interface AppContext {
   /** Slack's Events API and interactivity requests (POST /slack/*); null when Slack is off. */
   slack: SlackHttpIngress | null;
   health: HealthCheck[];
+  /** The development SMTP sink's folder (DATA_DIR/mail), read at /api/v1/admin/mail. */
+  mailbox: DevMailbox;
+  /** Every BullMQ queue, for the admins' queue dashboard (/admin/queues) only. */
+  dashboardQueues: readonly Queue[];
 }

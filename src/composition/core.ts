@@ -6,6 +6,8 @@ import { discordAdapter } from '../../bots/discord/discord-adapter.js';
 import { slackAgentDesk } from '../../bots/slack/agent-desk.js';
 import { slackAdapter } from '../../bots/slack/slack-adapter.js';
 import { createSlackWebClient } from '../../bots/slack/web-client.js';
+import { loadOrCreateSecret } from '../auth/secret-file.js';
+import { hmacUnsubscribeLinks } from '../auth/unsubscribe-links.js';
 import { apiAdapter } from '../channels/api-adapter.js';
 import { createChannelRegistry } from '../channels/registry.js';
 import { widgetAdapter } from '../channels/widget-adapter.js';
@@ -21,6 +23,7 @@ import type { FaqRetriever } from '../core/ports/faq-retriever.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type { Mailer } from '../core/ports/outreach.js';
 import type { Presence } from '../core/ports/presence.js';
 import type { Stores } from '../core/ports/store.js';
 import type { TicketDeps } from '../core/tickets/ticket-deps.js';
@@ -36,12 +39,17 @@ import {
   periodicJobs,
   queueDeskMirror,
   queueOutbox,
+  queueOutreach,
   queueRetraining,
+  queueSegmentation,
 } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { redisLocks } from '../infra/redis-locks.js';
 import { redisPresence } from '../infra/redis-presence.js';
 import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
+import { redisSendRate } from '../infra/send-rate.js';
+import { smtpMailer, unconfiguredMailer } from '../infra/smtp-mailer.js';
+import { handlebarsTemplates } from '../infra/templates.js';
 import {
   closeEnsemble,
   createFaqRetriever,
@@ -61,6 +69,8 @@ export interface CoreOptions {
   redisPrefix?: string;
   /** A classifier to use instead of the shipped model (tests). */
   classifier?: MessageClassifier;
+  /** A mailer to use instead of SMTP_URL's (benchmarks). */
+  mailer?: Mailer;
 }
 
 export interface HealthCheck {
@@ -124,7 +134,7 @@ export interface Core {
  */
 export async function buildCore(opts: CoreOptions): Promise<Core> {
   const { config, log } = opts;
-  const redisPrefix = opts.redisPrefix ?? 'parley:';
+  const redisPrefix = opts.redisPrefix ?? config.redis.prefix;
   const mongo = await connectMongo(opts.mongoUri, config.mongo.dbName, log);
   const models = createModels(mongo);
   await syncIndexes(models);
@@ -214,6 +224,18 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     },
     now,
   });
+  const mailer =
+    opts.mailer ??
+    (config.outreach.smtpUrl
+      ? smtpMailer(
+          {
+            url: config.outreach.smtpUrl,
+            from: config.outreach.from,
+            connections: config.outreach.smtpConnections,
+          },
+          log.child({ component: 'smtp' }),
+        )
+      : unconfiguredMailer());
   const useCaseDeps = {
     config,
     log,
@@ -232,6 +254,15 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     modelRegistry,
     versionLog: createModelVersionLog(models),
     retraining: queueRetraining(producers.retraining),
+    segmentationRequests: queueSegmentation(producers.segmentation),
+    outreachJobs: queueOutreach(producers.outreach),
+    mailer,
+    templates: handlebarsTemplates(),
+    unsubscribeLinks: hmacUnsubscribeLinks(
+      config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir),
+      config.publicUrl,
+    ),
+    sendRate: redisSendRate(redis, redisPrefix, config.outreach.ratePerSecond),
     presence,
     now,
   };
@@ -271,10 +302,11 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       { name: 'mongodb', check: () => pingMongo(mongo) },
       { name: 'redis', check: async () => void (await redis.ping()) },
       // Background jobs: SLA escalation and message recovery must have their schedulers.
-      { name: 'schedulers', check: () => producers.checkSchedulers(periodicJobs(config.workers)) },
+      { name: 'schedulers', check: () => producers.checkSchedulers(periodicJobs(config)) },
     ],
     async close() {
       await pipeline.drain();
+      await mailer.close();
       await producers.close();
       await events.close();
       redis.disconnect();

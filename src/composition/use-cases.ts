@@ -28,6 +28,10 @@ import {
 } from '../core/learning/intent-learning.js';
 import { deliverMessage } from '../core/outbound/deliver-message.js';
 import { requeueStaleDeliveries } from '../core/outbound/requeue-stale-deliveries.js';
+import * as campaigns from '../core/outreach/campaigns.js';
+import { DEFAULT_OUTREACH, type OutreachDeps } from '../core/outreach/outreach-deps.js';
+import { sendCampaign } from '../core/outreach/send-campaign.js';
+import { readUnsubscribeLink, unsubscribe } from '../core/outreach/unsubscribe.js';
 import type { AgentDesk, DeskMirror } from '../core/ports/agent-desk.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
@@ -37,10 +41,20 @@ import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry, ModelVersionLog } from '../core/ports/model-registry.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type {
+  Mailer,
+  OutreachJobs,
+  SendRate,
+  TemplateEngine,
+  UnsubscribeLinks,
+} from '../core/ports/outreach.js';
 import type { Presence } from '../core/ports/presence.js';
+import type { SegmentationRequests } from '../core/ports/segmentation.js';
 import type { NewTicket, Stores } from '../core/ports/store.js';
 import { getLiveQueue, readLiveQueue } from '../core/queue/live-queue.js';
 import { ticketReport } from '../core/reports/ticket-report.js';
+import { DEFAULT_SEGMENTATION, runSegmentation } from '../core/segmentation/run-segmentation.js';
+import * as segments from '../core/segmentation/segments.js';
 import { linkSlackUser } from '../core/staff/link-slack-user.js';
 import { sweepPresence } from '../core/staff/presence.js';
 import {
@@ -89,6 +103,12 @@ export interface UseCaseDeps {
   modelRegistry: ModelRegistry;
   versionLog: ModelVersionLog;
   retraining: RetrainingRequests;
+  segmentationRequests: SegmentationRequests;
+  outreachJobs: OutreachJobs;
+  mailer: Mailer;
+  templates: TemplateEngine;
+  unsubscribeLinks: UnsubscribeLinks;
+  sendRate: SendRate;
   presence: Presence;
   /** Every time rule reads the clock through this (tests move it instead of sleeping). */
   now: () => Date;
@@ -143,6 +163,42 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     log: d.log.child({ component: 'delivery' }),
     maxAttempts: d.config.delivery.maxAttempts,
   };
+  const segmentationDeps = {
+    segmentation: d.stores.segmentation,
+    locks: d.locks,
+    events: d.events,
+    log: d.log.child({ component: 'segmentation' }),
+    settings: { ...DEFAULT_SEGMENTATION, sampleSize: d.config.segmentation.sampleSize },
+  };
+  const segmentsDeps = {
+    segmentation: d.stores.segmentation,
+    requests: d.segmentationRequests,
+    audit: d.audit,
+  };
+  const outreach: OutreachDeps = {
+    campaigns: d.stores.campaigns,
+    deliveries: d.stores.campaignDeliveries,
+    audience: d.stores.audience,
+    suppressions: d.stores.suppressions,
+    segmentation: d.stores.segmentation,
+    mailer: d.mailer,
+    templates: d.templates,
+    links: d.unsubscribeLinks,
+    rate: d.sendRate,
+    jobs: d.outreachJobs,
+    locks: d.locks,
+    events: d.events,
+    audit: d.audit,
+    log: d.log.child({ component: 'outreach' }),
+    settings: {
+      ...DEFAULT_OUTREACH,
+      // Claimed at once: one per pooled connection. A crash leaves at most three chunks unrecorded
+      // (two sending, one being written): the most that can become unknown.
+      chunkSize: Math.max(10, d.config.outreach.smtpConnections),
+      maxAttempts: d.config.outreach.maxAttempts,
+      retryBaseMs: d.config.outreach.retryDelayMs,
+    },
+  };
   const deskDeps = () => {
     if (!d.agentDesk) throw new PermanentFailure("there is no agents' Slack channel (SLACK_AGENTS_CHANNEL)");
     return {
@@ -159,6 +215,60 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     alertsOnly: d.config.slack.alertsOnly,
   };
   return {
+    segmentation: {
+      /** The segmentation job. */
+      run: (cmd: Parameters<typeof runSegmentation>[1], onProgress?: (percent: number) => Promise<void>) =>
+        runSegmentation(segmentationDeps, cmd, onProgress),
+      listCurrent: (...a: Tail<Parameters<typeof segments.listCurrentSegments>>) =>
+        segments.listCurrentSegments(segmentsDeps, ...a),
+      customerSegment: (...a: Tail<Parameters<typeof segments.customerSegment>>) =>
+        segments.customerSegment(segmentsDeps, ...a),
+      rename: (...a: Tail<Parameters<typeof segments.renameSegment>>) =>
+        segments.renameSegment(segmentsDeps, ...a),
+      requestRun: (...a: Tail<Parameters<typeof segments.requestSegmentationRun>>) =>
+        segments.requestSegmentationRun(segmentsDeps, ...a),
+      listRuns: (...a: Tail<Parameters<typeof segments.listSegmentationRuns>>) =>
+        segments.listSegmentationRuns(segmentsDeps, ...a),
+      getRun: (...a: Tail<Parameters<typeof segments.getSegmentationRun>>) =>
+        segments.getSegmentationRun(segmentsDeps, ...a),
+      projection: (...a: Tail<Parameters<typeof segments.segmentationProjection>>) =>
+        segments.segmentationProjection(segmentsDeps, ...a),
+    },
+    outreach: {
+      create: (...a: Tail<Parameters<typeof campaigns.createCampaign>>) =>
+        campaigns.createCampaign(outreach, ...a),
+      update: (...a: Tail<Parameters<typeof campaigns.updateCampaign>>) =>
+        campaigns.updateCampaign(outreach, ...a),
+      get: (...a: Tail<Parameters<typeof campaigns.getCampaign>>) => campaigns.getCampaign(outreach, ...a),
+      list: (...a: Tail<Parameters<typeof campaigns.listCampaigns>>) =>
+        campaigns.listCampaigns(outreach, ...a),
+      deliveries: (...a: Tail<Parameters<typeof campaigns.listCampaignDeliveries>>) =>
+        campaigns.listCampaignDeliveries(outreach, ...a),
+      preview: (...a: Tail<Parameters<typeof campaigns.previewCampaign>>) =>
+        campaigns.previewCampaign(outreach, ...a),
+      testSend: (...a: Tail<Parameters<typeof campaigns.requestTestSend>>) =>
+        campaigns.requestTestSend(outreach, ...a),
+      schedule: (...a: Tail<Parameters<typeof campaigns.scheduleCampaign>>) =>
+        campaigns.scheduleCampaign(outreach, ...a),
+      pause: (...a: Tail<Parameters<typeof campaigns.pauseCampaign>>) =>
+        campaigns.pauseCampaign(outreach, ...a),
+      resume: (...a: Tail<Parameters<typeof campaigns.resumeCampaign>>) =>
+        campaigns.resumeCampaign(outreach, ...a),
+      cancel: (...a: Tail<Parameters<typeof campaigns.cancelCampaign>>) =>
+        campaigns.cancelCampaign(outreach, ...a),
+      suppressions: (...a: Tail<Parameters<typeof campaigns.listSuppressions>>) =>
+        campaigns.listSuppressions(outreach, ...a),
+      suppress: (...a: Tail<Parameters<typeof campaigns.addSuppression>>) =>
+        campaigns.addSuppression(outreach, ...a),
+      /** Public, no sign-in: the signed link decides. */
+      readUnsubscribeLink: (token: string) => readUnsubscribeLink(outreach, token),
+      unsubscribe: (token: string, via: 'link' | 'one-click') => unsubscribe(outreach, token, via),
+      /** Jobs. */
+      send: (campaignId: string, onProgress?: (percent: number) => Promise<void>) =>
+        sendCampaign(outreach, campaignId, onProgress),
+      sendTest: (input: { campaignId: string; to: string }) => campaigns.sendTestEmail(outreach, input),
+      dispatchDue: () => campaigns.dispatchDueCampaigns(outreach),
+    },
     replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
     /** The ticket lifecycle, assignment and reads; each checks the actor's role itself. */
     tickets: {

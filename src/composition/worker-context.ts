@@ -15,7 +15,15 @@ export interface WorkerContext {
   queuePrefix: string;
   useCases: Pick<
     CoreUseCases,
-    'deliverMessage' | 'escalateBreaches' | 'recoverMessages' | 'learning' | 'tickets' | 'presence' | 'desk'
+    | 'deliverMessage'
+    | 'escalateBreaches'
+    | 'recoverMessages'
+    | 'learning'
+    | 'tickets'
+    | 'presence'
+    | 'desk'
+    | 'segmentation'
+    | 'outreach'
   >;
   /** Whether the agents' Slack desk is on (its mirror worker runs only then). */
   slackDesk: boolean;

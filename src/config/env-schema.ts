@@ -57,6 +57,12 @@ export const EnvSchema = Type.Object({
       description: 'Redis URL; unset = redis-server from PATH as a child',
     }),
   ),
+  REDIS_PREFIX: Type.String({
+    default: 'parley:',
+    pattern: '^[A-Za-z0-9_.:-]{1,80}$',
+    description:
+      'Prefix of every Redis key and channel (sessions, events, queues); the app and its workers share it',
+  }),
   SESSION_SECRET: Type.Optional(
     Type.String({
       minLength: 32,
@@ -173,6 +179,59 @@ export const EnvSchema = Type.Object({
     default: 4,
     minimum: 0.1,
     description: 'For the wait the bot announces: minutes each waiting ticket adds, per agent',
+  }),
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description:
+        'SMTP server for outreach email (smtp://user:pass@host:587, smtps://…); unset in development = npm start runs a local sink writing to DATA_DIR/mail',
+    }),
+  ),
+  MAIL_FROM: Type.String({
+    default: 'Parley <no-reply@parley.local>',
+    minLength: 3,
+    pattern: '@',
+    description: 'Sender of outreach email',
+  }),
+  OUTREACH_RATE_PER_SECOND: Type.Integer({
+    default: 100,
+    minimum: 1,
+    maximum: 100000,
+    description: 'Outreach emails per second, across every workers process',
+  }),
+  OUTREACH_SMTP_CONNECTIONS: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 100,
+    description: 'Pooled SMTP connections per workers process',
+  }),
+  OUTREACH_MAX_ATTEMPTS: Type.Integer({
+    default: 5,
+    minimum: 1,
+    maximum: 20,
+    description: 'Tries per email when the SMTP server answers 4xx (temporarily refused); then failed',
+  }),
+  OUTREACH_RETRY_DELAY_MS: Type.Integer({
+    default: 30000,
+    minimum: 10,
+    description: 'First retry after a 4xx this long after it, doubling each time',
+  }),
+  OUTREACH_SCAN_INTERVAL_SECONDS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    description:
+      'How often the workers look for campaigns due to send (or left unfinished by a stopped worker)',
+  }),
+  SEGMENTATION_CRON: Type.String({
+    default: '0 3 * * *',
+    pattern: '^(off|OFF|(\\S+\\s+){4,5}\\S+)$',
+    description: 'When segmentation runs (cron, server time; default nightly at 03:00); off = only on demand',
+  }),
+  SEGMENTATION_SAMPLE_SIZE: Type.Integer({
+    default: 20000,
+    minimum: 100,
+    maximum: 1000000,
+    description: 'Customers the k-means model is fitted on (everyone is then assigned in batches)',
   }),
   REOPEN_WINDOW_HOURS: Type.Number({
     default: 72,

@@ -11,7 +11,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string; embedded: Env['EMBEDDED_MONGODB'] };
-  redis: { url: string | undefined };
+  redis: { url: string | undefined; prefix: string };
   /** What fastify's trustProxy takes: false, a hop count, or addresses/CIDRs of trusted proxies. */
   trustProxy: false | number | string[];
   rateLimits: {
@@ -41,6 +41,18 @@ export interface Config {
     faqMinScore: number;
     minutesPerWaitingTicket: number;
   };
+  /** Outreach email (src/core/outreach, workers/outreach). */
+  outreach: {
+    smtpUrl: string | undefined;
+    from: string;
+    ratePerSecond: number;
+    smtpConnections: number;
+    maxAttempts: number;
+    retryDelayMs: number;
+    scanIntervalSeconds: number;
+  };
+  /** Customer segmentation (src/core/segmentation, workers/segmentation). */
+  segmentation: { cron: string | null; sampleSize: number };
   /** The console's ticket rules (lifecycle, assignment, live queue). */
   tickets: {
     reopenWindowHours: number;
@@ -141,7 +153,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     logLevel: env.LOG_LEVEL,
     dataDir: path.resolve(cwd, env.DATA_DIR),
     mongo: { uri: env.MONGODB_URI, dbName: env.MONGODB_DB, embedded: env.EMBEDDED_MONGODB },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     rateLimits: {
       newVisitorsPerMinute: env.RATE_LIMIT_NEW_VISITORS_PER_MINUTE,
@@ -172,6 +184,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
       faqMinScore: env.FAQ_MIN_SCORE,
       minutesPerWaitingTicket: env.HANDOFF_MINUTES_PER_WAITING_TICKET,
+    },
+    outreach: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      ratePerSecond: env.OUTREACH_RATE_PER_SECOND,
+      smtpConnections: env.OUTREACH_SMTP_CONNECTIONS,
+      maxAttempts: env.OUTREACH_MAX_ATTEMPTS,
+      retryDelayMs: env.OUTREACH_RETRY_DELAY_MS,
+      scanIntervalSeconds: env.OUTREACH_SCAN_INTERVAL_SECONDS,
+    },
+    segmentation: {
+      cron: env.SEGMENTATION_CRON.trim().toLowerCase() === 'off' ? null : env.SEGMENTATION_CRON.trim(),
+      sampleSize: env.SEGMENTATION_SAMPLE_SIZE,
     },
     tickets: {
       reopenWindowHours: env.REOPEN_WINDOW_HOURS,

@@ -1,7 +1,13 @@
 import type { Connection } from 'mongoose';
 import { agentSchema } from './models/agent.js';
 import { auditLogSchema } from './models/audit-log.js';
-import { campaignSchema, deliverySchema } from './models/campaign.js';
+import {
+  campaignSchema,
+  deliveryResultSchema,
+  deliveryRetrySchema,
+  deliverySchema,
+  suppressionSchema,
+} from './models/campaign.js';
 import { cannedResponseSchema } from './models/canned-response.js';
 import { conversationSchema } from './models/conversation.js';
 import { counterSchema } from './models/counter.js';
@@ -15,7 +21,12 @@ import { messageSchema } from './models/message.js';
 import { modelVersionSchema, settingSchema } from './models/model-version.js';
 import { needSchema } from './models/need.js';
 import { orderSchema } from './models/order.js';
-import { segmentationRunSchema, segmentSchema } from './models/segment.js';
+import {
+  segmentationRunSchema,
+  segmentMemberSchema,
+  segmentProjectionSchema,
+  segmentSchema,
+} from './models/segment.js';
 import { ticketSchema } from './models/ticket.js';
 
 /** Registers every model on one connection; each test database gets its own set. */
@@ -33,8 +44,13 @@ export function createModels(conn: Connection) {
     FaqArticle: conn.model('FaqArticle', faqArticleSchema, 'faq_articles'),
     Segment: conn.model('Segment', segmentSchema, 'segments'),
     SegmentationRun: conn.model('SegmentationRun', segmentationRunSchema, 'segmentation_runs'),
+    SegmentProjection: conn.model('SegmentProjection', segmentProjectionSchema, 'segment_projections'),
+    SegmentMember: conn.model('SegmentMember', segmentMemberSchema, 'segment_members'),
     Campaign: conn.model('Campaign', campaignSchema, 'campaigns'),
     Delivery: conn.model('Delivery', deliverySchema, 'deliveries'),
+    DeliveryRetry: conn.model('DeliveryRetry', deliveryRetrySchema, 'delivery_retries'),
+    DeliveryResult: conn.model('DeliveryResult', deliveryResultSchema, 'delivery_results'),
+    Suppression: conn.model('Suppression', suppressionSchema, 'suppressions'),
     AuditLog: conn.model('AuditLog', auditLogSchema, 'audit_logs'),
     Counter: conn.model('Counter', counterSchema, 'counters'),
     IntentCorrection: conn.model('IntentCorrection', intentCorrectionSchema, 'intent_corrections'),

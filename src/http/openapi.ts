@@ -12,6 +12,8 @@ import { ErrorResponse } from './schemas/common.js';
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.url.startsWith('/docs')) return;
+    // Routes hidden from the document (the queue dashboard's own) keep their own answers.
+    if ((route.schema as { hide?: boolean } | undefined)?.hide) return;
     route.schema ??= {};
     const schema = route.schema as { response?: Record<string, unknown> };
     schema.response = { '4xx': ErrorResponse, '5xx': ErrorResponse, ...(schema.response ?? {}) };
@@ -55,6 +57,12 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: 'tickets', description: 'Consultations and complaints staff work on' },
         { name: 'faq', description: 'The knowledge base the bot answers from' },
         { name: 'nlp', description: 'Intent corrections and model versions' },
+        { name: 'segments', description: 'Customer segments (k-means) and segmentation runs' },
+        {
+          name: 'outreach',
+          description: 'Email campaigns, their deliveries, unsubscribing and the suppression list',
+        },
+        { name: 'admin', description: 'Administration: the development mail sink' },
         { name: 'agents', description: 'Staff accounts (admins manage them)' },
         { name: 'queue', description: "The supervisor's live queue and reports" },
         { name: 'canned responses', description: 'Saved replies with variables' },

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { DeskMirror } from '../core/ports/agent-desk.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
+import type { OutreachJobs } from '../core/ports/outreach.js';
+import type { SegmentationRequests } from '../core/ports/segmentation.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -16,8 +18,16 @@ export const QUEUES = {
   delivery: 'delivery',
   ticketAutoClose: 'ticket-auto-close',
   agentPresence: 'agent-presence',
+  segmentation: 'segmentation',
+  outreach: 'outreach',
   slackMirror: 'slack-mirror',
 } as const;
+
+/** Outreach jobs: the periodic scan for due campaigns, sending one campaign, one test email. */
+export type OutreachJobData =
+  | { kind: 'tick' }
+  | { kind: 'send'; campaignId: string }
+  | { kind: 'test-send'; campaignId: string; to: string; requestedBy: string };
 
 export interface QueueJobs {
   'sla-escalation': { data: Record<string, never>; result: { breached: number }; name: 'tick' };
@@ -31,6 +41,23 @@ export interface QueueJobs {
     data: { messageId: string; conversationId: string };
     result: { delivered: number };
     name: 'deliver';
+  };
+  segmentation: {
+    data: { trigger: 'schedule' | 'api'; k?: number; requestedBy?: string };
+    result: {
+      status: string;
+      runId?: string;
+      k?: number;
+      customers?: number;
+      reason?: string;
+      error?: string;
+    };
+    name: 'run';
+  };
+  outreach: {
+    data: OutreachJobData;
+    result: { outcome: string; detail?: string };
+    name: 'tick' | 'send' | 'test-send';
   };
   /** Closes resolved tickets whose reopen window passed. */
   'ticket-auto-close': { data: Record<string, never>; result: { closed: number }; name: 'tick' };
@@ -85,56 +112,125 @@ export function openQueue<N extends QueueName>(
   return queue;
 }
 
-/** A job that runs on a schedule: its queue, its scheduler's id and how often. */
-export interface PeriodicJob {
-  queue: 'sla-escalation' | 'message-recovery' | 'ticket-auto-close' | 'agent-presence';
-  schedulerId: string;
-  everyMs: number;
-}
+type ScheduledQueue =
+  | 'sla-escalation'
+  | 'message-recovery'
+  | 'ticket-auto-close'
+  | 'agent-presence'
+  | 'segmentation'
+  | 'outreach';
+
+/** A job that runs on a schedule: its queue, its scheduler's id, how often (or a cron pattern) and what it carries. */
+export type PeriodicJob = {
+  [N in ScheduledQueue]: {
+    queue: N;
+    schedulerId: string;
+    repeat: { every: number } | { pattern: string };
+    name: JobName<N>;
+    data: JobData<N>;
+  };
+}[ScheduledQueue];
+
+/** The nightly segmentation's scheduler; removed when SEGMENTATION_CRON is off. */
+export const SEGMENTATION_SCHEDULER = 'segmentation-nightly';
 
 /**
  * The periodic jobs. The workers register their schedulers (and register them again if Redis
  * lost them); the app's readiness checks that they exist.
  */
-export function periodicJobs(settings: { slaScanIntervalSeconds: number }): PeriodicJob[] {
-  return [
+export function periodicJobs(settings: {
+  workers: { slaScanIntervalSeconds: number };
+  outreach: { scanIntervalSeconds: number };
+  segmentation: { cron: string | null };
+}): PeriodicJob[] {
+  const jobs: PeriodicJob[] = [
     {
       queue: 'sla-escalation',
       schedulerId: 'sla-escalation-tick',
-      everyMs: settings.slaScanIntervalSeconds * 1000,
+      repeat: { every: settings.workers.slaScanIntervalSeconds * 1000 },
+      name: 'tick',
+      data: {},
     },
-    { queue: 'message-recovery', schedulerId: 'message-recovery-tick', everyMs: 10_000 },
+    {
+      queue: 'message-recovery',
+      schedulerId: 'message-recovery-tick',
+      repeat: { every: 10_000 },
+      name: 'tick',
+      data: {},
+    },
+    // Campaigns due, and any a stopped worker left unfinished, are (re)queued by this scan.
+    {
+      queue: 'outreach',
+      schedulerId: 'outreach-tick',
+      repeat: { every: settings.outreach.scanIntervalSeconds * 1000 },
+      name: 'tick',
+      data: { kind: 'tick' },
+    },
     // Resolved tickets close when the reopen window passes; minutes late is fine.
-    { queue: 'ticket-auto-close', schedulerId: 'ticket-auto-close-tick', everyMs: 5 * 60_000 },
+    {
+      queue: 'ticket-auto-close',
+      schedulerId: 'ticket-auto-close-tick',
+      repeat: { every: 5 * 60_000 },
+      name: 'tick',
+      data: {},
+    },
     // Presence sweep, tickets of absent agents back to the queue, waiting tickets offered again.
-    { queue: 'agent-presence', schedulerId: 'agent-presence-tick', everyMs: 30_000 },
+    {
+      queue: 'agent-presence',
+      schedulerId: 'agent-presence-tick',
+      repeat: { every: 30_000 },
+      name: 'tick',
+      data: {},
+    },
   ];
+  if (settings.segmentation.cron) {
+    jobs.push({
+      queue: 'segmentation',
+      schedulerId: SEGMENTATION_SCHEDULER,
+      repeat: { pattern: settings.segmentation.cron },
+      name: 'run',
+      data: { trigger: 'schedule' },
+    });
+  }
+  return jobs;
 }
 
 /** The producers the request path uses; the connection fails fast, so a Redis outage is an error, not a hang. */
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  segmentation: TypedQueue<'segmentation'>;
+  outreach: TypedQueue<'outreach'>;
   slackMirror: TypedQueue<'slack-mirror'>;
   /** Throws naming the first periodic job whose scheduler is missing (for readiness). */
   checkSchedulers(jobs: PeriodicJob[]): Promise<void>;
+  /** Every queue, for the admins' queue dashboard. */
+  all(): readonly TypedQueue<QueueName>[];
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
+  const segmentation = openQueue('segmentation', connection, prefix, log);
+  const outreach = openQueue('outreach', connection, prefix, log);
   const periodic = {
     'sla-escalation': openQueue('sla-escalation', connection, prefix, log),
     'message-recovery': openQueue('message-recovery', connection, prefix, log),
     'ticket-auto-close': openQueue('ticket-auto-close', connection, prefix, log),
     'agent-presence': openQueue('agent-presence', connection, prefix, log),
+    segmentation,
+    outreach,
   };
   const slackMirror = openQueue('slack-mirror', connection, prefix, log);
+  const all = [delivery, retraining, slackMirror, ...Object.values(periodic)] as TypedQueue<QueueName>[];
   return {
     delivery,
     retraining,
+    segmentation,
+    outreach,
     slackMirror,
+    all: () => all,
     async checkSchedulers(jobs) {
       for (const job of jobs) {
         const scheduler = await periodic[job.queue].getJobScheduler(job.schedulerId);
@@ -143,9 +239,7 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
       }
     },
     async close() {
-      await Promise.all(
-        [delivery, retraining, slackMirror, ...Object.values(periodic)].map((q) => q.close()),
-      );
+      await Promise.all(all.map((q) => q.close()));
     },
   };
 }
@@ -212,6 +306,54 @@ export function queueRetraining(queue: TypedQueue<'classifier-retraining'>): Ret
         'retrain',
         {},
         { deduplication: { id: 'retrain' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
+      );
+      return { jobId: job.id ?? null };
+    },
+  };
+}
+
+/** One segmentation at a time: a request while a run waits or runs joins it (and the run holds a lock too). */
+export function queueSegmentation(queue: TypedQueue<'segmentation'>): SegmentationRequests {
+  return {
+    async request({ k, requestedBy }) {
+      const job = await queue.add(
+        'run',
+        { trigger: 'api', requestedBy, ...(k !== undefined ? { k } : {}) },
+        { deduplication: { id: 'segmentation' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
+      );
+      return { jobId: job.id ?? null };
+    },
+  };
+}
+
+export function queueOutreach(queue: TypedQueue<'outreach'>): OutreachJobs {
+  return {
+    async runCampaign(campaignId, at) {
+      const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
+      // One sending job per campaign while one waits or runs; a sooner request moves a delayed one up.
+      await queue.add(
+        'send',
+        { kind: 'send', campaignId },
+        {
+          deduplication: { id: `campaign-${campaignId}`, reschedule: true },
+          delay,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 5000 },
+          removeOnComplete: 200,
+          removeOnFail: 500,
+        },
+      );
+    },
+    async testSend({ campaignId, to, requestedBy }) {
+      const job = await queue.add(
+        'test-send',
+        { kind: 'test-send', campaignId, to, requestedBy },
+        {
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: 100,
+          removeOnFail: 100,
+        },
       );
       return { jobId: job.id ?? null };
     },

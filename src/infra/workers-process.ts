@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * app, and its log lines go to the app's output.
  */
 export async function startWorkersProcess(
-  env: { mongoUri: string; redisUrl: string },
+  env: { mongoUri: string; redisUrl: string; smtpUrl?: string },
   log: Logger,
 ): Promise<{ stop(): Promise<void> }> {
   // From src/ through tsx (npm start), or the compiled entry when running from dist/.
@@ -20,7 +20,12 @@ export async function startWorkersProcess(
   const args = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.join(root, 'workers/main.ts')];
   const child = startSupervised(process.execPath, args, log, {
     cwd: root,
-    env: { ...process.env, MONGODB_URI: env.mongoUri, REDIS_URL: env.redisUrl },
+    env: {
+      ...process.env,
+      MONGODB_URI: env.mongoUri,
+      REDIS_URL: env.redisUrl,
+      ...(env.smtpUrl ? { SMTP_URL: env.smtpUrl } : {}),
+    },
     forwardOutput: true,
   });
   await child.waitForOutput(/^parley workers ready$/, 120_000);

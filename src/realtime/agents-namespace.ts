@@ -185,6 +185,13 @@ export function attachAgentsNamespace(
       })
       .catch((err: unknown) => log.error({ err }, 'relaying typing failed'));
   });
+  // Outreach and segmentation figures are for supervisors and admins.
+  ctx.events.subscribe('campaign.progress', ({ payload }) => {
+    ns.local.to(LEADS).emit('campaign:progress', payload.campaign);
+  });
+  ctx.events.subscribe('segmentation.progress', ({ payload }) => {
+    ns.local.to(LEADS).emit('segmentation:progress', payload.run);
+  });
   return {
     ns,
     async stop() {

@@ -1,8 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { TicketChangeInfo } from '../core/events/domain-events.js';
 import type { StaffSession } from '../core/ports/staff.js';
+import type { CampaignView } from '../core/views/campaign.js';
 import type { LiveQueueView } from '../core/views/live-queue.js';
 import type { MessageView } from '../core/views/message.js';
+import type { SegmentationRunView } from '../core/views/segmentation.js';
 import type { StaffMemberView } from '../core/views/staff.js';
 import type { CsatView, TicketView } from '../core/views/ticket.js';
 import type {
@@ -126,6 +128,10 @@ export interface AgentServerEvents {
   'message:new': (message: MessageView) => void;
   /** An outbound message's delivery state changed (sent, retrying, failed). */
   'message:delivery': (message: MessageView) => void;
+  /** Supervisors and admins only: a campaign's figures or status (at most once a second while sending). */
+  'campaign:progress': (campaign: CampaignView) => void;
+  /** Supervisors and admins only: a segmentation run's progress, and its end. */
+  'segmentation:progress': (run: SegmentationRunView) => void;
   /** A colleague's account or status changed (online, away, offline; capacity, role…). */
   'staff:updated': (staff: StaffMemberView) => void;
   /** Someone is typing on a ticket this console sees: the customer, or a colleague (agentId). */

@@ -78,6 +78,9 @@ describe('CSAT: the customer rates a resolved ticket once, in the widget or on t
     const viaLink = await call(t, null, 'POST', `/api/v1/csat/${token}`, { score: 2 });
     expect(viaLink.status).toBe(409);
     expect((await t.app.core.stores.tickets.get(ticket.id))?.csat?.score).toBe(4);
+    // The customer's last rating is kept for segmentation; the refused ones changed nothing.
+    const customer = await t.app.core.infra.models.Customer.findById(ticket.customerId).lean();
+    expect(customer?.features?.lastCsat).toBe(4);
   });
 
   it("refuses a rating for someone else's ticket, and for one never asked about", async () => {

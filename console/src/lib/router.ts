@@ -6,6 +6,8 @@ export const BASE = '/console';
 export type Route =
   | { page: 'inbox'; ticketId?: string }
   | { page: 'live' }
+  | { page: 'segments' }
+  | { page: 'campaigns' }
   | { page: 'staff' }
   | { page: 'canned' }
   | { page: 'account' }
@@ -21,6 +23,10 @@ export function parse(pathname: string, search: string): Route {
         : { page: 'inbox' };
     case 'live':
       return { page: 'live' };
+    case 'segments':
+      return { page: 'segments' };
+    case 'campaigns':
+      return { page: 'campaigns' };
     case 'staff':
       return { page: 'staff' };
     case 'canned':

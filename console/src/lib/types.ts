@@ -25,3 +25,15 @@ export type { TicketChangeInfo };
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const KINDS = ['consultation', 'complaint'] as const;
 export const CHANNELS = ['widget', 'api', 'slack', 'discord', 'email'] as const;
+
+export type {
+  CampaignDeliveryView,
+  CampaignStats,
+  CampaignStatus,
+  CampaignView,
+  CustomerSegmentView,
+  EmailPreview,
+  ProjectionView,
+  SegmentationRunView,
+  SegmentView,
+} from '../../../src/core/views/index.js';

@@ -1,8 +1,44 @@
+import { useEffect, useState } from 'preact/hooks';
 import { channelLabel, StatusBadge } from '../components/common.js';
+import { api } from '../lib/api.js';
 import { formatMoney, formatTime, useT } from '../lib/i18n.js';
 import { hrefOf, linkHandler } from '../lib/router.js';
+import type { CustomerSegmentView } from '../lib/types.js';
 import type { OpenTicket } from '../state.js';
 import { staffName } from '../state.js';
+import { segmentColor } from './Segments.js';
+
+/** The customer's segment in the run in use (any staff may read it). */
+function CustomerSegment(props: { customerId: string }) {
+  const t = useT();
+  const [segment, setSegment] = useState<CustomerSegmentView['segment'] | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setSegment(undefined);
+    api<CustomerSegmentView>('GET', `/segments/customer/${props.customerId}`)
+      .then((r) => live && setSegment(r.segment))
+      .catch(() => live && setSegment(null));
+    return () => {
+      live = false;
+    };
+  }, [props.customerId]);
+  if (segment === undefined) return null;
+  return (
+    <>
+      <dt>{t('sidebar.segment')}</dt>
+      <dd data-customer-segment={segment?.id ?? ''}>
+        {segment ? (
+          <>
+            <span class="swatch" style={{ background: segmentColor(segment.index) }} aria-hidden="true" />
+            {segment.name}
+          </>
+        ) : (
+          <span class="muted">{t('sidebar.noSegment')}</span>
+        )}
+      </dd>
+    </>
+  );
+}
 
 /** Who the customer is: identities, contact details, other tickets, orders, needs and notes. */
 export function CustomerSidebar(props: { open: OpenTicket | null }) {
@@ -49,6 +85,7 @@ export function CustomerSidebar(props: { open: OpenTicket | null }) {
         <section aria-labelledby="contact-title">
           <h3 id="contact-title">{t('sidebar.contact')}</h3>
           <dl>
+            <CustomerSegment customerId={c.id} />
             {c.email && (
               <>
                 <dt>{t('sidebar.email')}</dt>

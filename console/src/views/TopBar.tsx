@@ -60,6 +60,8 @@ export function TopBar() {
         <ul>
           <NavLink route={{ page: 'inbox' }} label={t('nav.inbox')} />
           {isLeadRole(role) && <NavLink route={{ page: 'live' }} label={t('nav.live')} />}
+          {isLeadRole(role) && <NavLink route={{ page: 'segments' }} label={t('nav.segments')} />}
+          {isLeadRole(role) && <NavLink route={{ page: 'campaigns' }} label={t('nav.campaigns')} />}
           {role === 'admin' && <NavLink route={{ page: 'staff' }} label={t('nav.staff')} />}
           <NavLink route={{ page: 'canned' }} label={t('nav.canned')} />
           <NavLink route={{ page: 'account' }} label={t('nav.account')} />

@@ -69,7 +69,7 @@ async function underTicketLock(
   work: () => Promise<void>,
 ): Promise<DeskOutcome> {
   try {
-    const result = await deps.locks.tryWithLock(`desk:${ticketId}`, LOCK_MS, work);
+    const result = await deps.locks.tryWithLease(`desk:${ticketId}`, LOCK_MS, work);
     return result.acquired ? { kind: 'done' } : { kind: 'busy' };
   } catch (err) {
     if (err instanceof DeliveryError && err.options.retryAfterMs !== undefined) {

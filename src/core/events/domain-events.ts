@@ -1,5 +1,7 @@
+import type { CampaignView } from '../views/campaign.js';
 import type { Channel } from '../views/channel.js';
 import type { MessageView } from '../views/message.js';
+import type { SegmentationRunView } from '../views/segmentation.js';
 import type { StaffMemberView } from '../views/staff.js';
 import type { TicketStatus, TicketView } from '../views/ticket.js';
 
@@ -52,6 +54,10 @@ export interface DomainEventMap {
   'faq.changed': { articleId: string };
   /** A ticket missed its first-response deadline. */
   'sla.breached': { ticket: TicketView };
+  /** A segmentation run moved on (at most once a second) or ended: for supervisors' live view. */
+  'segmentation.progress': { run: SegmentationRunView };
+  /** A campaign's figures or status changed (at most once a second while it sends). */
+  'campaign.progress': { campaign: CampaignView };
   /** A staff account was created or changed, or its status moved (online, away, offline). */
   'staff.updated': { staff: StaffMemberView; change: 'created' | 'updated' | 'deactivated' | 'status' };
   /** Someone is typing in a conversation (the customer in the widget, or an agent in the console). */

@@ -321,6 +321,11 @@ export class IngestPipeline {
         at,
       });
       ticket = result.ticket;
+      // Opened is true once per ticket (a unique index), so the count is not repeated by a re-run.
+      if (result.opened)
+        await this.recordFeature(() =>
+          stores.customerFeatures.recordTicketOpened(message.customerId, ticket!.kind),
+        );
       // handOff announced the ticket (and had its Slack post refreshed when it changed). The
       // message goes to the ticket's thread in the agents' Slack channel, queued here (not from a
       // bus listener, which every process hears and which may drop events): a re-run of this
@@ -340,8 +345,29 @@ export class IngestPipeline {
     ) {
       await stores.conversations.setBotState(conversation.id, nextState);
     }
-    await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
+    const first = await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
+    // Only the run that marked it processed counts its sentiment, so a resumed message counts once.
+    if (first) {
+      await this.recordFeature(() =>
+        stores.customerFeatures.recordMessage(message.customerId, {
+          sentiment: c.sentiment,
+          channel: message.channel,
+        }),
+      );
+    }
     return { ticket, botReplies };
+  }
+
+  /**
+   * Segmentation's counters are secondary to answering the customer: a failed update is logged,
+   * not allowed to fail the message (which would otherwise be processed again and counted twice).
+   */
+  private async recordFeature(update: () => Promise<void>): Promise<void> {
+    try {
+      await update();
+    } catch (err) {
+      this.deps.log.warn({ err }, 'updating the customer features failed');
+    }
   }
 
   /** Roughly when a person answers: the waiting tickets shared among the agents, at a set pace. */

@@ -41,7 +41,7 @@ export type DeliveryOutcome =
 export async function deliverMessage(deps: DeliverDeps, messageId: string): Promise<DeliveryOutcome> {
   const message = await deps.stores.messages.get(messageId);
   if (!message || message.delivery?.status !== 'queued') return { kind: 'done', delivered: 0 };
-  const result = await deps.locks.tryWithLock(`deliver:${message.conversationId}`, DELIVERY_LOCK_MS, () =>
+  const result = await deps.locks.tryWithLease(`deliver:${message.conversationId}`, DELIVERY_LOCK_MS, () =>
     deliverInOrder(deps, message),
   );
   return result.acquired ? result.value : { kind: 'busy' };

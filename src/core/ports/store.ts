@@ -7,7 +7,10 @@ import type { OrderView } from '../views/order.js';
 import type { TicketKind, TicketNote, TicketPriority, TicketStatus, TicketView } from '../views/ticket.js';
 import type { CannedResponseStore } from './canned-responses.js';
 import type { CustomerContextReader } from './customer-context.js';
+import type { CustomerFeatureStore } from './customer-features.js';
 import type { DailyStatsStore } from './daily-stats.js';
+import type { AudienceStore, CampaignDeliveryStore, CampaignStore, SuppressionStore } from './outreach.js';
+import type { SegmentationStore } from './segmentation.js';
 import type { StaffStore } from './staff.js';
 
 export type { FaqArticleView, OrderView };
@@ -88,10 +91,14 @@ export interface MessageStore {
   insertOnce(message: NewMessage): Promise<{ message: MessageView; duplicate: boolean }>;
   findByKey(key: { sourceKey?: string; clientKey?: string }): Promise<MessageView | null>;
   get(id: string): Promise<MessageView | null>;
+  /**
+   * Marks the message processed with its outcome, once: true for the call that did it, false when
+   * it was processed already (a concurrent or repeated run), whose outcome is then left as it was.
+   */
   markProcessed(
     id: string,
     result: { classification?: StoredClassification; ticketId?: string },
-  ): Promise<void>;
+  ): Promise<boolean>;
   /** A staff member said what the intent really was. */
   setCorrectedIntent(id: string, intent: Intent): Promise<void>;
   listForConversation(conversationId: string, opts: { after?: Date; limit: number }): Promise<MessageView[]>;
@@ -360,6 +367,8 @@ export interface CorrectionStore {
 
 export interface Stores {
   customers: CustomerStore;
+  /** The counters segmentation reads, updated where events happen (see customer-features.ts). */
+  customerFeatures: CustomerFeatureStore;
   conversations: ConversationStore;
   messages: MessageStore;
   tickets: TicketStore;
@@ -367,6 +376,12 @@ export interface Stores {
   orders: OrderStore;
   corrections: CorrectionStore;
   staff: StaffStore;
+  segmentation: SegmentationStore;
+  campaigns: CampaignStore;
+  campaignDeliveries: CampaignDeliveryStore;
+  /** Customers as outreach sees them: who may be emailed, unsubscribing. */
+  audience: AudienceStore;
+  suppressions: SuppressionStore;
   cannedResponses: CannedResponseStore;
   dailyStats: DailyStatsStore;
   customerContext: CustomerContextReader;

@@ -11,15 +11,29 @@ import { recordTicketChange, SYSTEM, type TicketDeps } from './ticket-deps.js';
  * one lets go of its conversation and its assignee's slot. Closing a closed ticket changes nothing.
  */
 export async function closeTicket(deps: TicketDeps, actor: Actor, ticketId: string): Promise<TicketView> {
-  const ticket = await loadWorkable(deps.stores.tickets, actor, ticketId);
-  if (ticket.status === 'closed') return ticket;
-  const at = deps.now();
-  const closed = await deps.stores.tickets.applyChange(
-    ticket.id,
-    { status: [ticket.status], rev: ticket.rev },
-    { status: 'closed', closedAt: at, releaseConversation: true, queuedAt: null, addParticipant: actor.id },
-  );
-  if (!closed) throw conflict('the ticket changed meanwhile; reload it and try again');
+  // Compare-and-set on the revision, retried: a change landing between the read and the write
+  // must not turn the close into an error.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const ticket = await loadWorkable(deps.stores.tickets, actor, ticketId);
+    if (ticket.status === 'closed') return ticket;
+    const at = deps.now();
+    const closed = await deps.stores.tickets.applyChange(
+      ticket.id,
+      { status: [ticket.status], rev: ticket.rev },
+      { status: 'closed', closedAt: at, releaseConversation: true, queuedAt: null, addParticipant: actor.id },
+    );
+    if (closed) return afterClose(deps, actor, ticket, closed, at);
+  }
+  throw conflict('the ticket keeps changing; reload it and try again');
+}
+
+async function afterClose(
+  deps: TicketDeps,
+  actor: Actor,
+  ticket: TicketView,
+  closed: TicketView,
+  at: Date,
+): Promise<TicketView> {
   if (isLive(ticket.status)) {
     await deps.stores.conversations.setBotState(ticket.conversationId, { lowConfidenceStreak: 0 });
     if (ticket.assigneeId) await deps.stores.staff.releaseSlot(ticket.assigneeId);

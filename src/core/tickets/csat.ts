@@ -83,6 +83,8 @@ export async function submitCsat(
     'csat.sum': rating.score,
     [`csat.s${rating.score}`]: 1,
   });
+  // Segmentation reads the last rating from the customer (an older one never replaces a newer).
+  await deps.stores.customerFeatures.recordCsat(result.customerId, rating.score, at);
   await recordTicketChange(deps, result, 'rated', null);
   return result;
 }

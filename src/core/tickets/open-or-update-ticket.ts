@@ -37,14 +37,17 @@ export async function openOrUpdateTicket(
       continue; // it changed (or closed) meanwhile: read it again
     }
     if (!triedReopen && opts.reopenWindowHours !== undefined) {
-      triedReopen = true;
       const since = new Date(input.at.getTime() - opts.reopenWindowHours * 3600_000);
       const recent = await tickets.findResolvedSince(input.conversationId, since);
       if (recent) {
         const r = await tickets.reopen(recent.id, input.at, recent.rev);
         if (r && r !== 'conflict') reopened = recent;
+        // A null answer means the resolved ticket changed meanwhile (its CSAT request, its Slack
+        // post): read it again and retry, or the customer would get a second ticket.
+        if (r !== null) triedReopen = true;
         continue; // reopened (or someone else opened one): the next round updates the live one
       }
+      triedReopen = true;
     }
     const created = await tickets.create(input);
     if (created) return { ticket: created, opened: true, reopened: false };

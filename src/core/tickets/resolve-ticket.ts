@@ -14,26 +14,38 @@ import { recordTicketChange, secondsBetween, type TicketDeps } from './ticket-de
  * Resolving a resolved ticket again changes nothing.
  */
 export async function resolveTicket(deps: TicketDeps, actor: Actor, ticketId: string): Promise<TicketView> {
-  const ticket = await loadWorkable(deps.stores.tickets, actor, ticketId);
-  if (ticket.status === 'resolved') return ticket;
-  if (ticket.status === 'closed') throw invalid('this ticket is closed');
-  const at = deps.now();
-  const resolved = await deps.stores.tickets.applyChange(
-    ticket.id,
-    { status: LIVE_STATUSES, rev: ticket.rev },
-    {
-      status: 'resolved',
-      resolvedAt: at,
-      releaseConversation: true,
-      queuedAt: null,
-      addParticipant: actor.id,
-    },
-  );
-  if (!resolved) {
-    const now = await deps.stores.tickets.get(ticket.id);
-    if (now?.status === 'resolved') return now;
-    throw conflict('the ticket changed meanwhile; reload it and try again');
+  // Compare-and-set on the ticket's revision, retried: a note, a Slack post refresh or a message
+  // landing between the read and the write must not turn the agent's resolve into an error.
+  for (let attempt = 0; attempt < RETRIES; attempt++) {
+    const ticket = await loadWorkable(deps.stores.tickets, actor, ticketId);
+    if (ticket.status === 'resolved') return ticket;
+    if (ticket.status === 'closed') throw invalid('this ticket is closed');
+    const at = deps.now();
+    const resolved = await deps.stores.tickets.applyChange(
+      ticket.id,
+      { status: LIVE_STATUSES, rev: ticket.rev },
+      {
+        status: 'resolved',
+        resolvedAt: at,
+        releaseConversation: true,
+        queuedAt: null,
+        addParticipant: actor.id,
+      },
+    );
+    if (resolved) return afterResolve(deps, actor, ticket, resolved, at);
   }
+  throw conflict('the ticket keeps changing; reload it and try again');
+}
+
+const RETRIES = 5;
+
+async function afterResolve(
+  deps: TicketDeps,
+  actor: Actor,
+  ticket: TicketView,
+  resolved: TicketView,
+  at: Date,
+): Promise<TicketView> {
   await deps.stores.tickets.recordResolution(ticket.id, at, secondsBetween(ticket.createdAt, at));
   // The bot starts afresh with this customer: no half-finished clarification carried over.
   await deps.stores.conversations.setBotState(ticket.conversationId, { lowConfidenceStreak: 0 });

@@ -31,6 +31,7 @@ export interface TicketDeps {
     | 'dailyStats'
     | 'corrections'
     | 'customerContext'
+    | 'customerFeatures'
     | 'cannedResponses'
   >;
   events: EventBus;

@@ -4,7 +4,7 @@
  * derived from it; HTTP responses, socket payloads, the OpenAPI document and the database
  * mapping all use these.
  */
-
+export * from './campaign.js';
 export * from './canned-response.js';
 export * from './channel.js';
 export * from './classification.js';
@@ -16,5 +16,6 @@ export * from './message.js';
 export * from './order.js';
 export * from './report.js';
 export * from './schema-helpers.js';
+export * from './segmentation.js';
 export * from './staff.js';
 export * from './ticket.js';

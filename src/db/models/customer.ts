@@ -9,8 +9,14 @@ export const customerSchema = new Schema(
     language: { type: String, enum: ['en', 'zh', 'other'] }, // last detected language, to answer in it
     tags: { type: [String], default: [] },
     attributes: { type: Schema.Types.Mixed, default: {} }, // free-form CRM fields set by staff
-    segmentId: { type: Schema.Types.ObjectId }, // latest segmentation result
     marketingOptOut: { type: Boolean, default: false }, // outreach never emails an opted-out customer
+    // Outreach emails only customers who granted consent and never unsubscribed (and have an email).
+    marketingConsent: {
+      granted: { type: Boolean },
+      at: { type: Date },
+      source: { type: String, maxlength: 200 }, // where it was given: a form, an import, an agent
+    },
+    unsubscribedAt: { type: Date },
     firstSeenAt: { type: Date, default: () => new Date() },
     lastSeenAt: { type: Date, default: () => new Date() },
     // Counters kept with $inc as events happen (no $lookup/$group over history needed).
@@ -19,6 +25,21 @@ export const customerSchema = new Schema(
       tickets: { type: Number, default: 0 },
       orders: { type: Number, default: 0 },
       totalSpent: { type: Number, default: 0 },
+    },
+    // What segmentation clusters on, kept up to date as things happen by single-document
+    // $inc/$max/$addToSet updates (src/db/repositories/customer-feature-repository.ts), so a run
+    // reads this one collection with a cursor. Recency, tenure and ratios are derived at run time.
+    features: {
+      frequency: { type: Number, default: 0 }, // orders placed
+      monetary: { type: Number, default: 0 }, // total spent (refunds subtracted)
+      lastOrderAt: { type: Date },
+      consultations: { type: Number, default: 0 }, // consultation tickets opened
+      complaints: { type: Number, default: 0 }, // complaint tickets opened
+      sentimentSum: { type: Number, default: 0 }, // over their classified messages
+      sentimentCount: { type: Number, default: 0 },
+      lastCsat: { type: Number }, // 1..5, the latest answer
+      lastCsatAt: { type: Date },
+      channels: { type: [String], default: [] }, // distinct channels they wrote from
     },
   },
   { timestamps: true },

@@ -77,8 +77,8 @@ export function createMessageRepository(m: Models): MessageStore {
     },
 
     async markProcessed(id, { classification, ticketId }) {
-      await m.Message.updateOne(
-        { _id: id },
+      const result = await m.Message.updateOne(
+        { _id: id, processedAt: { $exists: false } },
         {
           $set: {
             processedAt: new Date(),
@@ -87,6 +87,7 @@ export function createMessageRepository(m: Models): MessageStore {
           },
         },
       );
+      return result.modifiedCount > 0;
     },
 
     async setCorrectedIntent(id, intent) {
