@@ -146,6 +146,10 @@ export async function openDatabase(mongoUri: string, dbName: string) {
     messages: () => col('messages'),
     tickets: () => col('tickets'),
     conversations: () => col('conversations'),
+    customers: () => col('customers'),
+    campaigns: () => col('campaigns'),
+    campaignDeliveries: () => col('deliveries'),
+    campaignResults: () => col('delivery_results'),
     async drop() {
       await conn.dropDatabase().catch(() => {});
     },
