@@ -12,6 +12,7 @@ import { type RunningSlackApp, startSlackApp } from '../bots/slack/slack-app.js'
 import { loadOrCreateSecret } from './auth/secret-file.js';
 import { StaffSessions } from './auth/staff-session.js';
 import { VisitorTokens } from './auth/visitor-token.js';
+import { WidgetIdentityVerifier } from './auth/widget-identity.js';
 import type { ApiEvent } from './channels/api-adapter.js';
 import type { WidgetEvent } from './channels/widget-adapter.js';
 import type { AppContext } from './composition/app-context.js';
@@ -48,6 +49,17 @@ export interface ParleyApp {
   listen(port?: number, host?: string): Promise<string>;
   /** Graceful: stop taking work, finish what is in flight, close sockets and connections. */
   close(): Promise<void>;
+}
+
+/**
+ * Verified widget visitors need the secret the site signs with. In development without one, a
+ * secret is generated into DATA_DIR, so the demo page can show a signed-in visitor.
+ */
+function widgetIdentityOf(config: AppOptions['config']): WidgetIdentityVerifier | null {
+  const secret =
+    config.widgetIdentity.secret ??
+    (config.env === 'development' ? loadOrCreateSecret(config.dataDir, 'widget-identity-secret') : undefined);
+  return secret ? new WidgetIdentityVerifier(secret) : null;
 }
 
 /**
@@ -104,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     useCases,
     sessions,
     visitors: new VisitorTokens(config.auth.sessionSecret ?? loadOrCreateSecret(config.dataDir)),
+    widgetIdentity: widgetIdentityOf(config),
     limits: redisRateLimiter(
       core.infra.redis,
       core.redisPrefix,

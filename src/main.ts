@@ -33,6 +33,15 @@ async function main(): Promise<void> {
       workers = await startWorkersProcess({ mongoUri, redisUrl, smtpUrl: sink?.url }, log);
     }
     const url = await app.listen();
+    // A newcomer's first start shows every part working: an empty development database gets
+    // the demo shop once (never in production; DEMO_SHOP=false turns it off).
+    const demo =
+      config.env === 'development' && config.demo.seedOnStart
+        ? await app.ctx.useCases.demo.seed({ onlyIfEmpty: true }).catch((err: unknown) => {
+            log.error({ err }, 'seeding the demo shop failed (npm run seed:demo finishes it)');
+            return null;
+          })
+        : null;
 
     closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
       if (err) log.error({ err }, 'shutting down after an error');
@@ -47,6 +56,17 @@ async function main(): Promise<void> {
       // Printed once, on the terminal of the first start only.
       process.stdout.write(
         `\n  First admin created. Sign in with\n    email:    ${config.auth.adminEmail}\n    password: ${app.firstAdminPassword}\n  (shown only this once; change it after signing in)\n`,
+      );
+    }
+    if (demo?.seeded) {
+      process.stdout.write(
+        [
+          '',
+          '  Demo shop created (FAQ, customers and orders: ask the widget "where is my order 10023" as Alice).',
+          ...demo.staff.map((s) => `    ${s.role.padEnd(10)} email: ${s.email}   password: ${s.password}`),
+          '  (shown only this once)',
+          '',
+        ].join('\n'),
       );
     }
     const base = config.publicUrl.startsWith(`http://localhost:${config.port}`) ? url : config.publicUrl;

@@ -21,6 +21,7 @@ import { segmentationProcessor } from './segmentation/processor.js';
 import { slaEscalationProcessor } from './sla-escalation/processor.js';
 import { slackMirrorProcessor } from './slack-mirror/processor.js';
 import { ticketAutoCloseProcessor } from './ticket-auto-close/processor.js';
+import { webhooksProcessor } from './webhooks/processor.js';
 
 /** How often the workers check that their job schedulers still exist. */
 const SCHEDULER_CHECK_MS = 5_000;
@@ -84,6 +85,8 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
   add(QUEUES.delivery, deliveryProcessor(ctx), 16, CUSTOMER_FACING_LOCK_MS);
+  // Outgoing webhooks to integrations: each call waits on a receiver, so several at once.
+  add(QUEUES.webhooks, webhooksProcessor(ctx), 8);
   add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
   add(QUEUES.agentPresence, agentPresenceProcessor(ctx));
   // Nightly by default (SEGMENTATION_CRON) and on demand; one run at a time (a lock in the use case).

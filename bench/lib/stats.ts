@@ -17,3 +17,11 @@ export function printTable(rows: Record<string, string | number>[]): void {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(keys.map((k) => String(r[k] ?? ''))));
 }
+
+/** Median of a list (the mean of the middle two for an even count), 0 for an empty list. */
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}

@@ -1,53 +1,50 @@
 /**
- * Pipeline benchmark: N widget sockets send customer messages through the real server to a
- * connected agent socket. Reports acknowledged latency (send → ack, i.e. stored in MongoDB) and
- * message-to-agent latency (send → the agent's `message:new`), at a fixed rate and at
- * saturation, next to the raw ceiling of the same database for the writes one message needs.
+ * Pipeline benchmark: widget sockets send customer messages through the real server to a
+ * connected agent socket.
  *
- *   npm run bench               (all benchmarks)
- *   npx tsx bench/pipeline/run.ts
- * Env: BENCH_SOCKETS (20), BENCH_RATE (total msg/s of the fixed-rate phase, 40),
- *      BENCH_SECONDS (10 per phase), MONGODB_URI / REDIS_URL (else embedded servers).
+ * 1. Round trips: the database commands of one inbound message the bot answers, one that opens a
+ *    ticket, and an agent's reply (counted with the driver's command monitoring).
+ * 2. Side by side, in alternating rounds (medians): the database's raw ceiling for one message's
+ *    minimum writes (insert + upsert), the saturated pipeline with the n-gram classifier only, and
+ *    the saturated pipeline with the sentence encoders on. Saturated = every socket sends its next
+ *    message as soon as the last is acknowledged; the rate counts a message once it is stored AND
+ *    processed (answered or handed to a ticket), so a backlog left behind does not count.
+ * 3. A fixed rate at half each saturated rate: acknowledgement and message-to-agent latency.
+ *
+ *   npm run bench:pipeline
+ * Env: BENCH_SOCKETS (20), BENCH_ROUNDS (3), BENCH_SECONDS (5 per saturated round),
+ *      BENCH_FIXED_SECONDS (10), MONGODB_URI / REDIS_URL (else embedded servers).
+ * Writes bench/results/pipeline.json (its `table` joins the table of `npm run bench`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import mongoose, { Schema } from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type ParleyApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { type BenchRow, writeResult } from '../lib/results.js';
 import { benchServers } from '../lib/servers.js';
-import { percentile, printTable, round } from '../lib/stats.js';
+import { median, percentile, printTable, round } from '../lib/stats.js';
+import { type CaseCount, countRoundTrips } from './round-trips.js';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 20);
-const RATE = Number(process.env.BENCH_RATE ?? 40);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 10);
 const ADMIN = { email: 'bench@parley.local', password: 'bench-password-123' };
 
-const TEXTS = [
-  'Where is my order 10023?',
-  'Do you ship to Canada?',
-  'My package arrived damaged, I want a refund',
-  'How do I reset my password?',
-  '我的订单什么时候发货？',
-  'Can I change the delivery address?',
+/** Every text differs (numbers, places), as real messages do: nothing is answered from a cache. */
+const TEMPLATES: ((n: number) => string)[] = [
+  (n) => `Where is my order ${10000 + (n % 90000)}?`,
+  (n) =>
+    `Do you ship to ${['Canada', 'Norway', 'Chile', 'Kenya', 'Japan', 'Peru'][n % 6]} from warehouse ${n}?`,
+  (n) => `My package ${n} arrived damaged, I want a refund`,
+  (n) => `How do I reset my password? I tried ${n % 50} times already`,
+  (n) => `我的订单${10000 + (n % 90000)}什么时候发货？`,
+  (n) => `Can I change the delivery address of order ${20000 + (n % 70000)}?`,
 ];
 
 type Ack = { ok: boolean; data?: { message: { id: string } } };
-
-interface PhaseResult {
-  phase: string;
-  sent: number;
-  acked: number;
-  atAgent: number;
-  seconds: number;
-  msgPerSec: number;
-  ackP50: number;
-  ackP99: number;
-  agentP50: number;
-  agentP99: number;
-}
 
 function connectSocket(url: string, ns: string, auth: Record<string, unknown>): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -57,8 +54,21 @@ function connectSocket(url: string, ns: string, auth: Record<string, unknown>): 
   });
 }
 
-async function main() {
-  const servers = await benchServers();
+interface Bench {
+  label: string;
+  app: ParleyApp;
+  agent: Socket;
+  widgets: Socket[];
+  atAgent: Map<string, number>;
+  close(): Promise<void>;
+}
+
+async function startApp(
+  servers: Awaited<ReturnType<typeof benchServers>>,
+  label: string,
+  encoders: boolean,
+  opts: { monitor?: boolean; sockets: number },
+): Promise<Bench> {
   const dbName = `bench_${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -69,6 +79,7 @@ async function main() {
     RUN_WORKERS: 'false',
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATA_DIR: '.data/bench',
+    NLP_SENTENCE_ENCODER: String(encoders),
     // Every benchmark socket comes from 127.0.0.1, far faster than customers: measure the pipeline, not the limits.
     RATE_LIMIT_NEW_VISITORS_PER_MINUTE: '100000',
     RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
@@ -77,7 +88,8 @@ async function main() {
   const app = await buildApp({
     config,
     log: createLogger('warn'),
-    mongoUri: servers.mongoUri,
+    // The driver reports each command only when asked to (the round-trip count).
+    mongoUri: opts.monitor ? `${servers.mongoUri}?monitorCommands=true` : servers.mongoUri,
     redisUrl: servers.redisUrl,
     redisPrefix: `${dbName}:`,
   });
@@ -93,100 +105,118 @@ async function main() {
   agent.on('message:new', (m: { id: string; author: { kind: string } }) => {
     if (m.author.kind === 'customer') atAgent.set(m.id, performance.now());
   });
-  const widgets = await Promise.all(Array.from({ length: SOCKETS }, () => connectSocket(url, '/widget', {})));
+  const widgets = await Promise.all(
+    Array.from({ length: opts.sockets }, () => connectSocket(url, '/widget', {})),
+  );
+  return {
+    label,
+    app,
+    agent,
+    widgets,
+    atAgent,
+    async close() {
+      agent.close();
+      for (const w of widgets) w.close();
+      await app.core.infra.mongo.dropDatabase();
+      await app.close();
+    },
+  };
+}
 
-  let seq = 0;
-  async function sendOne(socket: Socket, sent: Map<string, number>, ackMs: number[]): Promise<boolean> {
-    const t0 = performance.now();
-    const ack = (await socket.timeout(30_000).emitWithAck('message:send', {
-      clientMessageId: `b-${seq++}`,
-      text: TEXTS[seq % TEXTS.length],
-    })) as Ack;
-    if (!ack.ok || !ack.data) return false;
-    ackMs.push(performance.now() - t0);
-    sent.set(ack.data.message.id, t0);
-    return true;
+let seq = 0;
+async function sendOne(socket: Socket, sent: Map<string, number>, ackMs: number[]): Promise<boolean> {
+  const n = seq++;
+  const t0 = performance.now();
+  const ack = (await socket.timeout(30_000).emitWithAck('message:send', {
+    clientMessageId: `b-${n}`,
+    text: (TEMPLATES[n % TEMPLATES.length] as (n: number) => string)(n),
+  })) as Ack;
+  if (!ack.ok || !ack.data) return false;
+  ackMs.push(performance.now() - t0);
+  sent.set(ack.data.message.id, t0);
+  return true;
+}
+
+/** Waits until the agent saw every sent message (at most 10 s). */
+async function settle(b: Bench, sent: Map<string, number>) {
+  const end = Date.now() + 10_000;
+  while (Date.now() < end && [...sent.keys()].some((id) => !b.atAgent.has(id)))
+    await new Promise((r) => setTimeout(r, 20));
+}
+
+interface Saturated {
+  stored: number;
+  /** Acknowledged per second within the window. */
+  ackPerSec: number;
+  /** Stored and processed per second: the window's messages over the time until all were processed. */
+  perSec: number;
+  ackP50: number;
+  ackP99: number;
+}
+
+async function saturate(b: Bench, seconds: number): Promise<Saturated> {
+  const sent = new Map<string, number>();
+  const ackMs: number[] = [];
+  const start = performance.now();
+  const stopAt = start + seconds * 1000;
+  await Promise.all(
+    b.widgets.map(async (w) => {
+      while (performance.now() < stopAt) await sendOne(w, sent, ackMs);
+    }),
+  );
+  const acked = (performance.now() - start) / 1000;
+  await b.app.ctx.pipeline.drain();
+  const processed = (performance.now() - start) / 1000;
+  await settle(b, sent);
+  return {
+    stored: ackMs.length,
+    ackPerSec: round(ackMs.length / acked),
+    perSec: round(ackMs.length / processed),
+    ackP50: round(percentile(ackMs, 50), 1),
+    ackP99: round(percentile(ackMs, 99), 1),
+  };
+}
+
+/** Open loop: a fixed total rate spread evenly over the sockets. */
+async function fixedRate(b: Bench, rate: number, seconds: number) {
+  const sent = new Map<string, number>();
+  const ackMs: number[] = [];
+  const total = Math.max(1, Math.round(rate * seconds));
+  const intervalMs = 1000 / rate;
+  const start = performance.now();
+  const pending: Promise<boolean>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + i * intervalMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(sendOne(b.widgets[i % b.widgets.length] as Socket, sent, ackMs));
   }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  await b.app.ctx.pipeline.drain();
+  await settle(b, sent);
+  const agentMs = [...sent].flatMap(([id, t0]) => {
+    const t1 = b.atAgent.get(id);
+    return t1 === undefined ? [] : [t1 - t0];
+  });
+  return {
+    rate: round(rate),
+    sent: total,
+    acked: ackMs.length,
+    atAgent: agentMs.length,
+    msgPerSec: round(ackMs.length / elapsed),
+    ackP50: round(percentile(ackMs, 50), 1),
+    ackP99: round(percentile(ackMs, 99), 1),
+    agentP50: round(percentile(agentMs, 50), 1),
+    agentP99: round(percentile(agentMs, 99), 1),
+  };
+}
 
-  async function settle(sent: Map<string, number>) {
-    const end = Date.now() + 10_000;
-    while (Date.now() < end && [...sent.keys()].some((id) => !atAgent.has(id)))
-      await new Promise((r) => setTimeout(r, 50));
-  }
-
-  function summarise(
-    phase: string,
-    sentCount: number,
-    sent: Map<string, number>,
-    ackMs: number[],
-    seconds: number,
-  ): PhaseResult {
-    const agentMs = [...sent].flatMap(([id, t0]) => {
-      const t1 = atAgent.get(id);
-      return t1 === undefined ? [] : [t1 - t0];
-    });
-    return {
-      phase,
-      sent: sentCount,
-      acked: ackMs.length,
-      atAgent: agentMs.length,
-      seconds: round(seconds, 2),
-      msgPerSec: round(ackMs.length / seconds),
-      ackP50: round(percentile(ackMs, 50), 2),
-      ackP99: round(percentile(ackMs, 99), 2),
-      agentP50: round(percentile(agentMs, 50), 2),
-      agentP99: round(percentile(agentMs, 99), 2),
-    };
-  }
-
-  // Warm-up: every socket's first message creates its customer, conversation and ticket.
-  await Promise.all(widgets.map((w) => sendOne(w, new Map(), [])));
-  await app.ctx.pipeline.drain();
-
-  // Phase 1: a fixed total rate, spread evenly over the sockets (open loop).
-  const fixed = await (async () => {
-    const sent = new Map<string, number>();
-    const ackMs: number[] = [];
-    const total = RATE * SECONDS;
-    const intervalMs = 1000 / RATE;
-    const start = performance.now();
-    const pending: Promise<boolean>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + i * intervalMs;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(sendOne(widgets[i % widgets.length] as Socket, sent, ackMs));
-    }
-    await Promise.all(pending);
-    const seconds = (performance.now() - start) / 1000;
-    await settle(sent);
-    return summarise(`fixed ${RATE} msg/s`, total, sent, ackMs, seconds);
-  })();
-
-  // Phase 2: saturation — every socket sends its next message as soon as the last is acknowledged.
-  const saturated = await (async () => {
-    const sent = new Map<string, number>();
-    const ackMs: number[] = [];
-    let count = 0;
-    const start = performance.now();
-    const stopAt = start + SECONDS * 1000;
-    await Promise.all(
-      widgets.map(async (w) => {
-        while (performance.now() < stopAt) {
-          count++;
-          await sendOne(w, sent, ackMs);
-        }
-      }),
-    );
-    const seconds = (performance.now() - start) / 1000;
-    await settle(sent);
-    return summarise(`saturated, ${SOCKETS} in flight`, count, sent, ackMs, seconds);
-  })();
-  await app.ctx.pipeline.drain();
-
-  // The database's own ceiling for one message's minimum writes (insert + upsert), same concurrency.
-  const ceiling = await (async () => {
-    const conn = await mongoose.createConnection(servers.mongoUri, { dbName: `${dbName}_raw` }).asPromise();
+/** The database's own ceiling for one message's minimum writes (insert + upsert), same concurrency. */
+async function ceiling(mongoUri: string, seconds: number) {
+  const conn = await mongoose
+    .createConnection(mongoUri, { dbName: `bench_raw_${randomBytes(3).toString('hex')}` })
+    .asPromise();
+  try {
     const Msg = conn.model(
       'RawMessage',
       new Schema({ k: { type: String, unique: true }, text: String, at: Date }),
@@ -200,7 +230,7 @@ async function main() {
     const lat: number[] = [];
     let n = 0;
     const start = performance.now();
-    const stopAt = start + SECONDS * 1000;
+    const stopAt = start + seconds * 1000;
     await Promise.all(
       Array.from({ length: SOCKETS }, async (_, w) => {
         while (performance.now() < stopAt) {
@@ -215,57 +245,218 @@ async function main() {
         }
       }),
     );
-    const seconds = (performance.now() - start) / 1000;
+    const elapsed = (performance.now() - start) / 1000;
+    return {
+      perSec: round(lat.length / elapsed),
+      p50: round(percentile(lat, 50), 1),
+      p99: round(percentile(lat, 99), 1),
+    };
+  } finally {
     await conn.dropDatabase();
     await conn.close();
-    return {
-      msgPerSec: round(lat.length / seconds),
-      p50: round(percentile(lat, 50), 2),
-      p99: round(percentile(lat, 99), 2),
-    };
-  })();
+  }
+}
 
-  const fraction = round((saturated.msgPerSec / ceiling.msgPerSec) * 100, 1);
-  console.log(
-    `\nParley pipeline benchmark — database: ${servers.mongoLabel}; ${SOCKETS} widget sockets → 1 agent socket\n`,
+async function main() {
+  const servers = await benchServers();
+
+  // 1. Round trips, on an app of their own (the only one whose driver reports its commands).
+  const counting = await startApp(servers, 'round trips', false, { monitor: true, sockets: 1 });
+  const observer = await mongoose
+    .createConnection(servers.mongoUri, { dbName: counting.app.core.infra.mongo.name })
+    .asPromise();
+  const costs: CaseCount[] = await countRoundTrips({
+    app: counting.app,
+    observer,
+    widget: counting.widgets[0] as Socket,
+    agent: counting.agent,
+  });
+  await observer.close();
+  await counting.close();
+  console.log(`\nParley pipeline benchmark — database: ${servers.mongoLabel}\n`);
+  console.log('Database round trips per message (writes: of which insert/update/findAndModify):');
+  printTable(
+    costs.map((c) => ({
+      case: c.case,
+      'until ack': c.ack.total,
+      processing: c.processing.total,
+      delivery: c.delivery.total,
+      total: c.total,
+      writes: c.writes,
+    })),
   );
-  printTable([fixed, saturated].map((r) => ({ ...r })));
-  console.log('');
+  for (const c of costs) {
+    const all: Record<string, number> = {};
+    for (const s of [c.ack, c.processing, c.delivery])
+      for (const [k, v] of Object.entries(s.by)) all[k] = (all[k] ?? 0) + v;
+    console.log(
+      `  ${c.case}: ${Object.entries(all)
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ')}`,
+    );
+  }
+
+  // 2. Side by side: ceiling, n-gram only, with encoders; the order turns each round.
+  const ngram = await startApp(servers, 'n-gram classifier', false, { sockets: SOCKETS });
+  const encoders = await startApp(servers, 'with sentence encoders', true, { sockets: SOCKETS });
+  // Warm-up: every socket's first message creates its customer, conversation and ticket.
+  for (const b of [ngram, encoders]) {
+    await Promise.all(b.widgets.map((w) => sendOne(w, new Map(), [])));
+    await b.app.ctx.pipeline.drain();
+    await saturate(b, 1);
+  }
+  const ceilings: Awaited<ReturnType<typeof ceiling>>[] = [];
+  const runs = new Map<Bench, Saturated[]>([
+    [ngram, []],
+    [encoders, []],
+  ]);
+  type Step = () => Promise<void>;
+  const steps: Step[] = [
+    async () => void ceilings.push(await ceiling(servers.mongoUri, SECONDS)),
+    async () => void runs.get(ngram)?.push(await saturate(ngram, SECONDS)),
+    async () => void runs.get(encoders)?.push(await saturate(encoders, SECONDS)),
+  ];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < steps.length; i++) await (steps[(i + r) % steps.length] as Step)();
+  }
+  const ceilingPerSec = median(ceilings.map((c) => c.perSec));
+  const sat = (b: Bench) => {
+    const list = runs.get(b) ?? [];
+    return {
+      perSec: median(list.map((s) => s.perSec)),
+      ackPerSec: median(list.map((s) => s.ackPerSec)),
+      ackP50: median(list.map((s) => s.ackP50)),
+      ackP99: median(list.map((s) => s.ackP99)),
+      rounds: list.map((s) => s.perSec),
+    };
+  };
+  const satN = sat(ngram);
+  const satE = sat(encoders);
+
+  // 3. Half of each saturated rate, open loop.
+  const fixedN = await fixedRate(ngram, satN.perSec / 2, FIXED_SECONDS);
+  const fixedE = await fixedRate(encoders, satE.perSec / 2, FIXED_SECONDS);
+
+  console.log(
+    `\nSaturated, ${SOCKETS} sockets in flight, median of ${ROUNDS} alternating rounds of ${SECONDS} s:`,
+  );
   printTable([
     {
-      measure: `database ceiling: insert + upsert, ${SOCKETS} in flight`,
-      'msg/s': ceiling.msgPerSec,
-      p50_ms: ceiling.p50,
-      p99_ms: ceiling.p99,
+      measure: 'database ceiling: insert + upsert',
+      'msg/s': ceilingPerSec,
+      'ack msg/s': '',
+      'of ceiling': '100 %',
+      rounds: ceilings.map((c) => c.perSec).join(' / '),
+      p50_ms: median(ceilings.map((c) => c.p50)),
+      p99_ms: median(ceilings.map((c) => c.p99)),
+    },
+    ...[
+      [ngram, satN],
+      [encoders, satE],
+    ].map(([b, s]) => {
+      const x = s as ReturnType<typeof sat>;
+      return {
+        measure: `Parley, ${(b as Bench).label} (stored + processed)`,
+        'msg/s': x.perSec,
+        'ack msg/s': x.ackPerSec,
+        'of ceiling': `${round((x.perSec / ceilingPerSec) * 100, 1)} %`,
+        rounds: x.rounds.join(' / '),
+        p50_ms: x.ackP50,
+        p99_ms: x.ackP99,
+      };
+    }),
+  ]);
+  console.log('\nAt half the saturated rate (open loop):');
+  printTable([
+    { measure: ngram.label, ...fixedN },
+    { measure: encoders.label, ...fixedE },
+  ]);
+  const fraction = round((satN.perSec / ceilingPerSec) * 100, 1);
+  const fractionE = round((satE.perSec / ceilingPerSec) * 100, 1);
+  const encoderShare = round((satE.perSec / satN.perSec) * 100, 1);
+  console.log(
+    `\nParley sustains ${fraction} % of the database's insert+upsert rate (${fractionE} % with the encoders); ` +
+      `with the encoders it keeps ${encoderShare} % of its rate without them.`,
+  );
+
+  const costOf = (i: number) => costs[i] as CaseCount;
+  const rows: BenchRow[] = [
+    {
+      name: 'Database ceiling: insert + upsert pairs, 20 in flight',
+      value: ceilingPerSec,
+      unit: 'pairs/s',
+      target: null,
     },
     {
-      measure: 'Parley saturated (full pipeline per message)',
-      'msg/s': saturated.msgPerSec,
-      p50_ms: saturated.ackP50,
-      p99_ms: saturated.ackP99,
+      name: 'Pipeline saturated, n-gram classifier: share of the database ceiling',
+      value: fraction,
+      unit: '%',
+      target: '≥ 50',
+      pass: fraction >= 50,
     },
-  ]);
-  console.log(`\nParley sustains ${fraction} % of the database's raw insert+upsert rate.`);
-
-  const result = {
-    benchmark: 'pipeline',
-    at: new Date().toISOString(),
-    node: process.version,
+    {
+      name: 'Pipeline saturated, n-gram classifier (stored + processed)',
+      value: satN.perSec,
+      unit: 'msg/s',
+      target: null,
+    },
+    {
+      name: 'Pipeline saturated, sentence encoders on: share of the rate without them',
+      value: encoderShare,
+      unit: '%',
+      target: '≥ 80',
+      pass: encoderShare >= 80,
+    },
+    {
+      name: 'Pipeline saturated, sentence encoders on (stored + processed)',
+      value: satE.perSec,
+      unit: 'msg/s',
+      target: null,
+    },
+    {
+      name: `Pipeline at half the saturated rate (${fixedN.rate} msg/s), n-gram: ack p99`,
+      value: fixedN.ackP99,
+      unit: 'ms',
+      target: '< 50',
+      pass: fixedN.ackP99 < 50,
+    },
+    {
+      name: `Pipeline at half the saturated rate (${fixedE.rate} msg/s), encoders on: ack p99`,
+      value: fixedE.ackP99,
+      unit: 'ms',
+      target: '< 50',
+      pass: fixedE.ackP99 < 50,
+    },
+    {
+      name: 'Round trips: inbound message answered by the bot',
+      value: costOf(0).total,
+      unit: 'commands',
+      target: null,
+    },
+    {
+      name: 'Round trips: inbound message that opens a ticket',
+      value: costOf(1).total,
+      unit: 'commands',
+      target: null,
+    },
+    { name: 'Round trips: agent reply', value: costOf(2).total, unit: 'commands', target: null },
+  ];
+  writeResult('pipeline', {
     database: servers.mongoLabel,
     sockets: SOCKETS,
-    phases: [fixed, saturated],
-    databaseCeiling: ceiling,
+    rounds: ROUNDS,
+    secondsPerRound: SECONDS,
+    roundTrips: costs,
+    databaseCeiling: { perSec: ceilingPerSec, rounds: ceilings },
+    saturated: { ngram: satN, encoders: satE },
+    halfRate: { ngram: fixedN, encoders: fixedE },
     fractionOfCeilingPercent: fraction,
-  };
-  const out = path.resolve('bench/results/pipeline.json');
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`written ${path.relative(process.cwd(), out)}`);
+    encodersShareOfRatePercent: encoderShare,
+    table: rows,
+  });
 
-  agent.close();
-  for (const w of widgets) w.close();
-  await app.core.infra.mongo.dropDatabase();
-  await app.close();
+  await ngram.close();
+  await encoders.close();
   await servers.stop();
 }
 

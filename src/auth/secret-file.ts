@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** A secret generated once and kept in DATA_DIR, so widget visitors stay signed in across restarts. */
-export function loadOrCreateSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'secret');
+export function loadOrCreateSecret(dataDir: string, name = 'secret'): string {
+  const file = path.join(dataDir, name);
   try {
     const existing = readFileSync(file, 'utf8').trim();
     if (existing.length >= 32) return existing;

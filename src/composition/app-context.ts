@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { SlackHttpIngress } from '../../bots/slack/ingress.js';
 import type { VisitorTokens } from '../auth/visitor-token.js';
+import type { WidgetIdentityVerifier } from '../auth/widget-identity.js';
 import type { ApiEvent } from '../channels/api-adapter.js';
 import type { WidgetEvent } from '../channels/widget-adapter.js';
 import type { Config } from '../config/load-config.js';
@@ -29,6 +30,8 @@ export interface AppContext {
   useCases: AppUseCases;
   sessions: SessionStore;
   visitors: VisitorTokens;
+  /** Verifies the site's signed tokens for widget visitors; null when WIDGET_IDENTITY_SECRET is unset. */
+  widgetIdentity: WidgetIdentityVerifier | null;
   /** Shared request counters for the rate limits (RATE_LIMIT_*). */
   limits: RateLimiter;
   /** The adapters of the channels whose events arrive at this app's own edges. */

@@ -19,6 +19,7 @@ import type { AuditLog } from '../core/ports/audit-log.js';
 import type { ChannelRegistry } from '../core/ports/channel-adapter.js';
 import type { MessageClassifier } from '../core/ports/classifier.js';
 import { ClassifierHolder } from '../core/ports/classifier-holder.js';
+import type { CrmStores } from '../core/ports/crm.js';
 import type { FaqRetriever } from '../core/ports/faq-retriever.js';
 import type { Locks } from '../core/ports/locks.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
@@ -29,6 +30,7 @@ import type { Stores } from '../core/ports/store.js';
 import type { TicketDeps } from '../core/tickets/ticket-deps.js';
 import { createModels, type Models, syncIndexes } from '../db/models.js';
 import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
+import { createCrmStores } from '../db/repositories/crm-stores.js';
 import { createModelRegistry, createModelVersionLog } from '../db/repositories/model-registry.js';
 import { createStores } from '../db/repositories/stores.js';
 import type { Logger } from '../infra/logger.js';
@@ -42,12 +44,14 @@ import {
   queueOutreach,
   queueRetraining,
   queueSegmentation,
+  queueWebhooks,
 } from '../infra/queues.js';
 import { createRedis } from '../infra/redis.js';
 import { redisLocks } from '../infra/redis-locks.js';
 import { redisPresence } from '../infra/redis-presence.js';
 import { RedisStreamEventBus } from '../infra/redis-stream-event-bus.js';
 import { redisSendRate } from '../infra/send-rate.js';
+import { postSignedJson } from '../infra/signed-webhook.js';
 import { smtpMailer, unconfiguredMailer } from '../infra/smtp-mailer.js';
 import { handlebarsTemplates } from '../infra/templates.js';
 import {
@@ -101,6 +105,8 @@ export interface Core {
   redisPrefix: string;
   infra: Infrastructure;
   stores: Stores;
+  /** The CRM's stores (customers, merges, orders, needs, tokens, webhooks…). */
+  crm: CrmStores;
   events: EventBus;
   audit: AuditLog;
   locks: Locks;
@@ -150,6 +156,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     log.child({ component: 'events' }),
   );
   const stores = createStores(models);
+  const crm = createCrmStores(models);
   const audit = createAuditLogRepository(models);
   const faq = createFaqRetriever(stores.faq);
   // An article edited in any process reaches every process's index.
@@ -217,6 +224,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       handoffAfterMisunderstandings: config.bot.handoffAfterMisunderstandings,
     },
     minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
+    concurrency: config.ingest.concurrency,
     log: log.child({ component: 'ingest' }),
     handOff: (input) => {
       if (!useCases) throw new Error('a hand-off before the use cases were bound');
@@ -265,6 +273,14 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     sendRate: redisSendRate(redis, redisPrefix, config.outreach.ratePerSecond),
     presence,
     now,
+    crm: {
+      stores: crm,
+      webhookJobs: queueWebhooks(producers.webhooks, config.webhooks),
+      webhookSender: {
+        post: (url: string, secret: string, eventId: string, payload: unknown) =>
+          postSignedJson(url, secret, eventId, payload, config.webhooks.timeoutMs),
+      },
+    },
   };
   useCases = bindCoreUseCases(useCaseDeps);
 
@@ -282,6 +298,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       discord: platforms.discord,
     },
     stores,
+    crm,
     events,
     audit,
     locks,

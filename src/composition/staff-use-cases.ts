@@ -22,6 +22,7 @@ import { signIn, signOut } from '../core/staff/sign-in.js';
 import type { StaffDeps } from '../core/staff/staff-deps.js';
 import type { Role } from '../core/views/staff.js';
 import type { Core } from './core.js';
+import { bindDemoShop } from './demo-shop.js';
 
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
@@ -53,6 +54,8 @@ export function bindAppUseCases(core: Core, sessions: StaffSessions) {
   };
   return {
     ...core.useCases,
+    /** The demo shop (development only; see src/main.ts and scripts/seed-demo.ts). */
+    demo: bindDemoShop(core),
     staff: {
       signIn: (input: Parameters<typeof signIn>[1]) => signIn(signInDeps, input),
       signOut: (token: string) => signOut(signInDeps, token),

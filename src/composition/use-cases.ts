@@ -82,6 +82,7 @@ import type { Actor } from '../core/views/staff.js';
 import type { TicketPriority } from '../core/views/ticket.js';
 import type { Logger } from '../infra/logger.js';
 import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
+import { bindCrmUseCases, type CrmUseCaseDeps } from './crm-use-cases.js';
 
 export interface UseCaseDeps {
   config: Config;
@@ -103,6 +104,8 @@ export interface UseCaseDeps {
   modelRegistry: ModelRegistry;
   versionLog: ModelVersionLog;
   retraining: RetrainingRequests;
+  /** The CRM's stores and the outgoing webhooks' queue and sender. */
+  crm: CrmUseCaseDeps;
   segmentationRequests: SegmentationRequests;
   outreachJobs: OutreachJobs;
   mailer: Mailer;
@@ -362,6 +365,7 @@ export function bindCoreUseCases(d: UseCaseDeps) {
         }
       },
     },
+    ...bindCrmUseCases(d, d.crm),
     parked: {
       list: (actor: Actor, limit: number) => listParkedMessages(d, actor, limit),
       retry: (actor: Actor, id: string) =>

@@ -22,6 +22,7 @@ export interface WorkerContext {
     | 'tickets'
     | 'presence'
     | 'desk'
+    | 'integrations'
     | 'segmentation'
     | 'outreach'
   >;

@@ -116,7 +116,10 @@ export const EnvSchema = Type.Object({
     }),
   ),
   INTEGRATION_API_KEY: Type.Optional(
-    Type.String({ minLength: 16, description: 'x-api-key for POST /api/v1/messages from integrations' }),
+    Type.String({
+      minLength: 16,
+      description: 'Legacy x-api-key with every scope (API tokens from POST /api/v1/tokens replace it)',
+    }),
   ),
   INTEGRATION_WEBHOOK_URL: Type.Optional(
     Type.String({
@@ -175,10 +178,70 @@ export const EnvSchema = Type.Object({
     maximum: 1,
     description: 'Similarity (0..1) a FAQ article needs for the bot to answer with it',
   }),
+  INGEST_CONCURRENCY: Type.Integer({
+    default: 16,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Conversations a process classifies and answers at once; further messages wait (stored and acknowledged already)',
+  }),
   HANDOFF_MINUTES_PER_WAITING_TICKET: Type.Number({
     default: 4,
     minimum: 0.1,
     description: 'For the wait the bot announces: minutes each waiting ticket adds, per agent',
+  }),
+  WIDGET_IDENTITY_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        "Verifies widget visitors: the site signs an HS256 JWT with it (sub = the site's user id); unset = only anonymous visitors (in development a secret is generated into DATA_DIR)",
+    }),
+  ),
+  SHOP_WEBHOOK_SECRET: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        "Checks the shop's order webhook signatures (x-parley-signature); unset = that webhook refuses",
+    }),
+  ),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({
+    default: 8,
+    minimum: 1,
+    maximum: 30,
+    description: 'Tries to deliver one outgoing webhook event before it is marked failed',
+  }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({
+    default: 2000,
+    minimum: 10,
+    description: 'First retry delay of an outgoing webhook; doubles with each try',
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({
+    default: 10000,
+    minimum: 100,
+    description: 'How long an outgoing webhook call may take before it counts as failed',
+  }),
+  CLV_PERIOD_DAYS: Type.Integer({
+    default: 90,
+    minimum: 7,
+    maximum: 730,
+    description: 'Customer lifetime value: the period profit and churn are measured over',
+  }),
+  CLV_GROSS_MARGIN: Type.Number({
+    default: 0.3,
+    minimum: 0,
+    maximum: 1,
+    description: 'Customer lifetime value: the share of revenue that is profit',
+  }),
+  CLV_DEFAULT_CHURN: Type.Number({
+    default: 0.25,
+    minimum: 0.01,
+    maximum: 1,
+    description: 'Customer lifetime value: churn per period used while too few buyers exist to measure it',
+  }),
+  DEMO_SHOP: Type.Union([Bool], {
+    default: 'true',
+    description:
+      'In development, fill an empty database once with a demo shop (FAQ, customers, orders, an agent and a supervisor); never in production',
   }),
   SMTP_URL: Type.Optional(
     Type.String({

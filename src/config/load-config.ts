@@ -35,6 +35,8 @@ export interface Config {
   sla: { firstResponseMinutes: { consultation: number; complaint: number } };
   /** Whether English messages also go through the sentence encoder (see src/nlp/encoder). */
   nlp: { sentenceEncoder: boolean };
+  /** How many conversations a process processes at once (INGEST_CONCURRENCY). */
+  ingest: { concurrency: number };
   bot: {
     minConfidence: number;
     handoffAfterMisunderstandings: number;
@@ -79,6 +81,16 @@ export interface Config {
     gatewayLeaseSeconds: number;
   };
   shutdownTimeoutMs: number;
+  /** Verified widget visitors (HS256 JWTs signed by the site). */
+  widgetIdentity: { secret: string | undefined };
+  /** The shop's signed order webhook. */
+  shop: { webhookSecret: string | undefined };
+  /** Outgoing webhooks to integrations. */
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+  /** Customer lifetime value (CLV = profit per period ÷ churn rate). */
+  clv: { periodDays: number; grossMargin: number; defaultChurn: number };
+  /** The demo shop on an empty development database. */
+  demo: { seedOnStart: boolean };
 }
 
 export class ConfigError extends Error {
@@ -179,6 +191,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       },
     },
     nlp: { sentenceEncoder: bool(env.NLP_SENTENCE_ENCODER) },
+    ingest: { concurrency: env.INGEST_CONCURRENCY },
     bot: {
       minConfidence: env.BOT_MIN_CONFIDENCE,
       handoffAfterMisunderstandings: env.BOT_HANDOFF_AFTER_MISUNDERSTANDINGS,
@@ -221,6 +234,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       gatewayLeaseSeconds: env.DISCORD_GATEWAY_LEASE_SECONDS,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    widgetIdentity: { secret: env.WIDGET_IDENTITY_SECRET },
+    shop: { webhookSecret: env.SHOP_WEBHOOK_SECRET },
+    webhooks: {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    },
+    clv: {
+      periodDays: env.CLV_PERIOD_DAYS,
+      grossMargin: env.CLV_GROSS_MARGIN,
+      defaultChurn: env.CLV_DEFAULT_CHURN,
+    },
+    demo: { seedOnStart: bool(env.DEMO_SHOP) },
   };
 }
 

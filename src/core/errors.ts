@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'too_many_attempts'
-  | 'unavailable';
+  | 'unavailable'
+  /** The record was merged into another; `MovedError.to` names it. */
+  | 'moved';
 
 export class DomainError extends Error {
   constructor(
@@ -29,6 +31,18 @@ export const forbidden = (why: string) => new DomainError('forbidden', why);
 export const invalid = (why: string) => new DomainError('validation_failed', why);
 export const unauthorized = (why: string) => new DomainError('unauthorized', why);
 export const conflict = (why: string) => new DomainError('conflict', why);
+
+/** A record that was merged into another: reads answer with a pointer to it (HTTP 301). */
+export class MovedError extends DomainError {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    what: string,
+  ) {
+    super('moved', `${what} was merged into ${to}`);
+    this.name = 'MovedError';
+  }
+}
 
 /** A background job that can never succeed by retrying (bad data): the job runner stops retrying it. */
 export class PermanentFailure extends Error {

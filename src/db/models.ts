@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { agentSchema } from './models/agent.js';
+import { apiTokenSchema } from './models/api-token.js';
 import { auditLogSchema } from './models/audit-log.js';
 import {
   campaignSchema,
@@ -12,6 +13,7 @@ import { cannedResponseSchema } from './models/canned-response.js';
 import { conversationSchema } from './models/conversation.js';
 import { counterSchema } from './models/counter.js';
 import { customerSchema } from './models/customer.js';
+import { customerMergeSchema } from './models/customer-merge.js';
 import { dailyStatSchema } from './models/daily-stat.js';
 import { faqArticleSchema } from './models/faq-article.js';
 import { identitySchema } from './models/identity.js';
@@ -28,6 +30,7 @@ import {
   segmentSchema,
 } from './models/segment.js';
 import { ticketSchema } from './models/ticket.js';
+import { webhookDeliverySchema, webhookEventSchema, webhookSchema } from './models/webhook.js';
 
 /** Registers every model on one connection; each test database gets its own set. */
 export function createModels(conn: Connection) {
@@ -56,6 +59,11 @@ export function createModels(conn: Connection) {
     IntentCorrection: conn.model('IntentCorrection', intentCorrectionSchema, 'intent_corrections'),
     ModelVersion: conn.model('ModelVersion', modelVersionSchema, 'model_versions'),
     Setting: conn.model('Setting', settingSchema, 'settings'),
+    CustomerMerge: conn.model('CustomerMerge', customerMergeSchema, 'customer_merges'),
+    ApiToken: conn.model('ApiToken', apiTokenSchema, 'api_tokens'),
+    Webhook: conn.model('Webhook', webhookSchema, 'webhooks'),
+    WebhookEvent: conn.model('WebhookEvent', webhookEventSchema, 'webhook_events'),
+    WebhookDelivery: conn.model('WebhookDelivery', webhookDeliverySchema, 'webhook_deliveries'),
     CannedResponse: conn.model('CannedResponse', cannedResponseSchema, 'canned_responses'),
     DailyStat: conn.model('DailyStat', dailyStatSchema, 'daily_stats'),
   };

@@ -7,22 +7,31 @@ import { installErrorHandling } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
 import { registerQueueDashboard } from './plugins/queue-dashboard.js';
 import { csatRoutes } from './routes/csat.js';
+import { demoIdentityRoutes } from './routes/demo-identity.js';
 import { healthRoutes } from './routes/health.js';
 import { slackRoutes } from './routes/slack.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { adminMailRoutes } from './routes/v1/admin-mail.js';
 import { agentRoutes } from './routes/v1/agents.js';
+import { analyticsRoutes } from './routes/v1/analytics.js';
 import { authRoutes } from './routes/v1/auth.js';
 import { campaignRoutes } from './routes/v1/campaigns.js';
 import { cannedResponseRoutes } from './routes/v1/canned-responses.js';
+import { caseRoutes } from './routes/v1/cases.js';
+import { customerRoutes } from './routes/v1/customers.js';
 import { faqRoutes } from './routes/v1/faq.js';
 import { messageRoutes } from './routes/v1/messages.js';
+import { needRoutes } from './routes/v1/needs.js';
 import { nlpRoutes } from './routes/v1/nlp.js';
+import { orderRoutes } from './routes/v1/orders.js';
 import { parkedMessageRoutes } from './routes/v1/parked-messages.js';
 import { queueRoutes } from './routes/v1/queue.js';
 import { segmentRoutes } from './routes/v1/segments.js';
+import { shopWebhookRoutes } from './routes/v1/shop-webhook.js';
 import { staffSlackRoutes } from './routes/v1/staff-slack.js';
 import { ticketRoutes } from './routes/v1/tickets.js';
+import { tokenRoutes } from './routes/v1/tokens.js';
+import { webhookRoutes } from './routes/v1/webhooks.js';
 import { widgetAssets } from './routes/widget-assets.js';
 
 declare module 'fastify' {
@@ -39,7 +48,8 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     bodyLimit: 256 * 1024,
     // Only the proxies TRUST_PROXY names may say who the client is (X-Forwarded-For).
     trustProxy: trustProxyOption(ctx.config.trustProxy) as FastifyServerOptions['trustProxy'],
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // allowUnionTypes: a CRM attribute is one of several JSON types (a type list, so coercion keeps each value's own type).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routes: { method: string; url: string }[] = [];
@@ -55,6 +65,7 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
     await registerOpenApi(root, ctx.config.publicUrl);
     root.register(healthRoutes, { checks: ctx.health, isShuttingDown: opts.isShuttingDown });
     root.register(widgetAssets);
+    if (ctx.config.env === 'development' && ctx.widgetIdentity) root.register(demoIdentityRoutes, { ctx });
     root.register(unsubscribeRoutes, { ctx });
     await registerQueueDashboard(root, { sessions: ctx.sessions, queues: ctx.dashboardQueues });
     root.register(csatRoutes, { ctx });
@@ -73,6 +84,15 @@ export function buildHttpApp(ctx: AppContext, opts: { isShuttingDown: () => bool
         v1.register(queueRoutes, { ctx });
         v1.register(cannedResponseRoutes, { ctx });
         v1.register(parkedMessageRoutes, { ctx });
+        // The CRM and its public API (issue 21).
+        v1.register(customerRoutes, { ctx });
+        v1.register(needRoutes, { ctx });
+        v1.register(orderRoutes, { ctx });
+        v1.register(shopWebhookRoutes, { ctx });
+        v1.register(caseRoutes, { ctx });
+        v1.register(analyticsRoutes, { ctx });
+        v1.register(tokenRoutes, { ctx });
+        v1.register(webhookRoutes, { ctx });
         v1.register(staffSlackRoutes, { ctx });
       },
       { prefix: '/api/v1' },

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppContext } from '../composition/app-context.js';
-import { DomainError, type DomainErrorCode } from '../core/errors.js';
+import { DomainError, type DomainErrorCode, MovedError } from '../core/errors.js';
 import { isDependencyDown, unavailable } from '../infra/dependency-errors.js';
 
 export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
@@ -12,6 +12,7 @@ export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   rate_limited: 429,
   too_many_attempts: 429,
   unavailable: 503,
+  moved: 301,
 };
 
 /**
@@ -25,6 +26,13 @@ export function installErrorHandling(app: FastifyInstance, ctx: Pick<AppContext,
     if (isDependencyDown(err)) {
       request.log.warn({ err }, 'a dependency is down');
       err = unavailable();
+    }
+    if (err instanceof MovedError) {
+      // A merged record answers with where it went: `Location` and the id in the body.
+      return reply
+        .status(301)
+        .header('location', request.url.split('?')[0]?.replace(err.from, err.to) ?? '')
+        .send({ error: err.code, message: err.message, mergedInto: err.to });
     }
     if (err instanceof DomainError) {
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));

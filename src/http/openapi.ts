@@ -40,7 +40,15 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
             type: 'apiKey',
             in: 'header',
             name: 'x-api-key',
-            description: "An integration's API key",
+            description:
+              'An API token from POST /api/v1/tokens (scopes per resource), or the legacy INTEGRATION_API_KEY (every scope)',
+          },
+          shopSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-parley-signature',
+            description:
+              'The shop webhook: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with SHOP_WEBHOOK_SECRET',
           },
           slackSignature: {
             type: 'apiKey',
@@ -57,6 +65,14 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         { name: 'tickets', description: 'Consultations and complaints staff work on' },
         { name: 'faq', description: 'The knowledge base the bot answers from' },
         { name: 'nlp', description: 'Intent corrections and model versions' },
+        {
+          name: 'customers',
+          description: 'The CRM: customers, identities, merges, timeline, value, privacy',
+        },
+        { name: 'needs', description: "Customers' needs, tracked to the end" },
+        { name: 'orders', description: 'Orders from the shop (signed webhook or API) and their steps' },
+        { name: 'analytics', description: "JSON for the console's charts" },
+        { name: 'integrations', description: 'API tokens with scopes and outgoing signed webhooks' },
         { name: 'segments', description: 'Customer segments (k-means) and segmentation runs' },
         {
           name: 'outreach',

@@ -1,6 +1,7 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeskMirror } from '../core/ports/agent-desk.js';
+import type { WebhookJobs } from '../core/ports/crm.js';
 import type { RetrainingRequests } from '../core/ports/jobs.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { OutreachJobs } from '../core/ports/outreach.js';
@@ -16,6 +17,7 @@ export const QUEUES = {
   messageRecovery: 'message-recovery',
   classifierRetraining: 'classifier-retraining',
   delivery: 'delivery',
+  webhooks: 'webhooks',
   ticketAutoClose: 'ticket-auto-close',
   agentPresence: 'agent-presence',
   segmentation: 'segmentation',
@@ -42,6 +44,8 @@ export interface QueueJobs {
     result: { delivered: number };
     name: 'deliver';
   };
+  /** One outgoing webhook event to one webhook (the delivery record holds the rest). */
+  webhooks: { data: { deliveryId: string }; result: { status: string }; name: 'deliver' };
   segmentation: {
     data: { trigger: 'schedule' | 'api'; k?: number; requestedBy?: string };
     result: {
@@ -199,6 +203,7 @@ export function periodicJobs(settings: {
 export interface Producers {
   delivery: TypedQueue<'delivery'>;
   retraining: TypedQueue<'classifier-retraining'>;
+  webhooks: TypedQueue<'webhooks'>;
   segmentation: TypedQueue<'segmentation'>;
   outreach: TypedQueue<'outreach'>;
   slackMirror: TypedQueue<'slack-mirror'>;
@@ -212,6 +217,7 @@ export interface Producers {
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const delivery = openQueue('delivery', connection, prefix, log);
   const retraining = openQueue('classifier-retraining', connection, prefix, log);
+  const webhooks = openQueue('webhooks', connection, prefix, log);
   const segmentation = openQueue('segmentation', connection, prefix, log);
   const outreach = openQueue('outreach', connection, prefix, log);
   const periodic = {
@@ -223,10 +229,17 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
     outreach,
   };
   const slackMirror = openQueue('slack-mirror', connection, prefix, log);
-  const all = [delivery, retraining, slackMirror, ...Object.values(periodic)] as TypedQueue<QueueName>[];
+  const all = [
+    delivery,
+    retraining,
+    webhooks,
+    slackMirror,
+    ...Object.values(periodic),
+  ] as TypedQueue<QueueName>[];
   return {
     delivery,
     retraining,
+    webhooks,
     segmentation,
     outreach,
     slackMirror,
@@ -308,6 +321,31 @@ export function queueRetraining(queue: TypedQueue<'classifier-retraining'>): Ret
         { deduplication: { id: 'retrain' }, removeOnComplete: 50, removeOnFail: 50, attempts: 1 },
       );
       return { jobId: job.id ?? null };
+    },
+  };
+}
+
+/**
+ * The WebhookJobs port: one job per delivery record, its id from the record's, retried with
+ * exponential backoff (the delivery log records each attempt).
+ */
+export function queueWebhooks(
+  queue: TypedQueue<'webhooks'>,
+  settings: { maxAttempts: number; retryBaseMs: number },
+): WebhookJobs {
+  return {
+    async enqueue(deliveryId) {
+      await queue.add(
+        'deliver',
+        { deliveryId },
+        {
+          jobId: `webhook-${deliveryId}`,
+          attempts: settings.maxAttempts,
+          backoff: { type: 'exponential', delay: settings.retryBaseMs },
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
+      );
     },
   };
 }

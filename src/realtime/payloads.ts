@@ -21,6 +21,11 @@ export const WidgetHistory = Type.Object(
   { after: Type.Optional(Type.String({ maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T' })) },
   { additionalProperties: false },
 );
+/** The site's signed token for this visitor (Parley.identify). */
+export const WidgetIdentify = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
 export const WidgetTyping = Type.Object({ typing: Type.Boolean() }, { additionalProperties: false });
 export const WidgetCsat = Type.Object(
   {

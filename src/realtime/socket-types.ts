@@ -19,6 +19,7 @@ import type {
   TicketRef,
   WidgetCsat,
   WidgetHistory,
+  WidgetIdentify,
   WidgetSend,
   WidgetTyping,
 } from './payloads.js';
@@ -51,10 +52,19 @@ export interface WidgetClientEvents {
     ack: Ack<{ message: MessageView; duplicate: boolean }>,
   ) => void;
   history: (payload: Static<typeof WidgetHistory>, ack: Ack<{ messages: MessageView[] }>) => void;
+  /** A signed token from the site (Parley.identify): links this visitor to that user's customer. */
+  identify: (payload: Static<typeof WidgetIdentify>, ack: Ack<WidgetIdentity>) => void;
   /** The visitor is typing (true) or stopped (false); send true at most every 2 s while typing. */
   typing: (payload: Static<typeof WidgetTyping>) => void;
   /** A rating for a resolved ticket whose `csat` prompt message the widget showed (once per ticket: conflict after). */
   'csat:submit': (payload: Static<typeof WidgetCsat>, ack: Ack<{ csat: CsatView }>) => void;
+}
+/** The outcome of identifying a widget visitor with the site's token. */
+export interface WidgetIdentity {
+  verified: boolean;
+  name?: string;
+  /** Why a token was refused (the visitor stays anonymous). */
+  error?: { code: string; message: string };
 }
 export interface WidgetServerEvents {
   /** A new visitor's id and token, to keep in the browser and present at the next connection. */
@@ -64,6 +74,8 @@ export interface WidgetServerEvents {
    * message with `prompt: {kind: 'csat', ticketId}`, drawn as stars).
    */
   'message:new': (message: MessageView) => void;
+  /** The result of the handshake's identity token (auth.identityToken), when it had one. */
+  identity: (result: WidgetIdentity) => void;
   /** An agent is typing (or stopped) in the visitor's conversation. */
   typing: (event: { from: 'agent'; typing: boolean }) => void;
   /** Live updates may have been lost: fetch the history again. */
@@ -75,6 +87,8 @@ export interface WidgetSocketData {
   address: string;
   issued?: { visitorId: string; token: string };
   customerId?: string;
+  /** The site user this visitor proved to be (a verified token), if any. */
+  siteUser?: string;
   lastTypingAt?: number;
 }
 

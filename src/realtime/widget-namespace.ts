@@ -3,7 +3,14 @@ import type { AppContext } from '../composition/app-context.js';
 import { DomainError, invalid } from '../core/errors.js';
 import type { MessageView } from '../core/views/message.js';
 import { clientAddressOf } from '../http/client-address.js';
-import { parsePayload, WidgetCsat, WidgetHistory, WidgetSend, WidgetTyping } from './payloads.js';
+import {
+  parsePayload,
+  WidgetCsat,
+  WidgetHistory,
+  WidgetIdentify,
+  WidgetSend,
+  WidgetTyping,
+} from './payloads.js';
 import { answer } from './socket-errors.js';
 import type {
   NoServerEvents,
@@ -11,10 +18,11 @@ import type {
   WidgetServerEvents,
   WidgetSocketData,
 } from './socket-types.js';
+import { customerRoom, followCustomer, identifyWidgetVisitor, linkWidgetVisitor } from './widget-identity.js';
 
 type WidgetNamespace = Namespace<WidgetClientEvents, WidgetServerEvents, NoServerEvents, WidgetSocketData>;
 
-const room = (customerId: string) => `customer:${customerId}`;
+const room = customerRoom;
 /** A visitor's "typing: true" is relayed at most this often. */
 const TYPING_EVERY_MS = 1_000;
 
@@ -31,6 +39,8 @@ function refusal(
  * them (a new pair is issued when they have none or a bad one). A message is acknowledged only
  * after MongoDB has it; the client resends unacknowledged messages with the same clientMessageId
  * after a reconnect, and `history` fills in anything pushed while it was away.
+ * A visitor the site vouches for (a signed token in auth.identityToken, or `identify`) is linked
+ * to that user's customer record (src/realtime/widget-identity.ts).
  */
 export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamespace {
   const ns: WidgetNamespace = io.of('/widget');
@@ -56,25 +66,20 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
   });
 
   ns.on('connection', (socket) => {
-    const { visitorId } = socket.data;
     if (socket.data.issued) socket.emit('session', socket.data.issued);
     // Handlers are registered synchronously (an event sent right after connecting must not be
-    // missed); they wait for this lookup of a returning visitor's customer record.
-    const known = ctx.stores.customers
-      .findByIdentity('widget', visitorId)
-      .then(async (customerId) => {
-        if (customerId && !socket.data.customerId) {
-          socket.data.customerId = customerId;
-          await socket.join(room(customerId));
-        }
-      })
-      .catch((err: unknown) => log.error({ err }, 'visitor lookup failed'));
+    // missed); they wait for this lookup of a returning visitor's customer record (and for an
+    // identification in progress: `known` is replaced by each one).
+    const identityToken = (socket.handshake.auth as { identityToken?: unknown } | undefined)?.identityToken;
+    let known: Promise<void> = linkWidgetVisitor(socket, ctx, identityToken).catch((err: unknown) =>
+      log.error({ err }, 'visitor lookup failed'),
+    );
 
     socket.on('message:send', (payload: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         const { clientMessageId, text } = parsePayload(WidgetSend, payload);
         const wait = Math.max(
-          await ctx.limits.hit('visitor-messages', visitorId, limits.messagesPerMinute, 60),
+          await ctx.limits.hit('visitor-messages', socket.data.visitorId, limits.messagesPerMinute, 60),
           await ctx.limits.hit(
             'address-messages',
             socket.data.address,
@@ -85,14 +90,28 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
         if (wait > 0)
           throw new DomainError('rate_limited', `You are sending messages too fast; wait ${wait} s.`, wait);
         await known;
-        const inbound = ctx.adapters.widget.toInbound({ visitorId, clientMessageId, text });
+        const inbound = ctx.adapters.widget.toInbound({
+          visitorId: socket.data.visitorId,
+          clientMessageId,
+          text,
+        });
         if (!inbound) throw invalid('this message cannot be taken');
         const result = await ctx.pipeline.receive(inbound);
-        if (socket.data.customerId !== result.message.customerId) {
-          socket.data.customerId = result.message.customerId;
-          await socket.join(room(result.message.customerId));
-        }
+        await followCustomer(socket, result.message.customerId);
         return { message: result.message, duplicate: result.duplicate };
+      }),
+    );
+
+    socket.on('identify', (payload: unknown, ack: unknown) =>
+      answer(ack, log, async () => {
+        const { token } = parsePayload(WidgetIdentify, payload);
+        const previous = known;
+        const done = previous.then(() => identifyWidgetVisitor(socket, ctx, token));
+        known = done.then(
+          () => undefined,
+          () => undefined,
+        );
+        return done;
       }),
     );
 

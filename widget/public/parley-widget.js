@@ -4,6 +4,9 @@
  * No dependencies: it loads the Socket.IO client from the same host and draws itself in a Shadow DOM.
  * Messages wait in a localStorage outbox until the server acknowledges them (= stored), and are
  * resent with the same clientMessageId after a reconnect or a page reload; the server stores once.
+ * Signed-in users of the site: pass the short-lived JWT the site's backend signs (HS256 with
+ * WIDGET_IDENTITY_SECRET, sub = the site's user id) as data-identity-token="…" or call
+ * Parley.identify(token) (a promise); call Parley.reset() when the user signs out.
  */
 (() => {
   'use strict';
@@ -52,6 +55,9 @@
     } catch {}
   };
   let session = load('session', null); // { visitorId, token }
+  // The site's signed token for its signed-in user: short-lived, so kept in memory only.
+  let identityToken = opt.identityToken || null;
+  let identity = null; // { verified, name? } as the server last said
   let messages = load('messages', []); // MessageView[] the server has stored, sorted by createdAt
   let outbox = load('outbox', []); // [{ clientMessageId, text, at, error? }]
   let rated = load('rated', {}); // ticketId -> score, once the server took the rating
@@ -423,7 +429,11 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     loadClient().then(
       (io) => {
         socket = io(`${origin}/widget`, {
-          auth: (cb) => cb(session ? { visitorId: session.visitorId, token: session.token } : {}),
+          auth: (cb) =>
+            cb({
+              ...(session ? { visitorId: session.visitorId, token: session.token } : {}),
+              ...(identityToken ? { identityToken } : {}),
+            }),
           reconnectionDelayMax: 4000,
         });
         socket.on('session', (s) => {
@@ -432,6 +442,15 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
           save('session', session);
           persist();
           render();
+        });
+        socket.on('identity', (r) => {
+          identity = r;
+          if (r && !r.verified) {
+            // The visitor stays anonymous; the site's developer needs to know why.
+            console.warn('Parley: the identity token was refused:', r.error && r.error.message);
+            identityToken = null;
+          }
+          document.dispatchEvent(new CustomEvent('parley:identity', { detail: r }));
         });
         socket.on('connect', () => {
           showStatus();
@@ -497,7 +516,50 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
     flush();
   });
 
-  window.Parley = { open: () => setOpen(true), close: () => setOpen(false) };
+  function identify(token) {
+    identityToken = token || null;
+    if (!identityToken) return Promise.resolve({ verified: false });
+    start();
+    const s = socket;
+    if (!s || !s.connected || !s.emit) {
+      // Not connected yet: the token goes with the handshake, and the answer comes as `identity`.
+      return new Promise((resolve) =>
+        document.addEventListener('parley:identity', (e) => resolve(e.detail), { once: true }),
+      );
+    }
+    return s
+      .timeout(15000)
+      .emitWithAck('identify', { token: identityToken })
+      .then((res) => {
+        identity = res && res.ok ? res.data : { verified: false, error: res && res.error };
+        if (!identity.verified) {
+          console.warn('Parley: the identity token was refused:', identity.error && identity.error.message);
+          identityToken = null;
+        }
+        syncHistory();
+        return identity;
+      });
+  }
+  function reset() {
+    // The site's user signed out: forget this visitor and their conversation in this browser.
+    identityToken = null;
+    identity = null;
+    session = null;
+    messages = [];
+    outbox = [];
+    save('session', null);
+    persist();
+    if (socket && socket.disconnect) socket.disconnect();
+    socket = null;
+    render();
+  }
+  window.Parley = {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    identify,
+    reset,
+    identity: () => identity,
+  };
   const mount = () => {
     document.body.append(host);
     render();

@@ -130,6 +130,7 @@ export function CustomerSidebar(props: { open: OpenTicket | null }) {
                 <li key={`${i.channel}:${i.externalId}`}>
                   <strong>{channelLabel(t, i.channel)}</strong> {i.displayName ?? ''}{' '}
                   <span class="sub">{i.externalId}</span>
+                  {i.verified && <span class="badge">{t('sidebar.verified')}</span>}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 import type { CampaignView } from '../views/campaign.js';
 import type { Channel } from '../views/channel.js';
 import type { MessageView } from '../views/message.js';
+import type { OrderStatus } from '../views/order.js';
 import type { SegmentationRunView } from '../views/segmentation.js';
 import type { StaffMemberView } from '../views/staff.js';
 import type { TicketStatus, TicketView } from '../views/ticket.js';
@@ -70,6 +71,14 @@ export interface DomainEventMap {
     agentId?: string;
     typing: boolean;
   };
+  /**
+   * A CRM record changed: created, edited, merged into another (then `mergedInto`), consent,
+   * erased. Ids only: the event stream outlives an erasure, so it carries no personal data
+   * (clients read the record again).
+   */
+  'customer.updated': { customerId: string; change: string; mergedInto?: string };
+  /** An order was created or moved a step (shop webhook or API); ids and status only. */
+  'order.updated': { orderId: string; customerId: string; status: OrderStatus };
   /**
    * Raised locally by a process whose event stream lost entries (Redis came back empty): live
    * updates may be missing, so gateways tell their clients to fetch again.

@@ -18,7 +18,9 @@ export type HandoffReason =
   | 'not_understood'
   | 'faq_did_not_help'
   | 'no_answer'
-  | 'live_ticket';
+  | 'live_ticket'
+  /** An integration opened it as a consultation or complaint (POST /consult, /complaint). */
+  | 'requested';
 
 /** What to do with a classified customer message; FAQ and order lookups happen after this. */
 export type Decision =

@@ -1,4 +1,5 @@
 import type { Channel, ChannelRef } from '../views/channel.js';
+import type { TicketKind } from '../views/ticket.js';
 
 /** One customer message from any channel, after its adapter translated the platform's event. */
 export interface InboundMessage {
@@ -19,6 +20,12 @@ export interface InboundMessage {
    * are two conversations. Unset for channels with one thread per customer (the widget).
    */
   threadKey?: string;
+  /**
+   * An integration asked for a person (POST /consult, /complaint): the message is handed off as
+   * this kind of ticket whatever the bot would answer. Stored with the message, so a resumed
+   * processing does the same.
+   */
+  handoffKind?: TicketKind;
 }
 
 export const MAX_MESSAGE_LENGTH = 10000;

@@ -15,7 +15,7 @@ import type { BotState } from '../views/conversation.js';
 import type { MessageView } from '../views/message.js';
 import type { TicketKind, TicketView } from '../views/ticket.js';
 import { botText, faqAnswerText, handoffText, orderNotFoundText, orderStatusText } from './bot-texts.js';
-import { type BotPolicy, decide } from './decide.js';
+import { type BotPolicy, type Decision, decide } from './decide.js';
 import { type InboundMessage, MAX_MESSAGE_LENGTH } from './inbound-message.js';
 import { extractOrderNumber } from './order-number.js';
 
@@ -41,6 +41,12 @@ export interface IngestDeps {
   handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
+  /**
+   * Conversations processed at once by this process (INGEST_CONCURRENCY); more wait their turn.
+   * Unbounded, a burst has every message's reads and writes in flight together, and the
+   * acknowledgements of new messages queue behind them.
+   */
+  concurrency?: number;
   now?: () => Date;
 }
 
@@ -75,9 +81,13 @@ export class IngestPipeline {
   /** The tail of each conversation's processing in this process: the next message waits for it. */
   private readonly conversationTails = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
+  /** Free processing slots, and who waits for one (first come, first served). */
+  private slots: number;
+  private readonly slotQueue: (() => void)[] = [];
 
   constructor(private readonly deps: IngestDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.slots = Math.max(1, deps.concurrency ?? 16);
   }
 
   /** Stores the message once and announces it; processing continues in the background. */
@@ -145,12 +155,11 @@ export class IngestPipeline {
       sourceKey,
       clientKey,
       clientMessageId: input.clientMessageId,
+      requestedKind: input.handoffKind,
       at,
     });
-    if (!duplicate) {
-      await stores.conversations.recordMessage(conversation.id, at);
-      await this.deps.events.publish('message.stored', { message });
-    }
+    // Counted in its conversation when processed (one conversation update per message, not two).
+    if (!duplicate) await this.deps.events.publish('message.stored', { message });
     return { message, duplicate };
   }
 
@@ -182,13 +191,30 @@ export class IngestPipeline {
   /** Runs `work` after the conversation's earlier work in this process, holding its lock across processes. */
   private inConversation<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.conversationTails.get(conversationId) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => this.withConversationLock(conversationId, work));
+    // The slot is taken after the conversation's earlier work finished: a message waiting for
+    // its predecessor holds none, so the predecessor always finds one.
+    const run = previous
+      .catch(() => {})
+      .then(() => this.withSlot(() => this.withConversationLock(conversationId, work)));
     const tail = run.catch(() => {});
     this.conversationTails.set(conversationId, tail);
     void tail.then(() => {
       if (this.conversationTails.get(conversationId) === tail) this.conversationTails.delete(conversationId);
     });
     return run;
+  }
+
+  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.slots > 0) this.slots--;
+    else await new Promise<void>((resolve) => this.slotQueue.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.slotQueue.shift();
+      // Handed straight to the next in line, else freed.
+      if (next) next();
+      else this.slots++;
+    }
   }
 
   private async withConversationLock<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
@@ -242,18 +268,17 @@ export class IngestPipeline {
     const conversation = await stores.conversations.get(message.conversationId);
     if (!conversation)
       throw new Error(`conversation ${message.conversationId} of message ${message.id} is missing`);
-    if (language && conversation.language !== language) {
-      await stores.conversations.setLanguage(conversation.id, language);
-    }
     // Answer in the conversation's language when this message alone does not tell (e.g. "10023").
     const replyLanguage = language ?? conversation.language ?? 'en';
     const live = await stores.tickets.findLive(message.conversationId);
     const state = conversation.botState;
-    const decision = decide(c, message.text, state, live !== null, this.deps.policy);
+    const decision: Decision = message.requestedKind
+      ? { action: 'handoff', kind: message.requestedKind, reason: 'requested' }
+      : decide(c, message.text, state, live !== null, this.deps.policy);
 
     const botReplies: MessageView[] = [];
     const say = async (text: string, purpose: string, ticketId?: string) =>
-      botReplies.push(await this.botSay(message, text, purpose, ticketId));
+      botReplies.push((await this.botSay(message, text, purpose, ticketId)).message);
     let ticket: TicketView | null = null;
     let handoff: { kind: TicketKind; reason: string } | null = null;
     let nextState: BotState = { lowConfidenceStreak: 0 };
@@ -306,7 +331,8 @@ export class IngestPipeline {
     }
 
     if (handoff) {
-      const priority = priorityFor(c);
+      // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
+      const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
       const result = await this.deps.handOff({
         conversationId: message.conversationId,
         customerId: message.customerId,
@@ -339,12 +365,17 @@ export class IngestPipeline {
         await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
       }
     }
-    if (
+    const stateChanged =
       state.lowConfidenceStreak !== nextState.lowConfidenceStreak ||
-      state.awaitingFeedbackOn !== nextState.awaitingFeedbackOn
-    ) {
-      await stores.conversations.setBotState(conversation.id, nextState);
-    }
+      state.awaitingFeedbackOn !== nextState.awaitingFeedbackOn;
+    // One update: the message and the bot's replies counted, its state and language kept.
+    await stores.conversations.recordProcessed(conversation.id, {
+      messageId: message.id,
+      messages: 1 + botReplies.length,
+      at,
+      ...(stateChanged ? { botState: nextState } : {}),
+      ...(language && conversation.language !== language ? { language } : {}),
+    });
     const first = await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
     // Only the run that marked it processed counts its sentiment, so a resumed message counts once.
     if (first) {
@@ -402,19 +433,23 @@ export class IngestPipeline {
     text: string,
     purpose: string,
     ticketId?: string,
-  ): Promise<MessageView> {
-    const { message } = await sendToCustomer(this.deps, {
-      conversationId: to.conversationId,
-      customerId: to.customerId,
-      channel: to.channel,
-      author: { kind: 'bot' },
-      text,
-      replyKey: `bot:${to.id}:${purpose}`,
-      inReplyTo: to.id,
-      ticketId,
-      at: this.now(),
-    });
-    return message;
+  ): Promise<{ message: MessageView; duplicate: boolean }> {
+    return sendToCustomer(
+      this.deps,
+      {
+        conversationId: to.conversationId,
+        customerId: to.customerId,
+        channel: to.channel,
+        author: { kind: 'bot' },
+        text,
+        replyKey: `bot:${to.id}:${purpose}`,
+        inReplyTo: to.id,
+        ticketId,
+        at: this.now(),
+      },
+      // Counted with the message it answers (recordProcessed).
+      { counted: true },
+    );
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

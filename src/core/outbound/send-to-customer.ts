@@ -18,6 +18,8 @@ export interface SendDeps {
 export async function sendToCustomer(
   deps: SendDeps,
   input: Omit<NewMessage, 'direction' | 'queueForDelivery' | 'processed'>,
+  /** The caller counts the message in its conversation itself (the pipeline, with its own update). */
+  options: { counted?: boolean } = {},
 ): Promise<{ message: MessageView; duplicate: boolean }> {
   const { message, duplicate } = await deps.stores.messages.insertOnce({
     ...input,
@@ -26,7 +28,7 @@ export async function sendToCustomer(
     queueForDelivery: true,
   });
   if (!duplicate) {
-    await deps.stores.conversations.recordMessage(message.conversationId, input.at);
+    if (!options.counted) await deps.stores.conversations.recordMessage(message.conversationId, input.at);
     await deps.events.publish('message.stored', { message });
   }
   if (!duplicate || message.delivery?.status === 'queued') await deps.outbox.enqueue(message);

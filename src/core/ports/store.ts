@@ -1,6 +1,7 @@
 import type { Channel, ChannelRef } from '../views/channel.js';
 import type { Intent, Language, StoredClassification } from '../views/classification.js';
 import type { BotState, ConversationView } from '../views/conversation.js';
+import type { IdentityKind } from '../views/customer.js';
 import type { FaqArticleInput, FaqArticleView, FaqLanguage } from '../views/faq.js';
 import type { AuthorKind, MessagePrompt, MessageView } from '../views/message.js';
 import type { OrderView } from '../views/order.js';
@@ -24,7 +25,8 @@ export type { FaqArticleView, OrderView };
 export interface CustomerStore {
   /** Finds or creates the customer behind a channel identity (idempotent, race-safe). */
   resolveIdentity(input: {
-    channel: Channel;
+    /** A channel, or `site_user` for a verified user of the company's site (orders, widget tokens). */
+    channel: IdentityKind;
     externalId: string;
     displayName?: string;
     email?: string;
@@ -59,6 +61,15 @@ export interface ConversationStore {
   }): Promise<ConversationView | null>;
   /** A message was added: counts it and moves lastMessageAt (one atomic update). */
   recordMessage(id: string, at: Date): Promise<void>;
+  /**
+   * The pipeline finished an inbound message: counts it with the bot's replies, moves
+   * lastMessageAt, and sets the bot's state and the language when given — one update, applied
+   * once per message (a re-run of the same message changes nothing).
+   */
+  recordProcessed(
+    id: string,
+    change: { messageId: string; messages: number; at: Date; botState?: BotState; language?: Language },
+  ): Promise<void>;
   setLanguage(id: string, language: Language): Promise<void>;
   setBotState(id: string, state: BotState): Promise<void>;
 }
@@ -77,6 +88,8 @@ export interface NewMessage {
   clientMessageId?: string;
   inReplyTo?: string;
   ticketId?: string;
+  /** See InboundMessage.handoffKind. */
+  requestedKind?: TicketKind;
   prompt?: MessagePrompt;
   processed?: boolean;
   /** Outbound messages start queued for delivery (the outbox). */

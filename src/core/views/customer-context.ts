@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ChannelSchema } from './channel.js';
+import { IdentityKindSchema } from './customer.js';
 import { TicketSummarySchema } from './live-queue.js';
 import { OrderSchema } from './order.js';
 import { IsoTime } from './schema-helpers.js';
@@ -28,16 +28,19 @@ export const CustomerContextSchema = Type.Object(
     }),
     identities: Type.Array(
       Type.Object({
-        channel: ChannelSchema,
+        /** A channel's user, or `site_user`: a user of the company's site (a verified widget visitor). */
+        channel: IdentityKindSchema,
         externalId: Type.String(),
         displayName: Type.Optional(Type.String()),
+        /** Proven (the site's signed token, the platform), not only claimed. */
+        verified: Type.Optional(Type.Boolean()),
       }),
     ),
     /** The customer's other tickets, newest first (at most 10). */
     pastTickets: Type.Array(TicketSummarySchema),
     /** Newest first (at most 5). */
     orders: Type.Array(OrderSchema),
-    /** Needs not yet resolved (at most 10). */
+    /** Needs still open: discovered or in progress (at most 10). */
     needs: Type.Array(
       Type.Object({
         id: Type.String(),

@@ -45,6 +45,8 @@ export const MessageSchema = Type.Object(
     author: Type.Object({ kind: AuthorKindSchema, id: Type.Optional(Type.String()) }),
     text: Type.String(),
     clientMessageId: Type.Optional(Type.String()),
+    /** An integration asked for a person: the ticket kind it asked for (POST /consult, /complaint). */
+    requestedKind: Type.Optional(literalUnion(['consultation', 'complaint'] as const)),
     classification: Type.Optional(StoredClassificationSchema),
     processed: Type.Boolean(),
     processing: Type.Optional(ProcessingSchema),

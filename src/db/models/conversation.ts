@@ -16,6 +16,8 @@ export const conversationSchema = new Schema(
     channelRef: { type: Schema.Types.Mixed }, // where to answer on the platform (Slack channel/thread, Discord channel)
     lastMessageAt: { type: Date, default: () => new Date() },
     messageCount: { type: Number, default: 0 },
+    // The inbound message the pipeline last counted here (its re-run is not counted twice).
+    countedMessageId: { type: String },
     // The bot's memory for its hand-off rules (low confidence streak, pending FAQ feedback).
     botState: {
       lowConfidenceStreak: { type: Number, default: 0 },

@@ -1,16 +1,18 @@
 import { type InferSchemaType, Schema } from 'mongoose';
-import { CHANNELS } from './channel.js';
+import { IDENTITY_KINDS } from '../../core/views/customer.js';
 
 /**
- * One channel identity of a customer (widget visitor, Slack user, Discord user, email address).
- * Unique per (channel, externalId): the same person writing twice on a channel is one customer.
+ * One identity of a customer: a channel's user (widget visitor, Slack user, Discord user, email
+ * address, REST API user) or a verified user of the company's site (`site_user`). Unique per
+ * (channel, externalId): the same person writing twice on a channel is one customer.
  */
 export const identitySchema = new Schema(
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, enum: IDENTITY_KINDS, required: true },
     externalId: { type: String, required: true, maxlength: 200 }, // the platform's user id / visitor id
     customerId: { type: Schema.Types.ObjectId, required: true },
     displayName: { type: String, maxlength: 200 },
+    verified: { type: Boolean, default: false }, // proven (a signed token, the platform), not just claimed
     lastSeenAt: { type: Date, default: () => new Date() },
   },
   { timestamps: true },

@@ -23,6 +23,8 @@ export const messageSchema = new Schema(
     replyKey: { type: String },
     inReplyTo: { type: Schema.Types.ObjectId }, // the inbound message a bot answer responds to
     ticketId: { type: Schema.Types.ObjectId },
+    // An integration asked for a person (POST /consult, /complaint): handed off as this kind.
+    requestedKind: { type: String, enum: ['consultation', 'complaint'] },
     // A question the customer answers in place (the widget draws a rating as stars).
     prompt: { kind: { type: String, enum: ['csat'] }, ticketId: { type: String } },
     classification: {

@@ -5,6 +5,8 @@ import { ORDER_STATUSES } from '../../core/views/order.js';
 export const orderSchema = new Schema(
   {
     number: { type: String, required: true, trim: true, uppercase: true, maxlength: 64 }, // what the customer quotes, e.g. "10023"
+    // The shop's own id: a webhook or API report of the same order updates this one (unique).
+    externalId: { type: String, maxlength: 64 },
     customerId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, enum: ORDER_STATUSES, default: 'created' },
     items: [
@@ -32,6 +34,8 @@ export const orderSchema = new Schema(
   { timestamps: true },
 );
 orderSchema.index({ number: 1 }, { unique: true });
+orderSchema.index({ externalId: 1 }, { unique: true, sparse: true });
 orderSchema.index({ customerId: 1, placedAt: -1 });
+orderSchema.index({ placedAt: -1 });
 
 export type OrderDoc = InferSchemaType<typeof orderSchema>;

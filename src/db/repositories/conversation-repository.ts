@@ -54,6 +54,28 @@ export function createConversationRepository(m: Models): ConversationStore {
       await m.Conversation.updateOne({ _id: id }, { $inc: { messageCount: 1 }, $max: { lastMessageAt: at } });
     },
 
+    async recordProcessed(id, { messageId, messages, at, botState, language }) {
+      const set: Record<string, unknown> = { countedMessageId: messageId };
+      const unset: Record<string, 1> = {};
+      if (language) set.language = language;
+      if (botState) {
+        set['botState.lowConfidenceStreak'] = botState.lowConfidenceStreak;
+        if (botState.awaitingFeedbackOn) set['botState.awaitingFeedbackOn'] = botState.awaitingFeedbackOn;
+        else unset['botState.awaitingFeedbackOn'] = 1;
+      }
+      // Guarded by the last message counted: a re-run of a message whose processing was cut
+      // short after this update neither counts it again nor moves the bot's state twice.
+      await m.Conversation.updateOne(
+        { _id: id, countedMessageId: { $ne: messageId } },
+        {
+          $set: set,
+          ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+          $inc: { messageCount: messages },
+          $max: { lastMessageAt: at },
+        },
+      );
+    },
+
     async setBotState(id, state) {
       await m.Conversation.updateOne(
         { _id: id },

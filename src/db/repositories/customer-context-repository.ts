@@ -1,6 +1,6 @@
 import type { CustomerContextReader } from '../../core/ports/customer-context.js';
 import { toSummary } from '../../core/queue/live-queue.js';
-import type { Channel } from '../../core/views/channel.js';
+import type { IdentityKind } from '../../core/views/customer.js';
 import type { CustomerContextView } from '../../core/views/customer-context.js';
 import type { OrderStatus } from '../../core/views/order.js';
 import type { Models } from '../models.js';
@@ -21,7 +21,12 @@ export function createCustomerContextReader(m: Models): CustomerContextReader {
 
     async forCustomer(customerId, excludeTicketId) {
       if (!isObjectId(customerId)) return null;
-      const customer = await m.Customer.findById(customerId).lean();
+      let customer = await m.Customer.findById(customerId).lean();
+      // A record merged into another keeps only a pointer: the person is the one it went into.
+      if (customer?.mergedInto) {
+        customerId = String(customer.mergedInto);
+        customer = await m.Customer.findById(customer.mergedInto).lean();
+      }
       if (!customer) return null;
       const [identities, tickets, orders, needs, notes] = await Promise.all([
         m.Identity.find({ customerId }).sort({ createdAt: 1 }).limit(50).lean(),
@@ -33,7 +38,7 @@ export function createCustomerContextReader(m: Models): CustomerContextReader {
           .limit(10)
           .lean(),
         m.Order.find({ customerId }).sort({ placedAt: -1 }).limit(5).lean(),
-        m.Need.find({ customerId, status: { $ne: 'resolved' } })
+        m.Need.find({ customerId, status: { $in: ['discovered', 'in_progress'] } })
           .sort({ createdAt: -1 })
           .limit(10)
           .lean(),
@@ -59,9 +64,10 @@ export function createCustomerContextReader(m: Models): CustomerContextReader {
           },
         },
         identities: identities.map((i) => ({
-          channel: i.channel as Channel,
+          channel: i.channel as IdentityKind,
           externalId: i.externalId,
           ...(i.displayName ? { displayName: i.displayName } : {}),
+          ...(i.verified ? { verified: true } : {}),
         })),
         pastTickets: tickets.map((d) => toSummary(toTicketView(d as unknown as LeanTicket))),
         orders: orders.map((o) => ({

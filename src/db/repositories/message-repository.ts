@@ -1,6 +1,7 @@
 import type { FilterQuery } from 'mongoose';
 import type { MessageStore } from '../../core/ports/store.js';
 import { isDuplicateKey } from '../duplicate-key.js';
+import { insertBatcher } from '../insert-batcher.js';
 import type { MessageDoc } from '../models/message.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
@@ -21,6 +22,8 @@ export function createMessageRepository(m: Models): MessageStore {
           : null;
 
   const view = (d: unknown) => toMessageView(d as LeanMessage);
+  // Concurrent messages (many conversations at once) are stored in shared insert commands.
+  const inserts = insertBatcher(m.Message.collection);
 
   /** Oldest first, optionally only those after a time (a client catching up). */
   const listInOrder = async (filter: FilterQuery<MessageDoc>, after: Date | undefined, limit: number) => {
@@ -34,7 +37,7 @@ export function createMessageRepository(m: Models): MessageStore {
   return {
     async insertOnce(msg) {
       try {
-        const doc = await m.Message.create({
+        const doc = new m.Message({
           conversationId: msg.conversationId,
           customerId: msg.customerId,
           channel: msg.channel,
@@ -47,13 +50,21 @@ export function createMessageRepository(m: Models): MessageStore {
           clientMessageId: msg.clientMessageId,
           inReplyTo: msg.inReplyTo,
           ticketId: msg.ticketId,
+          requestedKind: msg.requestedKind,
           ...(msg.prompt ? { prompt: msg.prompt } : {}),
           ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
           processedAt: msg.processed ? msg.at : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
+          updatedAt: msg.at,
         });
-        return { message: view(doc.toObject()), duplicate: false };
+        // What Model.create would store (casts, defaults, validation), written through the
+        // batcher instead of one insert command per message.
+        const invalidDoc = doc.validateSync();
+        if (invalidDoc) throw invalidDoc;
+        const stored = doc.toObject({ depopulate: true, virtuals: false, getters: false });
+        await inserts.insert({ ...stored, __v: 0 });
+        return { message: view(stored), duplicate: false };
       } catch (err) {
         const filter = byKey(msg);
         if (!isDuplicateKey(err) || !filter) throw err;

@@ -26,6 +26,7 @@ export interface LeanMessage {
   author: { kind: string; id?: string | null };
   text: string;
   clientMessageId?: string | null;
+  requestedKind?: string | null;
   classification?: Partial<Record<keyof StoredClassification, unknown>> | null;
   processedAt?: Date | null;
   prompt?: { kind?: string | null; ticketId?: string | null } | null;
@@ -56,6 +57,7 @@ export function toMessageView(d: LeanMessage): MessageView {
     },
     text: d.text,
     ...(d.clientMessageId ? { clientMessageId: d.clientMessageId } : {}),
+    ...(d.requestedKind ? { requestedKind: d.requestedKind as TicketKind } : {}),
     ...(c?.intent ? { classification: c as StoredClassification } : {}),
     processed: Boolean(d.processedAt),
     ...(d.prompt?.kind && d.prompt.ticketId

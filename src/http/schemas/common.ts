@@ -26,4 +26,17 @@ export const MessageText = Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LE
 /** Security requirements, as the OpenAPI document names the schemes (see openapi.ts). */
 export const STAFF_AUTH = [{ staffBearer: [] }];
 export const API_KEY_AUTH = [{ apiKey: [] }];
+
+/** Staff or an integration's API token: either scheme (the use case checks role or scope). */
+export const STAFF_OR_API_KEY: { [scheme: string]: string[] }[] = [{ staffBearer: [] }, { apiKey: [] }];
+
+/** What a merged record answers (HTTP 301, with `Location` pointing at the record it went into). */
+export const MovedResponse = Type.Object(
+  {
+    error: Type.Literal('moved'),
+    message: Type.String(),
+    mergedInto: Type.String({ description: 'the id of the customer this one was merged into' }),
+  },
+  { title: 'Moved' },
+);
 export const SLACK_SIGNATURE_AUTH = [{ slackSignature: [] }];

@@ -1,25 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../../composition/app-context.js';
-import { DomainError, invalid, unauthorized } from '../../../core/errors.js';
+import { invalid } from '../../../core/errors.js';
 import { MessageSchema } from '../../../core/views/message.js';
 import { TicketSchema } from '../../../core/views/ticket.js';
+import { callerOf, requireCaller } from '../../plugins/caller-auth.js';
 import { API_KEY_AUTH, ClientMessageId, MessageText } from '../../schemas/common.js';
-
-function sameSecret(given: string | undefined, expected: string | undefined): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** A key's counters are named by a hash of it, so Redis never holds the key itself. */
-const keyId = (key: string | undefined) =>
-  createHash('sha256')
-    .update(key ?? '')
-    .digest('base64url')
-    .slice(0, 16);
 
 const Result = Type.Object({
   duplicate: Type.Boolean(),
@@ -33,11 +19,13 @@ const Result = Type.Object({
  * as the widget's. Answered after the message is stored and processed: 201 the first time, 200
  * with `duplicate: true` for a resend of the same clientMessageId. What Parley says to the user
  * later (an agent's reply) reaches the integration's webhook (INTEGRATION_WEBHOOK_URL).
+ * Needs an API token with messages:write (or the legacy INTEGRATION_API_KEY).
  */
 export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
     '/messages',
     {
+      preHandler: requireCaller(ctx),
       schema: {
         tags: ['messages'],
         summary: "A customer's message from an integration",
@@ -61,23 +49,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       },
     },
     async (request, reply) => {
-      const key = request.headers['x-api-key'];
-      // Per key when one is given (a wrong key is counted by address, which slows guessing).
-      const who = sameSecret(key, ctx.config.auth.integrationApiKey)
-        ? `key:${keyId(key)}`
-        : `ip:${request.ip}`;
-      const wait = await ctx.limits.hit('api', who, ctx.config.rateLimits.apiPerMinute, 60);
-      if (wait > 0) throw new DomainError('rate_limited', `Too many requests; try again in ${wait} s.`, wait);
-      if (!sameSecret(key, ctx.config.auth.integrationApiKey)) {
-        throw unauthorized(
-          ctx.config.auth.integrationApiKey
-            ? 'Missing or wrong x-api-key.'
-            : 'Integrations are disabled: set INTEGRATION_API_KEY to enable this endpoint.',
-        );
-      }
       const inbound = ctx.adapters.api.toInbound(request.body);
       if (!inbound) throw invalid('this message cannot be taken');
-      const result = await ctx.pipeline.receiveAndProcess(inbound);
+      const result = await ctx.useCases.integrations.postMessage(callerOf(request), inbound);
       return reply.status(result.duplicate ? 200 : 201).send({
         duplicate: result.duplicate,
         message: result.message,

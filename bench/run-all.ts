@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: runs every benchmark (each `bench:<area>` script in package.json, so a
+ * benchmark merged in later joins by itself), then gathers every bench/results/*.json into one
+ * table, bench/results.json — `{name, value, unit, target, pass, command}` rows plus the machine
+ * and the database — and renders it into the README's "Performance" section.
+ *
+ *   npm run bench                       (all, then the table)
+ *   npm run bench -- --only pipeline,nlp (some, then the table from every result file there is)
+ *   npm run bench -- --collect          (no runs: the table from the result files as they are)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import type { BenchRow } from './lib/results.js';
+import { renderReadme } from './readme.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RESULTS = path.join(ROOT, 'bench/results');
+/** Scripts that are not benchmarks of their own. */
+const NOT_BENCHMARKS = new Set(['bench:readme']);
+
+export interface TableRow extends BenchRow {
+  benchmark: string;
+  command: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** What the issues ask of benchmarks written before `table` existed (by result file and field). */
+const TARGETS: { benchmark: string; match: RegExp; target: string; pass: (v: number) => boolean }[] = [
+  {
+    benchmark: 'segmentation',
+    match: /inMemory › 1000000 › total s$/,
+    target: '< 60',
+    pass: (v) => v < 60,
+  },
+  { benchmark: 'outreach', match: /emails\/s once sending$/, target: '≥ 300', pass: (v) => v >= 300 },
+];
+
+const LABEL_KEYS = ['measure', 'name', 'phase', 'query', 'dataset', 'case', 'customers', 'call'];
+const SKIP_KEYS = new Set(['at', 'generated', 'node', 'database', 'benchmark', 'seed', 'share']);
+
+function unitOf(key: string): string {
+  if (/_ms$|ms$|Ms$|\bms\b/.test(key)) return 'ms';
+  if (/per ?sec|\/s\b|PerSec/i.test(key)) return '/s';
+  if (/percent|share|%|F1|accuracy/i.test(key)) return '%';
+  if (/MB$/.test(key)) return 'MB';
+  if (/\bs\b|seconds/.test(key)) return 's';
+  return '';
+}
+
+/**
+ * The rows of a result file without a `table`: its numbers, named by where they sit (a row of a
+ * list is named by its label field). Enough to put any benchmark in the table; a benchmark
+ * that knows its targets writes a `table` (bench/lib/results.ts).
+ */
+function flatten(benchmark: string, data: Json): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const walk = (v: Json, name: string, depth: number) => {
+    if (depth > 5 || v === null) return;
+    if (typeof v === 'number') {
+      const key = name.split(' › ').at(-1) ?? name;
+      rows.push({ name: `${benchmark}: ${name}`, value: v, unit: unitOf(key), target: null });
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        const label =
+          item && typeof item === 'object' && !Array.isArray(item)
+            ? LABEL_KEYS.map((k) => item[k]).find((x) => typeof x === 'string' || typeof x === 'number')
+            : undefined;
+        walk(item, `${name}${name ? ' › ' : ''}${label ?? i}`, depth + 1);
+      });
+      return;
+    }
+    if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (SKIP_KEYS.has(k) || LABEL_KEYS.includes(k)) continue;
+        walk(x, `${name}${name ? ' › ' : ''}${k}`, depth + 1);
+      }
+    }
+  };
+  walk(data, '', 0);
+  return rows.map((r) => {
+    const t = TARGETS.find((x) => x.benchmark === benchmark && x.match.test(r.name));
+    return t ? { ...r, target: t.target, pass: t.pass(r.value) } : r;
+  });
+}
+
+function benchScripts(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return Object.keys(pkg.scripts).filter((s) => s.startsWith('bench:') && !NOT_BENCHMARKS.has(s));
+}
+
+async function databaseOf(): Promise<{ uri: string; version: string | null }> {
+  const uri = process.env.MONGODB_URI ?? '';
+  if (!uri) return { uri: 'embedded (each benchmark starts its own)', version: null };
+  try {
+    const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 3000 }).asPromise();
+    const info = (await conn.db?.admin().command({ buildInfo: 1 })) as
+      | { version?: string; ferretdbVersion?: string; ferretdb?: { version?: string } }
+      | undefined;
+    await conn.close();
+    let ferret = info?.ferretdbVersion ?? info?.ferretdb?.version;
+    // scripts/ferretdb's build reports no version of its own: the one its go.mod pins.
+    if (ferret === 'unknown') {
+      const pinned = /FerretDB\/FerretDB (v[\d.]+)/.exec(
+        readFileSync(path.join(ROOT, 'scripts/ferretdb/go.mod'), 'utf8'),
+      )?.[1];
+      ferret = pinned ? `${pinned} (scripts/ferretdb)` : ferret;
+    }
+    return {
+      uri: uri.replace(/\/\/[^@/]*@/, '//'),
+      version: ferret ? `FerretDB ${ferret} (MongoDB wire ${info?.version})` : `MongoDB ${info?.version}`,
+    };
+  } catch {
+    return { uri, version: null };
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const collectOnly = args.includes('--collect');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : null;
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  const runs: { script: string; ok: boolean; seconds: number }[] = [];
+  if (!collectOnly) {
+    for (const script of benchScripts()) {
+      if (only && !only.has(script.slice('bench:'.length))) continue;
+      console.log(`\n━━ npm run ${script}`);
+      const t0 = performance.now();
+      const r = spawnSync('npm', ['run', script], { cwd: ROOT, stdio: 'inherit', env: process.env });
+      runs.push({ script, ok: r.status === 0, seconds: Math.round((performance.now() - t0) / 1000) });
+    }
+  }
+
+  const scripts = new Set(benchScripts());
+  const rows: TableRow[] = [];
+  const files = existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => f.endsWith('.json')) : [];
+  for (const file of files.sort()) {
+    const benchmark = file.replace(/\.json$/, '');
+    const data = JSON.parse(readFileSync(path.join(RESULTS, file), 'utf8')) as { table?: BenchRow[] } & Json;
+    const command = scripts.has(`bench:${benchmark}`) ? `npm run bench:${benchmark}` : 'npm run bench';
+    const table = Array.isArray(data.table) ? data.table : flatten(benchmark, data);
+    for (const r of table) rows.push({ benchmark, command, ...r, target: r.target ?? null });
+  }
+  const result = {
+    generated: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    database: await databaseOf(),
+    runs,
+    rows: rows.map(({ name, value, unit, target, pass, benchmark, command }) => ({
+      name,
+      value,
+      unit,
+      target,
+      pass: target === null ? null : (pass ?? null),
+      benchmark,
+      command,
+    })),
+  };
+  writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten bench/results.json: ${rows.length} rows from ${files.length} result files`);
+  const failed = runs.filter((r) => !r.ok);
+  if (failed.length) console.log(`failed: ${failed.map((r) => r.script).join(', ')}`);
+  renderReadme();
+  if (failed.length) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
