@@ -5,7 +5,7 @@ import { redisLocks } from '../../src/infra/redis-locks.js';
 import { sleep } from '../helpers/wait.js';
 
 /**
- * The conversation locks of deliveries and the agents' desk: short-lived if their holder dies
+ * The conversation leases of deliveries and the agents' desk: short-lived if their holder dies
  * (a worker SIGKILLed mid-delivery holds its customers up for seconds), held as long as live work runs.
  */
 describe('Redis locks', () => {
@@ -18,9 +18,9 @@ describe('Redis locks', () => {
     redis.disconnect();
   });
 
-  it('stays held while its work runs past the TTL, and is free once the work ends', async () => {
+  it('a lease stays held while its work runs past the TTL, and is free once the work ends', async () => {
     const seen: boolean[] = [];
-    const held = locks.tryWithLock('conv-1', 300, async () => {
+    const held = locks.tryWithLease('conv-1', 300, async () => {
       for (let i = 0; i < 6; i++) {
         await sleep(200);
         seen.push((await locks.tryWithLock('conv-1', 300, async () => 'second')).acquired);
@@ -37,8 +37,8 @@ describe('Redis locks', () => {
 
   it("a dead holder's lock (no one renews it) frees itself after the TTL", async () => {
     await redis.set(`${prefix}lock:conv-2`, 'a-dead-worker', 'PX', 300);
-    expect((await locks.tryWithLock('conv-2', 300, async () => 1)).acquired).toBe(false);
+    expect((await locks.tryWithLease('conv-2', 300, async () => 1)).acquired).toBe(false);
     await sleep(400);
-    expect(await locks.tryWithLock('conv-2', 300, async () => 2)).toEqual({ acquired: true, value: 2 });
+    expect(await locks.tryWithLease('conv-2', 300, async () => 2)).toEqual({ acquired: true, value: 2 });
   });
 });
