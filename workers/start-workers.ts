@@ -28,6 +28,14 @@ const SCHEDULER_CHECK_MS = 5_000;
 /** An outreach job of a worker that died is taken over after about this long. */
 const OUTREACH_LOCK_MS = 15_000;
 
+/**
+ * The job lock of the queues people wait on (deliveries, the agents' desk). BullMQ renews it
+ * every half of it while the job runs; a job of a killed worker is taken up again after about
+ * this long plus half of it (the stalled check), instead of BullMQ's 30 s + 30 s. The other
+ * queues keep BullMQ's default: retraining may hold the event loop for seconds, and nobody waits.
+ */
+const CUSTOMER_FACING_LOCK_MS = 5_000;
+
 export interface RunningWorkers {
   close(): Promise<void>;
 }
@@ -76,7 +84,7 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   // On demand (POST /api/v1/nlp/retrain), not on a schedule: a person decides when corrections warrant it.
   add(QUEUES.classifierRetraining, classifierRetrainingProcessor(ctx));
   // Deliveries of different conversations go out side by side; one conversation's in order (a lock).
-  add(QUEUES.delivery, deliveryProcessor(ctx), 16);
+  add(QUEUES.delivery, deliveryProcessor(ctx), 16, CUSTOMER_FACING_LOCK_MS);
   // Outgoing webhooks to integrations: each call waits on a receiver, so several at once.
   add(QUEUES.webhooks, webhooksProcessor(ctx), 8);
   add(QUEUES.ticketAutoClose, ticketAutoCloseProcessor(ctx));
@@ -87,7 +95,7 @@ export async function startWorkers(ctx: WorkerContext, options: WorkerOptions = 
   // over by the stalled-job check once its lock lapses (15 s here), or by the next scan.
   add(QUEUES.outreach, outreachProcessor(ctx), 4, OUTREACH_LOCK_MS);
   // Posts for different tickets go side by side; one ticket's one at a time (a lock).
-  if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8);
+  if (ctx.slackDesk) add(QUEUES.slackMirror, slackMirrorProcessor(ctx), 8, CUSTOMER_FACING_LOCK_MS);
 
   // The schedulers live in Redis: a Redis that restarts without persistence forgets them. They
   // are registered now, again whenever the connection comes back, and checked every few seconds.

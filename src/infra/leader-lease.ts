@@ -16,7 +16,8 @@ export interface LeaderLease {
  * Runs `lead` in exactly one of the processes that call this with the same key: the one holding
  * a Redis lease (SET NX PX), renewed every third of its lifetime. The others try again on the
  * same beat, so when the holder dies (its lease is not renewed) another takes over within a
- * lease's lifetime; a holder that loses its lease (a long pause, Redis failover) stops its work.
+ * lease's lifetime; a holder that finds another one holding the lease stops its work, one that
+ * cannot reach Redis keeps it (see the catch below).
  * `lead` starts the work and returns how to stop it; if it throws, the lease is let go and
  * taken again later.
  */
@@ -75,9 +76,12 @@ export function startLeaderLease(opts: {
         await letGo('start failed');
       }
     } catch (err) {
-      // Redis unreachable: a leader cannot prove it still holds the lease, so it stops.
-      log.error({ err, key }, 'lease check failed');
-      if (leading) await letGo('lease check failed');
+      // Redis unreachable: nobody can take the lease meanwhile, so a leader keeps its work (a
+      // Discord gateway that stopped here would miss every message sent until the next leader's
+      // fresh session: Discord replays nothing). When Redis answers again, the renewal above
+      // tells whether it still leads. Two leaders for a moment cost nothing: every inbound
+      // message is stored once by its platform id.
+      log.error({ err, key, leading }, 'lease check failed; keeping the current state until Redis answers');
     }
   };
 

@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../helpers/http.js';
 import { login, staffToken } from '../helpers/staff.js';
@@ -126,6 +127,35 @@ describe('privacy: consent with when and how, export then erase leaves no person
     expect((await agent.delete(`/api/v1/customers/${customerId}`)).status).toBe(403);
     const m = t.app.core.infra.models;
     const ticketsBefore = await m.Ticket.countDocuments({ customerId });
+    // An email campaign reached them, and one attempt waits for a retry: their address and name
+    // are in the campaign's records too (the scan below reads every collection).
+    const campaignId = new Types.ObjectId();
+    const deliveryId = new Types.ObjectId();
+    await m.Delivery.create({
+      _id: deliveryId,
+      campaignId,
+      customerId,
+      email: PERSONAL.email,
+      name: PERSONAL.name,
+      seq: 0,
+      createdAt: new Date(),
+    });
+    await m.DeliveryRetry.create({
+      _id: `${campaignId}:1`,
+      campaignId,
+      seq: 1,
+      retries: 0,
+      deliveryId,
+      customerId,
+      email: PERSONAL.email,
+      name: PERSONAL.name,
+      attempt: 2,
+      notBefore: new Date(),
+    });
+    const exported = await admin.get<{ campaignDeliveries: unknown[] }>(
+      `/api/v1/customers/${customerId}/export`,
+    );
+    expect(JSON.stringify(exported.body.campaignDeliveries)).toContain(PERSONAL.email);
     const erased = await admin.delete<{ erased: Record<string, number> }>(`/api/v1/customers/${customerId}`);
     expect(erased.status).toBe(200);
     expect(erased.body.erased.identities).toBe(3);

@@ -137,6 +137,42 @@ describe('customer segmentation', () => {
     expect(byKind.get('loyal')!.centroid.frequency).toBeGreaterThan(8);
     expect(byKind.get('complaining')!.centroid.complaintRatio).toBeGreaterThan(0.5);
 
+    // The CRM reads segments from the run in use: its analytics count each one, and its customer
+    // list filtered by a segment gives that segment's members only.
+    const analytics = await api<{
+      total: number;
+      bySegment: { segmentId: string | null; name: string; customers: number }[];
+    }>(t, supervisor, 'GET', '/analytics/customers');
+    expect(analytics.status).toBe(200);
+    for (const segment of body.segments) {
+      expect(analytics.body.bySegment).toContainEqual({
+        segmentId: segment.id,
+        name: segment.name,
+        customers: segment.size,
+      });
+    }
+    expect(analytics.body.bySegment.some((s) => s.segmentId === null)).toBe(false);
+    const lapsed = byKind.get('lapsed')!;
+    const memberIds = new Set(
+      customers.filter((c) => String(c.segmentId) === lapsed.id).map((c) => String(c._id)),
+    );
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { customers: { id: string }[]; nextCursor: string | null } } =
+        await api(
+          t,
+          supervisor,
+          'GET',
+          `/customers?segmentId=${lapsed.id}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+      expect(page.status).toBe(200);
+      listed.push(...page.body.customers.map((c) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(listed)).toEqual(memberIds);
+    expect(listed).toHaveLength(memberIds.size);
+
     // A customer's segment, for the sidebar.
     const someone = customers[0]!;
     const mine = await api<{ segment: SegmentView }>(t, agent, 'GET', `/segments/customer/${someone._id}`);

@@ -488,8 +488,10 @@ textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border
         });
         socket.on('message:new', (m) => {
           if (m.author && m.author.kind === 'agent') typingBar.hidden = true;
+          // A push may come twice (a worker that died mid-delivery is retried): count it once.
+          const isNew = !messages.some((x) => x.id === m.id);
           merge([m]);
-          if (panel.hidden && m.author && m.author.kind !== 'customer') unread++;
+          if (isNew && panel.hidden && m.author && m.author.kind !== 'customer') unread++;
           render();
         });
       },

@@ -20,8 +20,11 @@ export interface DeskDeps {
 /** Like a delivery: done, or come back later (the job runner maps these to delays). */
 export type DeskOutcome = { kind: 'done' } | { kind: 'busy' } | { kind: 'rate_limited'; ms: number };
 
-/** A ticket's posts are made one at a time, so its first post (the thread) is made once. */
-const LOCK_MS = 30_000;
+/**
+ * A ticket's posts are made one at a time, so its first post (the thread) is made once. The lock
+ * is renewed while a post runs; a worker killed mid-post holds the ticket up this long.
+ */
+const LOCK_MS = 5_000;
 
 /**
  * Shows a message in its ticket's thread in the agents' channel, creating the thread (the
@@ -66,7 +69,7 @@ async function underTicketLock(
   work: () => Promise<void>,
 ): Promise<DeskOutcome> {
   try {
-    const result = await deps.locks.tryWithLock(`desk:${ticketId}`, LOCK_MS, work);
+    const result = await deps.locks.tryWithLease(`desk:${ticketId}`, LOCK_MS, work);
     return result.acquired ? { kind: 'done' } : { kind: 'busy' };
   } catch (err) {
     if (err instanceof DeliveryError && err.options.retryAfterMs !== undefined) {

@@ -16,6 +16,12 @@ export interface DeliverDeps {
   now?: () => Date;
 }
 
+/**
+ * The conversation's delivery lock lives this long past its holder: renewed while a delivery
+ * runs, so a worker killed mid-delivery holds its conversations up for seconds, not half a minute.
+ */
+const DELIVERY_LOCK_MS = 5_000;
+
 /** Why a delivery job must come back later; the job runner maps these to its own mechanisms. */
 export type DeliveryOutcome =
   | { kind: 'done'; delivered: number }
@@ -35,7 +41,7 @@ export type DeliveryOutcome =
 export async function deliverMessage(deps: DeliverDeps, messageId: string): Promise<DeliveryOutcome> {
   const message = await deps.stores.messages.get(messageId);
   if (!message || message.delivery?.status !== 'queued') return { kind: 'done', delivered: 0 };
-  const result = await deps.locks.tryWithLock(`deliver:${message.conversationId}`, 30_000, () =>
+  const result = await deps.locks.tryWithLease(`deliver:${message.conversationId}`, DELIVERY_LOCK_MS, () =>
     deliverInOrder(deps, message),
   );
   return result.acquired ? result.value : { kind: 'busy' };
