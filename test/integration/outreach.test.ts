@@ -434,6 +434,16 @@ describe('email outreach', () => {
   }, 60_000);
 
   it('pauses and resumes a sending campaign without sending anyone twice; cancels one that is scheduled', async () => {
+    // Enough recipients that the campaign is still sending when the pause lands (at 40 emails/s,
+    // the shared audience alone can be done before the first email is seen).
+    await t.app.core.infra.models.Customer.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        name: `Pat ${i}`,
+        email: `p${i}@pause.test`,
+        tags: [],
+        marketingConsent: consent,
+      })),
+    );
     const created = await api<CampaignView>(
       t,
       supervisor,
