@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { Audience, AudienceStore, Recipient } from '../../core/ports/outreach.js';
 import type { Models } from '../models.js';
+import { inBatches } from './in-batches.js';
 import { isObjectId } from './object-id.js';
 
 const DAY_MS = 86_400_000;
@@ -66,19 +67,7 @@ export function createAudienceRepository(m: Models): AudienceStore {
       .sort({ customerId: 1 })
       .lean()
       .cursor({ batchSize });
-    let batch: Types.ObjectId[] = [];
-    try {
-      for await (const doc of cursor) {
-        batch.push(doc.customerId);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
-    } finally {
-      await cursor.close();
-    }
+    yield* inBatches(cursor, batchSize, (doc) => doc.customerId);
   }
 
   return {
@@ -102,19 +91,7 @@ export function createAudienceRepository(m: Models): AudienceStore {
         .sort({ _id: 1 })
         .lean()
         .cursor({ batchSize });
-      let batch: Recipient[] = [];
-      try {
-        for await (const doc of cursor) {
-          batch.push(toRecipient(doc as unknown as LeanRecipient));
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = [];
-          }
-        }
-        if (batch.length > 0) yield batch;
-      } finally {
-        await cursor.close();
-      }
+      yield* inBatches(cursor, batchSize, (doc) => toRecipient(doc as unknown as LeanRecipient));
     },
 
     async get(customerId) {

@@ -8,6 +8,7 @@ import {
 } from '../../core/views/campaign.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import type { Models } from '../models.js';
+import { inBatches } from './in-batches.js';
 import { isObjectId } from './object-id.js';
 
 interface LeanDelivery {
@@ -175,19 +176,7 @@ export function createCampaignDeliveryRepository(m: Models): CampaignDeliverySto
         .sort({ seq: 1 })
         .lean()
         .cursor({ batchSize });
-      let batch: QueueSlot[] = [];
-      try {
-        for await (const doc of cursor) {
-          batch.push(slotOfDelivery(doc as unknown as LeanDelivery));
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = [];
-          }
-        }
-        if (batch.length > 0) yield batch;
-      } finally {
-        await cursor.close();
-      }
+      yield* inBatches(cursor, batchSize, (doc) => slotOfDelivery(doc as unknown as LeanDelivery));
     },
 
     async retries(campaignId, seqs) {

@@ -4,6 +4,7 @@ import { FEATURE_NAMES } from '../../core/segmentation/math/features.js';
 import type { Centroid, SegmentationRunView, SegmentView } from '../../core/views/segmentation.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import type { Models } from '../models.js';
+import { inBatches } from './in-batches.js';
 import { isObjectId } from './object-id.js';
 
 const allDuplicates = (err: unknown) => {
@@ -142,19 +143,7 @@ export function createSegmentationRepository(m: Models): SegmentationStore {
         .sort({ _id: 1 })
         .lean()
         .cursor({ batchSize });
-      let batch: CustomerFeatureRow[] = [];
-      try {
-        for await (const doc of cursor) {
-          batch.push(toFeatureRow(doc as unknown as LeanCustomerFeatures));
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = [];
-          }
-        }
-        if (batch.length > 0) yield batch;
-      } finally {
-        await cursor.close();
-      }
+      yield* inBatches(cursor, batchSize, (doc) => toFeatureRow(doc as unknown as LeanCustomerFeatures));
     },
 
     async createRun(input) {
