@@ -90,8 +90,8 @@ export function ChangePasswordForm(props: { forced?: boolean; onDone?: () => voi
       onSubmit={async (e) => {
         e.preventDefault();
         setError(null);
-        if (next.length < 8) return setError(t('password.tooShort'));
-        if (next !== again) return setError(t('password.mismatch'));
+        const refused = newPasswordProblem(t, next, again);
+        if (refused) return setError(refused);
         setBusy(true);
         try {
           await changeOwnPassword(current, next);
@@ -119,27 +119,7 @@ export function ChangePasswordForm(props: { forced?: boolean; onDone?: () => voi
           onInput={(e) => setCurrent(e.currentTarget.value)}
         />
       </label>
-      <label class="field">
-        {t('password.new')}
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          minLength={8}
-          value={next}
-          onInput={(e) => setNext(e.currentTarget.value)}
-        />
-      </label>
-      <label class="field">
-        {t('password.confirm')}
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          value={again}
-          onInput={(e) => setAgain(e.currentTarget.value)}
-        />
-      </label>
+      <NewPasswordFields next={next} setNext={setNext} again={again} setAgain={setAgain} />
       {error && (
         <p class="alert" role="alert">
           {error}
@@ -172,8 +152,8 @@ export function SetPassword(props: { token: string }) {
         onSubmit={async (e) => {
           e.preventDefault();
           setError(null);
-          if (next.length < 8) return setError(t('password.tooShort'));
-          if (next !== again) return setError(t('password.mismatch'));
+          const refused = newPasswordProblem(t, next, again);
+          if (refused) return setError(refused);
           try {
             await api('POST', '/auth/set-password', { token: props.token, password: next });
             setDone(true);
@@ -199,27 +179,7 @@ export function SetPassword(props: { token: string }) {
           </>
         ) : (
           <>
-            <label class="field">
-              {t('password.new')}
-              <input
-                type="password"
-                autocomplete="new-password"
-                required
-                minLength={8}
-                value={next}
-                onInput={(e) => setNext(e.currentTarget.value)}
-              />
-            </label>
-            <label class="field">
-              {t('password.confirm')}
-              <input
-                type="password"
-                autocomplete="new-password"
-                required
-                value={again}
-                onInput={(e) => setAgain(e.currentTarget.value)}
-              />
-            </label>
+            <NewPasswordFields next={next} setNext={setNext} again={again} setAgain={setAgain} />
             {error && (
               <p class="alert" role="alert">
                 {error}
@@ -232,5 +192,47 @@ export function SetPassword(props: { token: string }) {
         )}
       </form>
     </main>
+  );
+}
+
+/** What is wrong with a new password typed twice, checked before the server sees it; null when fine. */
+function newPasswordProblem(t: ReturnType<typeof useT>, next: string, again: string): string | null {
+  if (next.length < 8) return t('password.tooShort');
+  if (next !== again) return t('password.mismatch');
+  return null;
+}
+
+/** The new password and its confirmation, as the change-password form and a set-password link ask them. */
+function NewPasswordFields(props: {
+  next: string;
+  setNext: (value: string) => void;
+  again: string;
+  setAgain: (value: string) => void;
+}) {
+  const t = useT();
+  return (
+    <>
+      <label class="field">
+        {t('password.new')}
+        <input
+          type="password"
+          autocomplete="new-password"
+          required
+          minLength={8}
+          value={props.next}
+          onInput={(e) => props.setNext(e.currentTarget.value)}
+        />
+      </label>
+      <label class="field">
+        {t('password.confirm')}
+        <input
+          type="password"
+          autocomplete="new-password"
+          required
+          value={props.again}
+          onInput={(e) => props.setAgain(e.currentTarget.value)}
+        />
+      </label>
+    </>
   );
 }
