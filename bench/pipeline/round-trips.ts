@@ -70,11 +70,35 @@ async function deliverQueued(app: ParleyApp, observer: Connection, customerId: u
   }
 }
 
+/**
+ * The commands of a saturated run's whole mix, per stored message: `run` sends messages and
+ * returns how many were stored (and processed) while the commands were counted.
+ */
+export async function countMix(
+  app: ParleyApp,
+  run: () => Promise<number>,
+): Promise<{ messages: number; perMessage: number; by: Record<string, number> }> {
+  const recorder = new Recorder(app.core.infra.mongo);
+  const stage = recorder.start();
+  const messages = await run();
+  recorder.stop();
+  const per = (n: number) => Math.round((n / Math.max(1, messages)) * 100) / 100;
+  return {
+    messages,
+    perMessage: per(stage.total),
+    by: Object.fromEntries(
+      Object.entries(stage.by)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, per(v)]),
+    ),
+  };
+}
+
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
 /**
- * (a) an inbound message the bot answers, (b) one that opens a ticket, (c) an agent's reply on
- * that ticket — each from a customer who wrote before (the steady state).
+ * (a) an inbound message the bot answers, (b) one that opens a ticket, (c) one that joins that
+ * live ticket, (d) an agent's reply on it — each from a customer who wrote before (the steady state).
  */
 export async function countRoundTrips(opts: {
   app: ParleyApp;
@@ -133,6 +157,9 @@ export async function countRoundTrips(opts: {
   const answered = await inbound('inbound, answered by the bot (order status)', 'Where is my order 10023?');
   const ticketCase = await inbound('inbound, opens a ticket', 'I want to talk to a human agent please');
   if (!ticketCase.ticketId) throw new Error('the hand-off message opened no ticket');
+  // The customer writes on while the ticket is live: most of a busy desk's inbound messages.
+  const onTicket = await inbound('inbound, joins its live ticket', 'It is still not working, any news?');
+  if (onTicket.ticketId !== ticketCase.ticketId) throw new Error('the message did not join the live ticket');
 
   // (c) the agent's reply, up to its acknowledgement, then its delivery.
   const ack = recorder.start();
@@ -156,5 +183,5 @@ export async function countRoundTrips(opts: {
     total: ack.total + delivery.total,
     writes: ack.writes + delivery.writes,
   };
-  return [answered.count, ticketCase.count, agentReply];
+  return [answered.count, ticketCase.count, onTicket.count, agentReply];
 }

@@ -25,7 +25,7 @@ import { createLogger } from '../../src/infra/logger.js';
 import { type BenchRow, writeResult } from '../lib/results.js';
 import { benchServers } from '../lib/servers.js';
 import { median, percentile, printTable, round } from '../lib/stats.js';
-import { type CaseCount, countRoundTrips } from './round-trips.js';
+import { type CaseCount, countMix, countRoundTrips } from './round-trips.js';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -80,6 +80,7 @@ async function startApp(
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATA_DIR: '.data/bench',
     NLP_SENTENCE_ENCODER: String(encoders),
+    ...(process.env.INGEST_CONCURRENCY ? { INGEST_CONCURRENCY: process.env.INGEST_CONCURRENCY } : {}),
     // Every benchmark socket comes from 127.0.0.1, far faster than customers: measure the pipeline, not the limits.
     RATE_LIMIT_NEW_VISITORS_PER_MINUTE: '100000',
     RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
@@ -261,7 +262,7 @@ async function main() {
   const servers = await benchServers();
 
   // 1. Round trips, on an app of their own (the only one whose driver reports its commands).
-  const counting = await startApp(servers, 'round trips', false, { monitor: true, sockets: 1 });
+  const counting = await startApp(servers, 'round trips', false, { monitor: true, sockets: SOCKETS });
   const observer = await mongoose
     .createConnection(servers.mongoUri, { dbName: counting.app.core.infra.mongo.name })
     .asPromise();
@@ -271,6 +272,10 @@ async function main() {
     widget: counting.widgets[0] as Socket,
     agent: counting.agent,
   });
+  // The saturated mix (what part 2 measures), per message: where its commands go.
+  await Promise.all(counting.widgets.map((w) => sendOne(w, new Map(), [])));
+  await counting.app.ctx.pipeline.drain();
+  const mix = await countMix(counting.app, async () => (await saturate(counting, 3)).stored);
   await observer.close();
   await counting.close();
   console.log(`\nParley pipeline benchmark — database: ${servers.mongoLabel}\n`);
@@ -295,6 +300,15 @@ async function main() {
         .join(', ')}`,
     );
   }
+
+  console.log(
+    `\nThe saturated mix (${SOCKETS} sockets, every message its own text): ${mix.perMessage} commands per stored message`,
+  );
+  console.log(
+    `  ${Object.entries(mix.by)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 
   // 2. Side by side: ceiling, n-gram only, with encoders; the order turns each round.
   const ngram = await startApp(servers, 'n-gram classifier', false, { sockets: SOCKETS });
@@ -428,6 +442,12 @@ async function main() {
       pass: fixedE.ackP99 < 50,
     },
     {
+      name: 'Round trips: the saturated mix, per stored message',
+      value: mix.perMessage,
+      unit: 'commands',
+      target: null,
+    },
+    {
       name: 'Round trips: inbound message answered by the bot',
       value: costOf(0).total,
       unit: 'commands',
@@ -439,7 +459,13 @@ async function main() {
       unit: 'commands',
       target: null,
     },
-    { name: 'Round trips: agent reply', value: costOf(2).total, unit: 'commands', target: null },
+    {
+      name: 'Round trips: inbound message on its live ticket',
+      value: costOf(2).total,
+      unit: 'commands',
+      target: null,
+    },
+    { name: 'Round trips: agent reply', value: costOf(3).total, unit: 'commands', target: null },
   ];
   writeResult('pipeline', {
     database: servers.mongoLabel,
@@ -447,6 +473,7 @@ async function main() {
     rounds: ROUNDS,
     secondsPerRound: SECONDS,
     roundTrips: costs,
+    saturatedMix: mix,
     databaseCeiling: { perSec: ceilingPerSec, rounds: ceilings },
     saturated: { ngram: satN, encoders: satE },
     halfRate: { ngram: fixedN, encoders: fixedE },

@@ -226,9 +226,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     minutesPerWaitingTicket: config.bot.minutesPerWaitingTicket,
     concurrency: config.ingest.concurrency,
     log: log.child({ component: 'ingest' }),
-    handOff: (input) => {
+    handOff: (input, known) => {
       if (!useCases) throw new Error('a hand-off before the use cases were bound');
-      return useCases.tickets.handOff(input);
+      return useCases.tickets.handOff(input, known);
     },
     now,
   });

@@ -70,6 +70,7 @@ import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
 import { handOffToTicket } from '../core/tickets/hand-off.js';
 import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
 import { mergeTickets } from '../core/tickets/merge-tickets.js';
+import type { KnownLiveTicket } from '../core/tickets/open-or-update-ticket.js';
 import { getTicket, listTicketMessages, listTickets, ticketContext } from '../core/tickets/read-tickets.js';
 import { reopenTicket } from '../core/tickets/reopen-ticket.js';
 import { replyToTicket } from '../core/tickets/reply-to-ticket.js';
@@ -275,7 +276,7 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     replyToTicket: (cmd: Parameters<typeof replyToTicket>[1]) => replyToTicket(t, cmd),
     /** The ticket lifecycle, assignment and reads; each checks the actor's role itself. */
     tickets: {
-      handOff: (input: NewTicket) => handOffToTicket(t, input),
+      handOff: (input: NewTicket, known?: KnownLiveTicket) => handOffToTicket(t, input, known),
       list: (...a: Tail<Parameters<typeof listTickets>>) => listTickets(t, ...a),
       get: (...a: Tail<Parameters<typeof getTicket>>) => getTicket(t, ...a),
       messages: (...a: Tail<Parameters<typeof listTicketMessages>>) => listTicketMessages(t, ...a),

@@ -2,6 +2,8 @@ import type { Namespace, Server } from 'socket.io';
 import type { AppContext } from '../composition/app-context.js';
 import type { MessageView } from '../core/views/message.js';
 import { isLead } from '../core/views/staff.js';
+import { isLive } from '../core/views/ticket.js';
+import { LiveTicketMemory } from './live-ticket-memory.js';
 import {
   AgentReply,
   AgentTyping,
@@ -142,10 +144,13 @@ export function attachAgentsNamespace(
 
   // Every process receives every event and emits to the sockets it holds (local).
   const toTicket = (rooms: string[]) => ns.local.to(rooms);
+  const live = new LiveTicketMemory();
   ctx.events.subscribe('ticket.opened', ({ payload }) => {
+    live.heard(payload.ticket);
     toTicket(ticketRooms(payload.ticket)).emit('ticket:opened', payload.ticket);
   });
   ctx.events.subscribe('ticket.updated', ({ payload }) => {
+    live.heard(payload.ticket);
     const rooms = ticketRooms(payload.ticket, payload.change);
     if (payload.change) toTicket(rooms).emit('ticket:updated', payload.ticket, payload.change);
     else toTicket(rooms).emit('ticket:updated', payload.ticket);
@@ -153,10 +158,18 @@ export function attachAgentsNamespace(
   ctx.events.subscribe('sla.breached', ({ payload }) => {
     toTicket(ticketRooms(payload.ticket)).emit('sla:breached', payload.ticket);
   });
+  // A message goes to whoever sees its ticket (the conversation's live one if it names none).
   const messageRooms = async (message: MessageView): Promise<string[]> => {
-    const ticket = message.ticketId
-      ? await ctx.stores.tickets.get(message.ticketId)
-      : await ctx.stores.tickets.findLive(message.conversationId);
+    let ticket = live.recall(message.conversationId, message.ticketId);
+    if (ticket === undefined) {
+      if (message.ticketId) {
+        ticket = await ctx.stores.tickets.get(message.ticketId);
+        if (ticket && isLive(ticket.status)) live.heard(ticket);
+      } else {
+        ticket = await ctx.stores.tickets.findLive(message.conversationId);
+        live.remember(message.conversationId, ticket);
+      }
+    }
     return ticket ? ticketRooms(ticket) : [LEADS];
   };
   const relayMessage = (event: 'message:new' | 'message:delivery') => (message: MessageView) =>

@@ -9,8 +9,10 @@ import { LockUnavailable } from '../ports/locks.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
 import type { NewTicket, Stores } from '../ports/store.js';
+import type { KnownLiveTicket } from '../tickets/open-or-update-ticket.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
+import type { ChannelRef } from '../views/channel.js';
 import type { BotState } from '../views/conversation.js';
 import type { MessageView } from '../views/message.js';
 import type { TicketKind, TicketView } from '../views/ticket.js';
@@ -18,6 +20,14 @@ import { botText, faqAnswerText, handoffText, orderNotFoundText, orderStatusText
 import { type BotPolicy, type Decision, decide } from './decide.js';
 import { type InboundMessage, MAX_MESSAGE_LENGTH } from './inbound-message.js';
 import { extractOrderNumber } from './order-number.js';
+
+/** A message without a reference keeps the conversation's; one with a reference must match it. */
+function sameChannelRef(stored: ChannelRef | undefined, given: ChannelRef | undefined): boolean {
+  if (!given) return true;
+  if (!stored) return false;
+  const keys = Object.keys(given);
+  return keys.length === Object.keys(stored).length && keys.every((k) => stored[k] === given[k]);
+}
 
 export interface IngestDeps {
   stores: Stores;
@@ -38,7 +48,10 @@ export interface IngestDeps {
    * Hands a message that needs a person to its ticket: the live one, a recently resolved one
    * reopened, or a new one (core/tickets/hand-off.ts, which also assigns and announces it).
    */
-  handOff: (input: NewTicket) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
+  handOff: (
+    input: NewTicket,
+    known?: KnownLiveTicket,
+  ) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
   /**
@@ -134,17 +147,27 @@ export class IngestPipeline {
       at,
     });
     const clientKey = input.clientMessageId ? `customer:${customerId}:${input.clientMessageId}` : undefined;
-    if (clientKey && !sourceKey) {
-      const seen = await stores.messages.findByKey({ clientKey });
-      if (seen) return { message: seen, duplicate: true };
-    }
-    const { conversation } = await stores.conversations.openFor({
+    // Usually the conversation is open and the message new: one read, and a resend is then told
+    // by the unique key at the insert. Only before opening a conversation (a write) is a resend
+    // looked for first, so that a late resend opens no empty conversation.
+    let conversation = await stores.conversations.findOpen({
       customerId,
       channel: input.channel,
       threadKey: input.threadKey,
-      channelRef: input.channelRef,
-      at,
     });
+    if (!conversation || !sameChannelRef(conversation.channelRef, input.channelRef)) {
+      if (clientKey && !sourceKey) {
+        const seen = await stores.messages.findByKey({ clientKey });
+        if (seen) return { message: seen, duplicate: true };
+      }
+      ({ conversation } = await stores.conversations.openFor({
+        customerId,
+        channel: input.channel,
+        threadKey: input.threadKey,
+        channelRef: input.channelRef,
+        at,
+      }));
+    }
     const { message, duplicate } = await stores.messages.insertOnce({
       conversationId: conversation.id,
       customerId,
@@ -333,19 +356,22 @@ export class IngestPipeline {
     if (handoff) {
       // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
       const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
-      const result = await this.deps.handOff({
-        conversationId: message.conversationId,
-        customerId: message.customerId,
-        channel: message.channel,
-        kind: handoff.kind,
-        priority,
-        subject: message.text.slice(0, 200),
-        language: c.language,
-        intent: c.intent,
-        firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
-        openedBy: message.id,
-        at,
-      });
+      const result = await this.deps.handOff(
+        {
+          conversationId: message.conversationId,
+          customerId: message.customerId,
+          channel: message.channel,
+          kind: handoff.kind,
+          priority,
+          subject: message.text.slice(0, 200),
+          language: c.language,
+          intent: c.intent,
+          firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
+          openedBy: message.id,
+          at,
+        },
+        { live },
+      );
       ticket = result.ticket;
       // Opened is true once per ticket (a unique index), so the count is not repeated by a re-run.
       if (result.opened)

@@ -2,7 +2,7 @@ import { dayKeyOf } from '../ports/daily-stats.js';
 import type { NewTicket } from '../ports/store.js';
 import type { TicketView } from '../views/ticket.js';
 import { autoAssign } from './assignment.js';
-import { openOrUpdateTicket } from './open-or-update-ticket.js';
+import { type KnownLiveTicket, openOrUpdateTicket } from './open-or-update-ticket.js';
 import { recordTicketChange, SYSTEM, type TicketDeps } from './ticket-deps.js';
 
 export interface HandOffResult {
@@ -17,9 +17,14 @@ export interface HandOffResult {
  * reopened ticket is counted for the day and offered to the agents; a reopened one goes back to
  * its assignee when they are online with room, else to the queue.
  */
-export async function handOffToTicket(deps: TicketDeps, input: NewTicket): Promise<HandOffResult> {
+export async function handOffToTicket(
+  deps: TicketDeps,
+  input: NewTicket,
+  known?: KnownLiveTicket,
+): Promise<HandOffResult> {
   const result = await openOrUpdateTicket(deps, input, {
     reopenWindowHours: deps.settings.reopenWindowHours,
+    known,
   });
   let { ticket } = result;
   const day = dayKeyOf(input.at);

@@ -3,6 +3,15 @@ import type { TicketView } from '../views/ticket.js';
 import { handoffPatch } from './ticket-rules.js';
 
 /**
+ * The conversation's live ticket as the caller has just read it (the pipeline reads it to decide):
+ * the first round starts from it instead of reading it again. A stale one costs a round, never a
+ * wrong result: the update is compare-and-set, and a second live ticket is refused by the index.
+ */
+export interface KnownLiveTicket {
+  live: TicketView | null;
+}
+
+/**
  * The conversation's live ticket after a hand-off: updated by the hand-off rules when there is
  * one; otherwise the ticket resolved within the reopen window is reopened; otherwise a new one
  * is opened. Safe under races without transactions: the store's unique index allows one live
@@ -12,13 +21,13 @@ import { handoffPatch } from './ticket-rules.js';
 export async function openOrUpdateTicket(
   deps: { stores: Pick<Stores, 'tickets'> },
   input: NewTicket,
-  opts: { reopenWindowHours?: number } = {},
+  opts: { reopenWindowHours?: number; known?: KnownLiveTicket } = {},
 ): Promise<{ ticket: TicketView; opened: boolean; reopened: boolean; before?: TicketView }> {
   const { tickets } = deps.stores;
   let reopened: TicketView | undefined;
   let triedReopen = opts.reopenWindowHours === undefined;
   for (let attempt = 0; attempt < 6; attempt++) {
-    const live = await tickets.findLive(input.conversationId);
+    const live = attempt === 0 && opts.known ? opts.known.live : await tickets.findLive(input.conversationId);
     if (live) {
       const updated = await tickets.updateIfUnchanged(
         live.id,

@@ -1,11 +1,14 @@
 import { Types } from 'mongoose';
 import type { ConversationStore } from '../../core/ports/store.js';
 import { retryOnDuplicate } from '../duplicate-key.js';
+import { updateBatcher } from '../group-commit.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
 import { type LeanConversation, toConversationView } from './to-view.js';
 
 export function createConversationRepository(m: Models): ConversationStore {
+  // Every conversation processing a message at once writes its count in one shared command.
+  const processed = updateBatcher(m.Conversation);
   return {
     async openFor({ customerId, channel, threadKey, channelRef, at }) {
       const openKey = threadKey ? `${customerId}:${channel}:${threadKey}` : `${customerId}:${channel}`;
@@ -65,7 +68,7 @@ export function createConversationRepository(m: Models): ConversationStore {
       }
       // Guarded by the last message counted: a re-run of a message whose processing was cut
       // short after this update neither counts it again nor moves the bot's state twice.
-      await m.Conversation.updateOne(
+      await processed.update(
         { _id: id, countedMessageId: { $ne: messageId } },
         {
           $set: set,

@@ -1,14 +1,19 @@
 import type { CustomerFeatureStore } from '../../core/ports/customer-features.js';
+import { updateBatcher } from '../group-commit.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
 
 const clampSentiment = (s: number) => (Number.isFinite(s) ? Math.max(-1, Math.min(1, s)) : 0);
 
-/** Every method is one single-document update: atomic on MongoDB (and FerretDB behind its write lock). */
+/**
+ * Every method is one single-document update: atomic on MongoDB (and FerretDB behind its write
+ * lock). Updates made at once (many conversations' messages) share one command.
+ */
 export function createCustomerFeatureRepository(m: Models): CustomerFeatureStore {
+  const batch = updateBatcher(m.Customer);
   const update = async (customerId: string, change: Record<string, unknown>, filter = {}) => {
     if (!isObjectId(customerId)) return;
-    await m.Customer.updateOne({ _id: customerId, ...filter }, change);
+    await batch.update({ _id: customerId, ...filter }, change);
   };
   return {
     async recordOrder(customerId, { total, placedAt }) {

@@ -1,7 +1,7 @@
 import type { FilterQuery } from 'mongoose';
 import type { MessageStore } from '../../core/ports/store.js';
 import { isDuplicateKey } from '../duplicate-key.js';
-import { insertBatcher } from '../insert-batcher.js';
+import { insertBatcher } from '../group-commit.js';
 import type { MessageDoc } from '../models/message.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
