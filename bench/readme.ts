@@ -23,6 +23,8 @@ interface Row {
   benchmark: string;
   command: string;
   curated?: boolean;
+  /** The runs' values when `value` is their median. */
+  runs?: number[];
 }
 
 interface Results {
@@ -57,7 +59,9 @@ export function renderTable(r: Results, curated: Set<string>): string {
       ? row.name.slice(row.benchmark.length + 2)
       : row.name;
     lines.push(
-      `| ${row.benchmark} | ${cell(name)} | ${row.value}${row.unit ? ` ${row.unit}` : ''} | ${row.target ?? ''} | ${
+      `| ${row.benchmark} | ${cell(name)} | ${row.value}${row.unit ? ` ${row.unit}` : ''}${
+        row.runs ? ` (median of ${row.runs.length})` : ''
+      } | ${row.target ?? ''} | ${
         row.pass === null ? '' : row.pass ? 'yes' : '**no**'
       } | \`${row.command}\` |`,
     );

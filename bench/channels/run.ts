@@ -284,6 +284,28 @@ async function main() {
     slack: slackPhase,
     discord: discordPhase,
     agentReplyToCustomer: replyPhase,
+    // The table of `npm run bench`.
+    table: [
+      {
+        name: 'Slack: signed events stored per second',
+        value: slackPhase.perSecond,
+        unit: '/s',
+        target: null,
+      },
+      { name: 'Slack: event acknowledged, p99', value: slackPhase.ackP99ms, unit: 'ms', target: null },
+      {
+        name: 'Discord: dispatches stored per second',
+        value: discordPhase.perSecond,
+        unit: '/s',
+        target: null,
+      },
+      {
+        name: "Agent's Slack thread reply → customer's Discord DM, p99",
+        value: replyPhase.p99ms,
+        unit: 'ms',
+        target: null,
+      },
+    ],
   };
   const out = path.resolve('bench/results/channels.json');
   mkdirSync(path.dirname(out), { recursive: true });

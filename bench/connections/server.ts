@@ -5,6 +5,7 @@
  * file descriptors, after a full garbage collection (started with --expose-gc).
  */
 import { readdirSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp } from '../../src/app.js';
 import { buildCore } from '../../src/composition/core.js';
 import { workerContextOf } from '../../src/composition/worker-context.js';
@@ -30,8 +31,14 @@ if (role === 'app') {
   const app = await buildApp(base);
   const url = await app.listen(0, '127.0.0.1');
   close = () => app.close();
+  // How long callbacks waited for the event loop since the last report: what idle connections
+  // (their heartbeats, the heap they make the collector walk) cost the messages in flight.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   process.on('message', (msg: { type: string }) => {
     if (msg.type !== 'stats') return;
+    const loop = { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+    loopDelay.reset();
     // Twice: a first collection can leave garbage that finalizers released.
     globalThis.gc?.();
     globalThis.gc?.();
@@ -44,6 +51,8 @@ if (role === 'app') {
       arrayBuffers: m.arrayBuffers,
       fds: readdirSync('/proc/self/fd').length,
       sockets: app.io.of('/widget').sockets.size,
+      loopDelayP99Ms: Math.round(loop.p99Ms * 10) / 10,
+      loopDelayMaxMs: Math.round(loop.maxMs * 10) / 10,
     });
   });
   send({ type: 'ready', url });

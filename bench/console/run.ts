@@ -262,6 +262,33 @@ async function main() {
           queueLivePerSecond: livePerSecond,
           queueLiveShortestGapMs: minGap,
           rows,
+          // The table of `npm run bench`.
+          table: [
+            {
+              name: `Customer message → message:new at each of ${CONSOLES} consoles, p50`,
+              value: rows[0]?.p50_ms ?? 0,
+              unit: 'ms',
+              target: null,
+            },
+            {
+              name: `Customer message → message:new at each of ${CONSOLES} consoles, p99`,
+              value: rows[0]?.p99_ms ?? 0,
+              unit: 'ms',
+              target: null,
+            },
+            {
+              name: 'Message events delivered to the consoles (of those due)',
+              value: round((delivered / Math.max(1, sentAt.size * CONSOLES)) * 100, 1),
+              unit: '%',
+              target: null,
+            },
+            {
+              name: 'queue:live pushes per supervisor (throttled to ≤ 1/s)',
+              value: livePerSecond,
+              unit: '/s',
+              target: null,
+            },
+          ],
         },
         null,
         2,

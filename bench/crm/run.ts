@@ -393,6 +393,44 @@ async function main() {
       search: { oneAtATime: one, concurrent: many, lists },
       orderWebhooks: [webhooksSmall, webhooksBig],
       databaseCeiling: ceiling,
+      // The table of `npm run bench`.
+      table: [
+        ...(['all'] as const).flatMap((q) => {
+          const row = one.rows.find((r) => r.query === q);
+          return [
+            {
+              name: `Customer search at ${CUSTOMERS} customers, p50`,
+              value: row?.p50_ms ?? 0,
+              unit: 'ms',
+              target: null,
+            },
+            {
+              name: `Customer search at ${CUSTOMERS} customers, p99`,
+              value: row?.p99_ms ?? 0,
+              unit: 'ms',
+              target: null,
+            },
+          ];
+        }),
+        ...lists.map((l) => ({
+          name: `Customer ${l.query}, at ${CUSTOMERS}`,
+          value: l.p50_ms,
+          unit: 'ms',
+          target: null,
+        })),
+        {
+          name: 'Shop order webhooks per second, 1,000 customers',
+          value: webhooksSmall['events/s'],
+          unit: '/s',
+          target: null,
+        },
+        {
+          name: `Shop order webhooks per second, ${CUSTOMERS} customers`,
+          value: webhooksBig['events/s'],
+          unit: '/s',
+          target: null,
+        },
+      ],
     });
     const out = path.resolve('bench/results/crm.json');
     mkdirSync(path.dirname(out), { recursive: true });

@@ -12,6 +12,8 @@ export interface BenchRow {
   unit: string;
   target: string | null;
   pass?: boolean;
+  /** The runs' values when `value` is their median (`npm run bench` runs short benchmarks several times). */
+  runs?: number[];
 }
 
 /** Writes bench/results/<name>.json; its `table` is what the aggregator puts in the table. */

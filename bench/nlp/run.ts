@@ -26,6 +26,7 @@ import {
   type TrainOptions,
   trainTextClassifier,
 } from '../../src/nlp/index.js';
+import type { BenchRow } from '../lib/results.js';
 
 const SPLIT_SEED = 42;
 const VALIDATION_SHARE = 0.2;
@@ -93,6 +94,35 @@ function printRow(r: Row): void {
       ` ${r.train_seconds.toFixed(1).padStart(7)} ${String(r.per_second).padStart(7)}` +
       ` ${r.p50_ms.toFixed(3).padStart(6)} ${r.p99_ms.toFixed(3).padStart(6)}\n`,
   );
+}
+
+/** The rows of `npm run bench`'s table: the classifier issue's targets, and the speed on one core. */
+function tableRows(): BenchRow[] {
+  const find = (name: string, split: string) => rows.find((r) => r.name === name && r.split === split);
+  const out: BenchRow[] = [];
+  const score = (label: string, r: Row | undefined, value: number | undefined, target: number) => {
+    if (!r || value === undefined) return;
+    const v = round(value * 100, 1);
+    out.push({ name: label, value: v, unit: '%', target: `≥ ${target}`, pass: v >= target });
+  };
+  const complaints = find('complaints-en', 'train 80/20');
+  score('complaints-en, 80/20: macro-F1', complaints, complaints?.macro_f1, 80);
+  const banking = find('banking77', 'train 80/20');
+  score('banking77, 80/20: accuracy', banking, banking?.accuracy, 90);
+  const clinc = find('clinc150', 'train -> val+oos_val');
+  score('clinc150, train → val: in-scope accuracy', clinc, clinc?.in_scope_accuracy, 93);
+  score('clinc150, train → val: out-of-scope recall', clinc, clinc?.oos_recall, 50);
+  for (const r of [complaints, banking]) {
+    if (!r) continue;
+    out.push({
+      name: `${r.name}: classifications per second, one core`,
+      value: r.per_second,
+      unit: '/s',
+      target: null,
+    });
+    out.push({ name: `${r.name}: classification p99`, value: r.p99_ms, unit: 'ms', target: null });
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -182,6 +212,7 @@ async function main(): Promise<void> {
           rows: shipped.withEncoder,
           rows_ngram_only: shipped.ngram,
         },
+        table: tableRows(),
       },
       null,
       2,

@@ -30,5 +30,6 @@ export function widgetAdapter(push: (message: MessageView) => Promise<void>): Ch
       await push(message);
       return {};
     },
+    pushLive: push,
   };
 }

@@ -186,11 +186,21 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   }
 
   const producers = createProducers(redis, `${redisPrefix}bull`, log);
-  const outbox = queueOutbox(
+  const queued = queueOutbox(
     producers.delivery,
     config.delivery.maxAttempts,
     log.child({ component: 'outbox' }),
   );
+  const outbox: Outbox = {
+    ...queued,
+    // The widget's messages are pushed when stored; the other channels' go through their job.
+    async pushLive(message) {
+      const push = channels.has(message.channel) ? channels.get(message.channel).pushLive : undefined;
+      if (!push) return false;
+      await push(message);
+      return true;
+    },
+  };
   const locks = redisLocks(redis, redisPrefix);
   const platforms = connectPlatforms(config, log);
   const channels = createChannelRegistry([

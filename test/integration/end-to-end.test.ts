@@ -130,3 +130,36 @@ describe('a widget message end to end, over real sockets', () => {
     expect(badReply).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
   });
 });
+
+describe('the widget is delivered to when the message is stored', () => {
+  let t: TestApp;
+  let widget: Socket;
+  beforeAll(async () => {
+    // No workers anywhere: no delivery job could run.
+    t = await startTestApp('e2e-live', { workers: false });
+    widget = await connect(t.url, '/widget', {});
+  });
+  afterAll(async () => {
+    widget?.close();
+    await t?.close();
+  });
+
+  it("pushes the bot's answer once, records it sent, and queues no delivery job", async () => {
+    const pushes: MessageView[] = [];
+    widget.on('message:new', (m: MessageView) => pushes.push(m));
+    const answer = nextEvent<MessageView>(widget, 'message:new', (m) => m.author.kind === 'bot');
+    const ack = await emitAck<{ message: MessageView }>(widget, 'message:send', {
+      clientMessageId: 'live-1',
+      text: 'Hello!',
+    });
+    expect(ack.ok).toBe(true);
+    const bot = await answer;
+    await t.app.ctx.pipeline.drain();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pushes.filter((m) => m.id === bot.id)).toHaveLength(1);
+    const stored = await t.app.core.infra.models.Message.findById(bot.id).lean();
+    expect(stored?.delivery?.status).toBe('sent');
+    const jobs = await t.app.core.infra.producers.delivery.getJobCounts();
+    expect(Object.values(jobs).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});

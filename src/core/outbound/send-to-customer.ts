@@ -31,6 +31,25 @@ export async function sendToCustomer(
     if (!options.counted) await deps.stores.conversations.recordMessage(message.conversationId, input.at);
     await deps.events.publish('message.stored', { message });
   }
-  if (!duplicate || message.delivery?.status === 'queued') await deps.outbox.enqueue(message);
+  if (!duplicate || message.delivery?.status === 'queued') {
+    if (!(await deliveredLive(deps, message))) await deps.outbox.enqueue(message);
+  }
   return { message, duplicate };
+}
+
+/**
+ * A widget visitor gets the message as soon as it is stored (a push every process relays to the
+ * sockets it holds), recorded sent here, with no job and no reads. If the record fails the job
+ * takes over (and pushes again; the widget keeps a message once by its id); a crash before the
+ * record leaves the message queued, for the stale-delivery sweep.
+ */
+async function deliveredLive(deps: SendDeps, message: MessageView): Promise<boolean> {
+  if (!deps.outbox.pushLive || !(await deps.outbox.pushLive(message))) return false;
+  try {
+    const updated = await deps.stores.messages.recordDelivery(message.id, { status: 'sent', at: new Date() });
+    if (updated) await deps.events.publish('message.delivery', { message: updated });
+    return true;
+  } catch {
+    return false;
+  }
 }

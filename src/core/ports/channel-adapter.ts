@@ -55,6 +55,12 @@ export interface ChannelAdapter<Event = never> {
   /** The id that identifies this event across the platform's retries. */
   idempotencyId(event: Event): string;
   deliver(outbound: OutboundMessage): Promise<DeliveryReceipt>;
+  /**
+   * Set by a channel whose delivery is a push to live connections (the widget), with no platform
+   * to wait for and nothing to retry: the message is pushed as soon as it is stored, without a
+   * delivery job (src/core/outbound/send-to-customer.ts).
+   */
+  pushLive?(message: MessageView): Promise<void>;
 }
 
 export interface ChannelRegistry {
