@@ -190,6 +190,7 @@ async function main() {
     // Warm up (code paths, connection pools, each visitor's customer record), then no idle visitors.
     await Promise.all(visitors.map((v, i) => v.roundTrip(`warm-${i}`, 'Hello!')));
     await ask(app, 'stats'); // starts the event-loop delay afresh for the quiet phase
+    await new Promise((r) => setTimeout(r, 1_000));
     const quiet = await talk(visitors, 'quiet');
     const before = await ask<Msg & Stats>(app, 'stats');
 
@@ -215,6 +216,8 @@ async function main() {
     // Let the handshakes' garbage go and the first ping round pass.
     await new Promise((r) => setTimeout(r, 30_000));
     const after = await ask<Msg & Stats>(app, 'stats');
+    // The forced collections of that measurement (hundreds of ms on this heap) settle first.
+    await new Promise((r) => setTimeout(r, 3_000));
     const busy = await talk(visitors, 'busy');
     const busyLoop = await ask<Msg & Stats>(app, 'stats');
     const counts = await Promise.all(clients.map((c) => ask(c, 'count')));
