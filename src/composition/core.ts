@@ -28,6 +28,7 @@ import type { Mailer } from '../core/ports/outreach.js';
 import type { Presence } from '../core/ports/presence.js';
 import type { Stores } from '../core/ports/store.js';
 import type { TicketDeps } from '../core/tickets/ticket-deps.js';
+import { migrate } from '../db/migrations.js';
 import { createModels, type Models, syncIndexes } from '../db/models.js';
 import { createAuditLogRepository } from '../db/repositories/audit-log-repository.js';
 import { createCrmStores } from '../db/repositories/crm-stores.js';
@@ -144,6 +145,7 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const mongo = await connectMongo(opts.mongoUri, config.mongo.dbName, log);
   const models = createModels(mongo);
   await syncIndexes(models);
+  await migrate(models);
 
   const redisLog = log.child({ component: 'redis' });
   const redis = createRedis(opts.redisUrl, 'command', redisLog);

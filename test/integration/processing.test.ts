@@ -184,4 +184,34 @@ describe('resuming at start-up', () => {
       await second.close();
     }
   });
+
+  it('also processes a message an older version left unprocessed (stored before the pending flag)', async () => {
+    const env = { NLP_SENTENCE_ENCODER: 'false' };
+    const old = await startTestApp('migrate', { env, workers: false, listen: false });
+    const { message } = await old.app.core.pipeline.accept({
+      channel: 'api',
+      externalUserId: 'migrate',
+      clientMessageId: 'm1',
+      text: 'I want to talk to a person',
+    });
+    // What an older version stored: no flag, and no record that the migration ran.
+    const { Message, Setting } = old.app.core.infra.models;
+    await Message.updateOne({ _id: message.id }, { $unset: { pending: 1 } });
+    await Setting.deleteOne({ _id: 'migration:message-pending-flag' });
+    await old.app.close();
+    const next = await startTestApp('migrate', { env, workers: false, listen: false, dbName: old.dbName });
+    try {
+      const done = await readUntil(
+        () => next.app.core.stores.messages.get(message.id),
+        (m) => m?.processed === true,
+        10_000,
+      );
+      expect(done?.processed).toBe(true);
+      expect(
+        await next.app.core.infra.models.Setting.exists({ _id: 'migration:message-pending-flag' }),
+      ).toBeTruthy();
+    } finally {
+      await next.close();
+    }
+  });
 });

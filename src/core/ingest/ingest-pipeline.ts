@@ -288,13 +288,20 @@ export class IngestPipeline {
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
     await stores.customers.recordActivity(message.customerId, at, language);
-    const conversation = await stores.conversations.get(message.conversationId);
-    if (!conversation)
+    const live = await stores.tickets.findLive(message.conversationId);
+    // A message for the live ticket goes to it whatever the bot's state, and says nothing: the
+    // conversation (the bot's state, its language) is read only when the bot may act.
+    const handToLive = live !== null && !message.requestedKind;
+    const conversation = handToLive ? null : await stores.conversations.get(message.conversationId);
+    if (!handToLive && !conversation)
       throw new Error(`conversation ${message.conversationId} of message ${message.id} is missing`);
     // Answer in the conversation's language when this message alone does not tell (e.g. "10023").
-    const replyLanguage = language ?? conversation.language ?? 'en';
-    const live = await stores.tickets.findLive(message.conversationId);
-    const state = conversation.botState;
+    const languageOf = async () =>
+      language ??
+      (conversation ?? (await stores.conversations.get(message.conversationId)))?.language ??
+      'en';
+    const replyLanguage = handToLive ? (language ?? 'en') : await languageOf();
+    const state: BotState = conversation?.botState ?? { lowConfidenceStreak: 0 };
     const decision: Decision = message.requestedKind
       ? { action: 'handoff', kind: message.requestedKind, reason: 'requested' }
       : decide(c, message.text, state, live !== null, this.deps.policy);
@@ -388,19 +395,23 @@ export class IngestPipeline {
       // notice went out): the customer is told a person will answer.
       if (opened || result.reopened) {
         const minutes = await this.estimateWaitMinutes();
-        await say(handoffText(ticket.kind, minutes, replyLanguage), 'handoff', ticket.id);
+        // (The live ticket ended meanwhile: the notice needs the conversation's language.)
+        const noticeLanguage = handToLive ? await languageOf() : replyLanguage;
+        await say(handoffText(ticket.kind, minutes, noticeLanguage), 'handoff', ticket.id);
       }
     }
+    // Unread, the state and the language are written as they are now (in the same update).
     const stateChanged =
+      !conversation ||
       state.lowConfidenceStreak !== nextState.lowConfidenceStreak ||
       state.awaitingFeedbackOn !== nextState.awaitingFeedbackOn;
     // One update: the message and the bot's replies counted, its state and language kept.
-    await stores.conversations.recordProcessed(conversation.id, {
+    await stores.conversations.recordProcessed(message.conversationId, {
       messageId: message.id,
       messages: 1 + botReplies.length,
       at,
       ...(stateChanged ? { botState: nextState } : {}),
-      ...(language && conversation.language !== language ? { language } : {}),
+      ...(language && conversation?.language !== language ? { language } : {}),
     });
     const first = await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
     // Only the run that marked it processed counts its sentiment, so a resumed message counts once.

@@ -39,6 +39,12 @@ export const messageSchema = new Schema(
     },
     // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
     processedAt: { type: Date },
+    /**
+     * True while an inbound message waits to be processed (unset when it is). FerretDB finds the
+     * few waiting messages by this equality through an index; `processedAt: {$exists: false}`
+     * it can only test by reading every message of the conversation (or of the database).
+     */
+    pending: { type: Boolean },
     // Failed processing attempts; after a few the message is parked (left for staff, not retried).
     processing: {
       type: new Schema(
@@ -83,6 +89,7 @@ messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ customerId: 1, createdAt: 1 });
 messageSchema.index({ ticketId: 1 }, { sparse: true });
 messageSchema.index({ direction: 1, processedAt: 1, createdAt: 1 });
+messageSchema.index({ pending: 1, conversationId: 1 }, { sparse: true });
 // The outbox: a conversation's queued messages in order, and stragglers whose job was lost.
 messageSchema.index({ 'delivery.status': 1, conversationId: 1, createdAt: 1 });
 

@@ -54,6 +54,7 @@ export function createMessageRepository(m: Models): MessageStore {
           ...(msg.prompt ? { prompt: msg.prompt } : {}),
           ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
           processedAt: msg.processed ? msg.at : undefined,
+          pending: msg.direction === 'in' && !msg.processed ? true : undefined,
           delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
           createdAt: msg.at,
           updatedAt: msg.at,
@@ -96,6 +97,7 @@ export function createMessageRepository(m: Models): MessageStore {
             ...(classification ? { classification } : {}),
             ...(ticketId ? { ticketId } : {}),
           },
+          $unset: { pending: 1 },
         },
       );
       return result.modifiedCount > 0;
@@ -131,7 +133,7 @@ export function createMessageRepository(m: Models): MessageStore {
 
     async listUnprocessed(storedBefore, limit) {
       const docs = await m.Message.find({
-        direction: 'in',
+        pending: true,
         processedAt: { $exists: false },
         'processing.parkedAt': { $exists: false },
         createdAt: { $lt: storedBefore },
@@ -145,8 +147,8 @@ export function createMessageRepository(m: Models): MessageStore {
     async listUnprocessedUpTo(conversationId, upTo, limit) {
       const at = new Date(upTo.createdAt);
       const docs = await m.Message.find({
+        pending: true,
         conversationId,
-        direction: 'in',
         processedAt: { $exists: false },
         'processing.parkedAt': { $exists: false },
         $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lte: upTo.id } }],
