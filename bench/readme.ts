@@ -29,7 +29,14 @@ interface Row {
 
 interface Results {
   generated: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverageAtStart: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd?: number[];
+  };
   database: { uri: string; version: string | null };
   rows: Row[];
 }
@@ -39,7 +46,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function renderTable(r: Results, curated: Set<string>): string {
   const lines = [
     `Measured ${r.generated.slice(0, 10)} on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node} ` +
-      `(load average ${r.machine.loadAverageAtStart.join(' / ')} at the start: other work shared the machine), ` +
+      `(load average ${r.machine.loadAverageAtStart.join(' / ')} at the start${
+        r.machine.loadAverageAtEnd ? `, ${r.machine.loadAverageAtEnd.join(' / ')} at the end` : ''
+      }; the benchmarks' own servers and clients share its 2 cores), ` +
       `database ${r.database.version ?? r.database.uri}.`,
     '',
     '| benchmark | measure | value | target | pass | reproduce |',

@@ -3,11 +3,12 @@
  * memory, and whether a message's round trip stays fast while they are connected.
  *
  * The deployment is production-shaped: one app process (Socket.IO, no workers) and one workers
- * process (delivers the bot's answers), forked from here, on the real database and Redis. The
- * idle visitors are /widget connections opened by client processes (a process holds at most its
+ * process (periodic jobs), forked from here, on the real database and Redis. The idle visitors
+ * are /widget connections opened by client processes (a process holds at most its
  * file-descriptor limit of sockets). Active visitors, in this process, each send a message every
  * ACTIVE / RATE seconds and time (a) the ack (the message is stored) and (b) the bot's answer
- * arriving on the socket (pipeline, outbox, workers process, event bus, back to the visitor).
+ * arriving on the socket (pipeline, the answer stored and pushed through the event bus, back to
+ * the visitor).
  * Both are measured with no idle visitors, then with all of them, in the same run.
  *
  *   npm run bench:connections
