@@ -23,5 +23,8 @@ export function median(values: number[]): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  // An even count averages the middle two: rounded, so 93.8 does not print as 93.80000000000001.
+  return s.length % 2
+    ? (s[mid] as number)
+    : Math.round((((s[mid - 1] as number) + (s[mid] as number)) / 2) * 1000) / 1000;
 }
