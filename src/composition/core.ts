@@ -197,9 +197,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
     ...queued,
     // The widget's messages are pushed when stored; the other channels' go through their job.
     async pushLive(message) {
-      const push = channels.has(message.channel) ? channels.get(message.channel).pushLive : undefined;
-      if (!push) return false;
-      await push(message);
+      const adapter = channels.has(message.channel) ? channels.get(message.channel) : null;
+      if (!adapter?.pushLive) return false;
+      await adapter.pushLive(message);
       return true;
     },
   };

@@ -47,7 +47,7 @@ function writeErrorsOf(err: unknown): WriteErrorLike[] | null {
 /** The error one caller sees: shaped like a single write's, so isDuplicateKey() reads it. */
 function documentError(w: WriteErrorLike): Error & { code?: number } {
   const code = w.code ?? w.err?.code;
-  const e = new Error(w.errmsg ?? w.err?.errmsg ?? `insert refused (code ${code})`) as Error & {
+  const e = new Error(w.errmsg ?? w.err?.errmsg ?? `write refused (code ${code})`) as Error & {
     code?: number;
   };
   e.code = code;
