@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { BenchRow } from './lib/results.js';
+import { median } from './lib/stats.js';
 import { renderReadme } from './readme.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -114,12 +115,6 @@ export function meets(value: number, target: string): boolean | null {
     default:
       return value < bound;
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** A benchmark's rows, from its `table` or gathered from its numbers. */
