@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { MergeStore } from '../../core/ports/crm.js';
 import { isDuplicateKey, retryOnDuplicate } from '../duplicate-key.js';
 import type { Models } from '../models.js';
+import { personalDataCleared } from './crm-privacy-repository.js';
 import { type LeanMerge, toMergeView } from './crm-views.js';
 import { isObjectId } from './object-id.js';
 
@@ -184,21 +185,14 @@ export function createCrmMergeRepository(m: Models): MergeStore {
       // The merged record keeps only its pointer: no personal data, nothing to find it by.
       await m.Customer.updateOne(
         { _id: sourceId },
-        {
-          $unset: { name: 1, email: 1, phone: 1, marketingConsent: 1, unsubscribedAt: 1 },
+        personalDataCleared({
           $set: {
-            attributes: {},
-            tags: [],
-            identities: [],
-            channels: [],
-            searchKeys: [],
-            sortName: '\uffff',
             'stats.conversations': 0,
             'stats.tickets': 0,
             'stats.orders': 0,
             'stats.totalSpent': 0,
           },
-        },
+        }),
       );
     },
 

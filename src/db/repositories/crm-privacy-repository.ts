@@ -2,6 +2,27 @@ import { Types } from 'mongoose';
 import type { PrivacyStore } from '../../core/ports/crm.js';
 import type { Models } from '../models.js';
 
+/**
+ * The update that leaves a customer record with no personal data and nothing to find it by:
+ * an erasure's, and the record a merge leaves behind (each adds what is its own).
+ */
+export function personalDataCleared(
+  more: { $unset?: Record<string, 1>; $set?: Record<string, unknown> } = {},
+) {
+  return {
+    $unset: { name: 1, email: 1, phone: 1, marketingConsent: 1, unsubscribedAt: 1, ...more.$unset },
+    $set: {
+      attributes: {},
+      tags: [],
+      identities: [],
+      channels: [],
+      searchKeys: [],
+      sortName: '\uffff',
+      ...more.$set,
+    },
+  } as const;
+}
+
 const ERASED = '[erased]';
 
 /** A lean document as plain JSON (ids and dates as strings), for the export. */
@@ -156,18 +177,7 @@ export function createPrivacyRepository(m: Models): PrivacyStore {
         case 'profile': {
           const r = await m.Customer.updateOne(
             { _id: id },
-            {
-              $unset: { name: 1, email: 1, phone: 1, marketingConsent: 1, unsubscribedAt: 1, segmentId: 1 },
-              $set: {
-                attributes: {},
-                tags: [],
-                identities: [],
-                channels: [],
-                searchKeys: [],
-                sortName: '\uffff',
-                marketingOptOut: true,
-              },
-            },
+            personalDataCleared({ $unset: { segmentId: 1 }, $set: { marketingOptOut: true } }),
           );
           return r.modifiedCount;
         }
