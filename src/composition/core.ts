@@ -196,11 +196,9 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
   const outbox: Outbox = {
     ...queued,
     // The widget's messages are pushed when stored; the other channels' go through their job.
+    pushesLive: (message) => channels.has(message.channel) && !!channels.get(message.channel).pushLive,
     async pushLive(message) {
-      const adapter = channels.has(message.channel) ? channels.get(message.channel) : null;
-      if (!adapter?.pushLive) return false;
-      await adapter.pushLive(message);
-      return true;
+      await channels.get(message.channel).pushLive?.(message);
     },
   };
   const locks = redisLocks(redis, redisPrefix);

@@ -39,17 +39,20 @@ export async function sendToCustomer(
 
 /**
  * A widget visitor gets the message as soon as it is stored (a push every process relays to the
- * sockets it holds), recorded sent here, with no job and no reads. If the record fails the job
- * takes over (and pushes again; the widget keeps a message once by its id); a crash before the
- * record leaves the message queued, for the stale-delivery sweep.
+ * sockets it holds), with no job and no reads. It is recorded sent first, then pushed, so a
+ * failed record leaves the push to the job alone and no visitor gets it twice; a crash between
+ * the two leaves a message the widget fetches with its history when it reconnects (as a push
+ * held in memory while Redis is away always could).
  */
 async function deliveredLive(deps: SendDeps, message: MessageView): Promise<boolean> {
-  if (!deps.outbox.pushLive || !(await deps.outbox.pushLive(message))) return false;
+  if (!deps.outbox.pushLive || !deps.outbox.pushesLive?.(message)) return false;
+  let updated: MessageView | null;
   try {
-    const updated = await deps.stores.messages.recordDelivery(message.id, { status: 'sent', at: new Date() });
-    if (updated) await deps.events.publish('message.delivery', { message: updated });
-    return true;
+    updated = await deps.stores.messages.recordDelivery(message.id, { status: 'sent', at: new Date() });
   } catch {
-    return false;
+    return false; // the job delivers it
   }
+  await deps.outbox.pushLive(message);
+  if (updated) await deps.events.publish('message.delivery', { message: updated });
+  return true;
 }

@@ -9,8 +9,9 @@ export interface Outbox {
   /** Enqueues again a message whose job ended (failed or completed) while the message stayed queued. */
   revive(message: { id: string; conversationId: string }): Promise<void>;
   /**
-   * Delivers at once, without a job, a message whose channel pushes to live connections (see
-   * ChannelAdapter.pushLive); false for any other channel, which goes through `enqueue`.
+   * True when the message's channel pushes to live connections (ChannelAdapter.pushLive): it is
+   * delivered with `pushLive`, at once and without a job. Other channels go through `enqueue`.
    */
-  pushLive?(message: MessageView): Promise<boolean>;
+  pushesLive?(message: MessageView): boolean;
+  pushLive?(message: MessageView): Promise<void>;
 }
