@@ -88,7 +88,12 @@ func run() int {
 			fmt.Fprintln(os.Stderr, "-handler postgresql needs -postgresql-url")
 			return 2
 		}
-		cfg.PostgreSQLURL = *postgresqlURL
+		u, err := withCustomPlans(*postgresqlURL)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "-postgresql-url: %s\n", err)
+			return 2
+		}
+		cfg.PostgreSQLURL = u
 
 	default:
 		fmt.Fprintf(os.Stderr, "invalid -handler %q: sqlite or postgresql\n", *handler)
@@ -152,7 +157,18 @@ func run() int {
 		return 1
 	}
 
-	p := newProxy(private, logger)
+	// PostgreSQL: indexes that FerretDB's equality pushdown can use (indexer.go).
+	var ix *indexer
+	if *handler == "postgresql" {
+		if ix, err = newIndexer(fdbCtx, cfg.PostgreSQLURL, logger); err != nil {
+			logger.Error("cannot start the indexer", "error", err)
+			stopFerretDB()
+			return 1
+		}
+		go ix.run(fdbCtx)
+	}
+
+	p := newProxy(private, logger, ix)
 	proxyDone := make(chan error, 1)
 	go func() { proxyDone <- p.serve(ln) }()
 

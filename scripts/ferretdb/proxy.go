@@ -63,6 +63,7 @@ type proxy struct {
 	upstream string // FerretDB's private address
 	locks    *lockTable
 	l        *slog.Logger
+	indexer  *indexer // nil unless the backend is PostgreSQL
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
@@ -70,11 +71,12 @@ type proxy struct {
 	wg     sync.WaitGroup
 }
 
-func newProxy(upstream string, l *slog.Logger) *proxy {
+func newProxy(upstream string, l *slog.Logger, ix *indexer) *proxy {
 	return &proxy{
 		upstream: upstream,
 		locks:    newLockTable(),
 		l:        l,
+		indexer:  ix,
 		conns:    make(map[net.Conn]struct{}),
 	}
 }
@@ -203,6 +205,10 @@ func (p *proxy) handle(client net.Conn) {
 			unlock()
 		}
 
+		if p.indexer != nil && err == nil {
+			p.noteIndexes(req)
+		}
+
 		if err != nil {
 			if !errors.Is(err, net.ErrClosed) {
 				p.l.Debug("proxy: round trip", "error", err, "remote", client.RemoteAddr())
@@ -243,5 +249,19 @@ func (p *proxy) roundTrip(req []byte, client, up net.Conn, ur *bufio.Reader, rep
 		if !moreToCome(rep) { // moreToCome on a reply: exhaust cursor, more replies follow
 			return nil
 		}
+	}
+}
+
+// noteIndexes tells the indexer which collection a command that came back used.
+func (p *proxy) noteIndexes(req []byte) {
+	cmd, db, coll := commandTarget(req)
+	if cmd == "dropDatabase" {
+		p.indexer.forgetDatabase(db)
+		return
+	}
+	if wrote, ok := indexedCommands[cmd]; ok {
+		p.indexer.note(db, coll, wrote, false)
+	} else if changingCommands[cmd] {
+		p.indexer.note(db, coll, false, true)
 	}
 }

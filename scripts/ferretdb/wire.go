@@ -180,6 +180,38 @@ func writeLockKey(msg []byte) string {
 	return db + "\x00" + coll
 }
 
+// indexedCommands are the commands after which the indexer looks at their collection
+// (indexer.go): true for those that write documents.
+var indexedCommands = map[string]bool{
+	"insert": true, "update": true, "delete": true, "findAndModify": true, "findandmodify": true,
+	"find": false, "count": false, "aggregate": false, "distinct": false,
+}
+
+// changingCommands change a collection's indexes, or the collection itself.
+var changingCommands = map[string]bool{"createIndexes": true, "dropIndexes": true, "create": true, "drop": true}
+
+// commandTarget returns a command's name, database and collection ("" when it names none).
+func commandTarget(msg []byte) (cmd, db, coll string) {
+	body, ok := msgBody(msg)
+	if !ok {
+		return "", "", ""
+	}
+	first, err := body.IndexErr(0)
+	if err != nil {
+		return "", "", ""
+	}
+	if cmd, err = first.KeyErr(); err != nil {
+		return "", "", ""
+	}
+	if v, err := first.ValueErr(); err == nil {
+		coll, _ = v.StringValueOK()
+	}
+	if v, err := body.LookupErr("$db"); err == nil {
+		db, _ = v.StringValueOK()
+	}
+	return cmd, db, coll
+}
+
 // buildMsg builds an OP_MSG request with a single body document.
 func buildMsg(requestID int32, doc bsoncore.Document) []byte {
 	n := msgHeaderLen + 4 + 1 + len(doc)
