@@ -59,17 +59,29 @@ type collectionState int
 
 const (
 	unchecked collectionState = iota
-	queued
+	queued                    // waiting for, or in, ensure
 	indexed
 	missing // no table yet: checked again after a write
+	failed  // ensure failed: tried again after retryAfter
 )
+
+// retryAfter keeps a collection whose indexing fails (a dropped table, PostgreSQL restarting)
+// from being retried on every command.
+const retryAfter = 10 * time.Second
+
+type collectionEntry struct {
+	state collectionState
+	// again: the indexes changed while queued, so the list ensure read may be old already.
+	again   bool
+	retryAt time.Time
+}
 
 type indexer struct {
 	pool *pgxpool.Pool
 	l    *slog.Logger
 
 	mu    sync.Mutex
-	state map[string]collectionState // "db\x00collection"
+	state map[string]*collectionEntry // "db\x00collection"
 	work  chan string
 }
 
@@ -87,7 +99,7 @@ func newIndexer(ctx context.Context, postgresqlURL string, l *slog.Logger) (*ind
 	return &indexer{
 		pool:  pool,
 		l:     l,
-		state: make(map[string]collectionState),
+		state: make(map[string]*collectionEntry),
 		work:  make(chan string, 4096),
 	}, nil
 }
@@ -100,19 +112,43 @@ func (x *indexer) note(db, coll string, wrote, changed bool) {
 	}
 	key := db + "\x00" + coll
 	x.mu.Lock()
-	s := x.state[key]
-	enqueue := s == unchecked || (s == indexed && changed) || (s == missing && (wrote || changed))
+	e := x.state[key]
+	if e == nil {
+		e = &collectionEntry{}
+		x.state[key] = e
+	}
+	var enqueue bool
+	switch e.state {
+	case unchecked:
+		enqueue = true
+	case queued:
+		e.again = e.again || changed
+	case indexed:
+		enqueue = changed
+	case missing:
+		enqueue = wrote || changed
+	case failed:
+		enqueue = time.Now().After(e.retryAt)
+	}
 	if enqueue {
-		x.state[key] = queued
+		e.state = queued
 	}
 	x.mu.Unlock()
-	if !enqueue {
-		return
+	if enqueue {
+		x.enqueue(key)
 	}
+}
+
+// enqueue hands a queued collection to run; when the queue is full it is left for the next command.
+func (x *indexer) enqueue(key string) {
 	select {
 	case x.work <- key:
-	default: // the queue is full: checked again on the next command
-		x.set(key, unchecked)
+	default:
+		x.mu.Lock()
+		if e := x.state[key]; e != nil {
+			e.state = unchecked
+		}
+		x.mu.Unlock()
 	}
 }
 
@@ -123,17 +159,39 @@ func (x *indexer) forgetDatabase(db string) {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for k, s := range x.state {
-		if strings.HasPrefix(k, db+"\x00") && s != queued {
-			delete(x.state, k)
+	for k, e := range x.state {
+		if strings.HasPrefix(k, db+"\x00") {
+			if e.state == queued {
+				e.again = true
+			} else {
+				delete(x.state, k)
+			}
 		}
 	}
 }
 
-func (x *indexer) set(key string, s collectionState) {
+// done records what ensure found, or queues the collection again if it changed meanwhile.
+func (x *indexer) done(key string, s collectionState) {
 	x.mu.Lock()
-	x.state[key] = s
+	e := x.state[key]
+	if e == nil {
+		e = &collectionEntry{}
+		x.state[key] = e
+	}
+	again := e.again
+	e.again = false
+	if again {
+		e.state = queued
+	} else {
+		e.state = s
+		if s == failed {
+			e.retryAt = time.Now().Add(retryAfter)
+		}
+	}
 	x.mu.Unlock()
+	if again {
+		x.enqueue(key)
+	}
 }
 
 // run ensures the queued collections' indexes until ctx ends, then closes the pool.
@@ -150,13 +208,13 @@ func (x *indexer) run(ctx context.Context) {
 			cancel()
 			switch {
 			case err != nil:
-				// e.g. the collection was dropped meanwhile: the next command on it retries.
+				// e.g. the collection was dropped meanwhile, or PostgreSQL is restarting.
 				x.l.Debug("indexer: cannot index", "db", db, "collection", coll, "error", err)
-				x.set(key, unchecked)
+				x.done(key, failed)
 			case found:
-				x.set(key, indexed)
+				x.done(key, indexed)
 			default:
-				x.set(key, missing)
+				x.done(key, missing)
 			}
 		}
 	}
@@ -212,7 +270,9 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 		if size > bigTableBytes {
 			concurrently = "CONCURRENTLY "
 		}
-		q := fmt.Sprintf(`CREATE INDEX %sIF NOT EXISTS %s ON %s USING gin ((%s) jsonb_path_ops)`,
+		// fastupdate off: a search never scans a pending list of unsorted entries, and an entry
+		// is one key (a scalar; an array adds one per element), cheap to insert directly.
+		q := fmt.Sprintf(`CREATE INDEX %sIF NOT EXISTS %s ON %s USING gin ((%s) jsonb_path_ops) WITH (fastupdate = off)`,
 			concurrently, pgx.Identifier{name}.Sanitize(), pgx.Identifier{db, table}.Sanitize(), fieldExpr(f))
 		// The simple protocol: CONCURRENTLY must not run inside a (prepared, implicit) transaction.
 		if _, err = x.pool.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestIndexedFields(t *testing.T) {
@@ -47,5 +48,70 @@ func TestWithCustomPlans(t *testing.T) {
 	u, _ = withCustomPlans("postgres://127.0.0.1/db?plan_cache_mode=auto")
 	if strings.Contains(u, "force_custom_plan") {
 		t.Fatalf("a mode given in the URL is kept: %q", u)
+	}
+}
+
+func TestIndexerQueue(t *testing.T) {
+	x := &indexer{state: map[string]*collectionEntry{}, work: make(chan string, 16)}
+	queuedKeys := func() []string {
+		var out []string
+		for {
+			select {
+			case k := <-x.work:
+				out = append(out, k)
+			default:
+				return out
+			}
+		}
+	}
+	const key = "db\x00c"
+
+	x.note("db", "c", true, false)
+	x.note("db", "c", true, false) // already queued
+	if got := queuedKeys(); len(got) != 1 || got[0] != key {
+		t.Fatalf("first use: queued %q", got)
+	}
+	// Indexes created while ensure runs: it may have read the old list, so it runs again.
+	x.note("db", "c", false, true)
+	x.done(key, indexed)
+	if got := queuedKeys(); len(got) != 1 {
+		t.Fatalf("changed while queued: queued %q", got)
+	}
+	x.done(key, indexed)
+	x.note("db", "c", true, false)
+	if got := queuedKeys(); len(got) != 0 {
+		t.Fatalf("a write on an indexed collection queued %q", got)
+	}
+	x.note("db", "c", false, true)
+	if got := queuedKeys(); len(got) != 1 {
+		t.Fatalf("createIndexes on an indexed collection: queued %q", got)
+	}
+	// No table yet: a read does not ask again, a write does.
+	x.done(key, missing)
+	x.note("db", "c", false, false)
+	if got := queuedKeys(); len(got) != 0 {
+		t.Fatalf("a read on a missing collection queued %q", got)
+	}
+	x.note("db", "c", true, false)
+	if got := queuedKeys(); len(got) != 1 {
+		t.Fatalf("a write on a missing collection: queued %q", got)
+	}
+	// A failure is retried after a pause, not on every command.
+	x.done(key, failed)
+	x.note("db", "c", true, true)
+	if got := queuedKeys(); len(got) != 0 {
+		t.Fatalf("retried at once after a failure: %q", got)
+	}
+	x.state[key].retryAt = time.Now().Add(-time.Second)
+	x.note("db", "c", false, false)
+	if got := queuedKeys(); len(got) != 1 {
+		t.Fatalf("not retried after the pause: %q", got)
+	}
+	// dropDatabase: checked again from scratch.
+	x.done(key, indexed)
+	x.forgetDatabase("db")
+	x.note("db", "c", false, false)
+	if got := queuedKeys(); len(got) != 1 {
+		t.Fatalf("after dropDatabase: queued %q", got)
 	}
 }

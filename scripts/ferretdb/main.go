@@ -40,6 +40,7 @@ func run() int {
 		logLevel       = flag.String("log-level", "error", "log `level` for stderr: debug, info, warn (also every failed command reply) or error")
 		exitOnStdinEOF = flag.Bool("exit-on-stdin-eof", false, "exit when stdin reaches EOF (the parent process went away)")
 		startupTimeout = flag.Duration("startup-timeout", 30*time.Second, "how long to wait for the backend to answer a ping before giving up")
+		ginIndexes     = flag.Bool("gin-indexes", true, "postgresql: add the GIN indexes FerretDB's equality filters can use (indexer.go)")
 	)
 	flag.Parse()
 
@@ -88,12 +89,15 @@ func run() int {
 			fmt.Fprintln(os.Stderr, "-handler postgresql needs -postgresql-url")
 			return 2
 		}
-		u, err := withCustomPlans(*postgresqlURL)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "-postgresql-url: %s\n", err)
-			return 2
+		cfg.PostgreSQLURL = *postgresqlURL
+		if *ginIndexes {
+			u, err := withCustomPlans(*postgresqlURL)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "-postgresql-url: %s\n", err)
+				return 2
+			}
+			cfg.PostgreSQLURL = u
 		}
-		cfg.PostgreSQLURL = u
 
 	default:
 		fmt.Fprintf(os.Stderr, "invalid -handler %q: sqlite or postgresql\n", *handler)
@@ -159,7 +163,7 @@ func run() int {
 
 	// PostgreSQL: indexes that FerretDB's equality pushdown can use (indexer.go).
 	var ix *indexer
-	if *handler == "postgresql" {
+	if *handler == "postgresql" && *ginIndexes {
 		if ix, err = newIndexer(fdbCtx, cfg.PostgreSQLURL, logger); err != nil {
 			logger.Error("cannot start the indexer", "error", err)
 			stopFerretDB()
