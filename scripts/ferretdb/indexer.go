@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -229,8 +230,8 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 			pgx.Identifier{db, metadataTable}.Sanitize()),
 		coll,
 	).Scan(&table, &indexes)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
+	if errors.Is(err, pgx.ErrNoRows) || noSuchSchema(err) {
+		return false, nil // no collection (or no database) yet: a write will ask again
 	}
 	if err != nil {
 		return false, err
@@ -281,6 +282,12 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 		x.l.Debug("indexer: created", "db", db, "collection", coll, "field", f, "index", name)
 	}
 	return true, nil
+}
+
+// noSuchSchema reports a database FerretDB has not created yet (no schema, or no metadata table).
+func noSuchSchema(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "3F000" || pgErr.Code == "42P01")
 }
 
 // indexedFields returns `_id` and every top-level field of every index in FerretDB's stored index

@@ -33,7 +33,11 @@ describe('indexes FerretDB on PostgreSQL can use', () => {
       text: `message ${i}`,
     }));
     // An array field matches one of its elements, as in MongoDB.
-    docs.push({ ...(docs[0] as (typeof docs)[0]), _id: new mongoose.Types.ObjectId(), conversationId: ['c7', 'x'] as never });
+    docs.push({
+      ...(docs[0] as (typeof docs)[0]),
+      _id: new mongoose.Types.ObjectId(),
+      conversationId: ['c7', 'x'] as never,
+    });
     for (const d of docs) ids.push(d._id);
     for (let i = 0; i < docs.length; i += 500) await Doc.collection.insertMany(docs.slice(i, i + 500));
   });
