@@ -63,8 +63,16 @@ const (
 	queued                    // waiting for, or in, ensure
 	indexed
 	missing // no table yet: checked again after a write
+	small   // a table read faster whole than through an index: checked again as it grows
 	failed  // ensure failed: tried again after retryAfter
 )
+
+// smallTableBytes: below this a table is read whole in well under a millisecond, and an index
+// would only cost its upkeep (and, in a test suite, thousands of CREATE INDEX on empty tables).
+const smallTableBytes = 256 << 10
+
+// smallRecheck: how often a small table in use is measured again.
+const smallRecheck = 5 * time.Second
 
 // retryAfter keeps a collection whose indexing fails (a dropped table, PostgreSQL restarting)
 // from being retried on every command.
@@ -128,6 +136,8 @@ func (x *indexer) note(db, coll string, wrote, changed bool) {
 		enqueue = changed
 	case missing:
 		enqueue = wrote || changed
+	case small:
+		enqueue = time.Now().After(e.retryAt)
 	case failed:
 		enqueue = time.Now().After(e.retryAt)
 	}
@@ -185,8 +195,11 @@ func (x *indexer) done(key string, s collectionState) {
 		e.state = queued
 	} else {
 		e.state = s
-		if s == failed {
+		switch s {
+		case failed:
 			e.retryAt = time.Now().Add(retryAfter)
+		case small:
+			e.retryAt = time.Now().Add(smallRecheck)
 		}
 	}
 	x.mu.Unlock()
@@ -205,24 +218,21 @@ func (x *indexer) run(ctx context.Context) {
 		case key := <-x.work:
 			db, coll, _ := strings.Cut(key, "\x00")
 			cctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-			found, err := x.ensure(cctx, db, coll)
+			state, err := x.ensure(cctx, db, coll)
 			cancel()
-			switch {
-			case err != nil:
+			if err != nil {
 				// e.g. the collection was dropped meanwhile, or PostgreSQL is restarting.
 				x.l.Debug("indexer: cannot index", "db", db, "collection", coll, "error", err)
-				x.done(key, failed)
-			case found:
-				x.done(key, indexed)
-			default:
-				x.done(key, missing)
+				state = failed
 			}
+			x.done(key, state)
 		}
 	}
 }
 
-// ensure creates the missing GIN indexes of db.coll; false when the collection has no table yet.
-func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
+// ensure creates the missing GIN indexes of db.coll once its table is no longer small; it
+// returns indexed, small, or missing (no table yet).
+func (x *indexer) ensure(ctx context.Context, db, coll string) (collectionState, error) {
 	var table string
 	var indexes []byte
 	err := x.pool.QueryRow(ctx,
@@ -231,14 +241,14 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 		coll,
 	).Scan(&table, &indexes)
 	if errors.Is(err, pgx.ErrNoRows) || noSuchSchema(err) {
-		return false, nil // no collection (or no database) yet: a write will ask again
+		return missing, nil // no collection (or no database) yet: a write will ask again
 	}
 	if err != nil {
-		return false, err
+		return failed, err
 	}
 	fields, err := indexedFields(indexes)
 	if err != nil {
-		return false, err
+		return failed, err
 	}
 
 	var size int64
@@ -246,7 +256,10 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 		`SELECT pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
 		db, table,
 	).Scan(&size); err != nil {
-		return false, err
+		return failed, err
+	}
+	if size < smallTableBytes {
+		return small, nil
 	}
 
 	for _, f := range fields {
@@ -257,14 +270,14 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 			db, name,
 		).Scan(&valid)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return false, err
+			return failed, err
 		}
 		if valid != nil && *valid {
 			continue
 		}
 		if valid != nil { // a CONCURRENTLY build that failed leaves an invalid index behind
 			if _, err = x.pool.Exec(ctx, `DROP INDEX IF EXISTS `+pgx.Identifier{db, name}.Sanitize(), pgx.QueryExecModeSimpleProtocol); err != nil {
-				return false, err
+				return failed, err
 			}
 		}
 		concurrently := ""
@@ -277,11 +290,11 @@ func (x *indexer) ensure(ctx context.Context, db, coll string) (bool, error) {
 			concurrently, pgx.Identifier{name}.Sanitize(), pgx.Identifier{db, table}.Sanitize(), fieldExpr(f))
 		// The simple protocol: CONCURRENTLY must not run inside a (prepared, implicit) transaction.
 		if _, err = x.pool.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); err != nil {
-			return false, err
+			return failed, err
 		}
 		x.l.Debug("indexer: created", "db", db, "collection", coll, "field", f, "index", name)
 	}
-	return true, nil
+	return indexed, nil
 }
 
 // noSuchSchema reports a database FerretDB has not created yet (no schema, or no metadata table).

@@ -96,6 +96,17 @@ func TestIndexerQueue(t *testing.T) {
 	if got := queuedKeys(); len(got) != 1 {
 		t.Fatalf("a write on a missing collection: queued %q", got)
 	}
+	// A small table: measured again when used, at most every smallRecheck.
+	x.done(key, small)
+	x.note("db", "c", true, false)
+	if got := queuedKeys(); len(got) != 0 {
+		t.Fatalf("a small table measured again at once: %q", got)
+	}
+	x.state[key].retryAt = time.Now().Add(-time.Second)
+	x.note("db", "c", false, false)
+	if got := queuedKeys(); len(got) != 1 {
+		t.Fatalf("a read after the pause: queued %q", got)
+	}
 	// A failure is retried after a pause, not on every command.
 	x.done(key, failed)
 	x.note("db", "c", true, true)
