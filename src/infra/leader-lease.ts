@@ -35,9 +35,13 @@ export function startLeaderLease(opts: {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
+  /** The led work while it starts: the beats go on meanwhile, so a slow start keeps the lease. */
+  let starting: Promise<void> | null = null;
 
   const letGo = async (reason: string) => {
     leading = false;
+    // Work still starting is stopped once it has started (else it would run unled).
+    if (starting) await starting;
     const stop = stopWork;
     stopWork = null;
     if (stop) {
@@ -69,12 +73,22 @@ export function startLeaderLease(opts: {
       }
       leading = true;
       log.info({ key }, 'took the lead');
-      try {
-        stopWork = await opts.lead();
-      } catch (err) {
-        log.error({ err, key }, 'starting the led work failed; will try again');
-        await letGo('start failed');
-      }
+      // Not awaited here: the next beat renews the lease while the work starts (a Discord login
+      // and its ready event can outlast the lease on a busy machine).
+      let failed = false;
+      const start = (async () => {
+        try {
+          stopWork = await opts.lead();
+        } catch (err) {
+          failed = true;
+          log.error({ err, key }, 'starting the led work failed; will try again');
+        }
+      })();
+      starting = start;
+      void start.then(async () => {
+        if (starting === start) starting = null;
+        if (failed && leading) await letGo('start failed');
+      });
     } catch (err) {
       // Redis unreachable: nobody can take the lease meanwhile, so a leader keeps its work (a
       // Discord gateway that stopped here would miss every message sent until the next leader's
