@@ -194,8 +194,9 @@ func (p *proxy) handle(client net.Conn) {
 			return
 		}
 
+		cmd, db, coll := commandTarget(req)
 		var unlock func()
-		if key := writeLockKey(req); key != "" {
+		if key := lockKey(cmd, db, coll); key != "" {
 			unlock = p.locks.lock(key)
 		}
 
@@ -206,7 +207,7 @@ func (p *proxy) handle(client net.Conn) {
 		}
 
 		if p.indexer != nil && err == nil {
-			p.noteIndexes(req)
+			p.noteIndexes(cmd, db, coll)
 		}
 
 		if err != nil {
@@ -253,15 +254,15 @@ func (p *proxy) roundTrip(req []byte, client, up net.Conn, ur *bufio.Reader, rep
 }
 
 // noteIndexes tells the indexer which collection a command that came back used.
-func (p *proxy) noteIndexes(req []byte) {
-	cmd, db, coll := commandTarget(req)
-	if cmd == "dropDatabase" {
+func (p *proxy) noteIndexes(cmd, db, coll string) {
+	switch {
+	case cmd == "dropDatabase":
 		p.indexer.forgetDatabase(db)
-		return
-	}
-	if wrote, ok := indexedCommands[cmd]; ok {
-		p.indexer.note(db, coll, wrote, false)
-	} else if changingCommands[cmd] {
+	case lockedCommands[cmd]:
+		p.indexer.note(db, coll, true, false)
+	case readCommands[cmd]:
+		p.indexer.note(db, coll, false, false)
+	case changingCommands[cmd]:
 		p.indexer.note(db, coll, false, true)
 	}
 }

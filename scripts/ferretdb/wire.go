@@ -150,42 +150,20 @@ var lockedCommands = map[string]bool{
 // writeLockKey returns the per-collection lock key ("db\x00collection") for a
 // write command, or "" if msg needs no lock.
 func writeLockKey(msg []byte) string {
-	body, ok := msgBody(msg)
-	if !ok {
-		return ""
-	}
+	return lockKey(commandTarget(msg))
+}
 
-	first, err := body.IndexErr(0)
-	if err != nil {
-		return ""
+// lockKey is writeLockKey for a command already parsed by commandTarget.
+func lockKey(cmd, db, coll string) string {
+	if !lockedCommands[cmd] || coll == "" {
+		return "" // not a write, or malformed (FerretDB will reject it)
 	}
-	cmd, err := first.KeyErr()
-	if err != nil || !lockedCommands[cmd] {
-		return ""
-	}
-	v, err := first.ValueErr()
-	if err != nil {
-		return ""
-	}
-	coll, ok := v.StringValueOK()
-	if !ok {
-		return "" // malformed; FerretDB will reject it
-	}
-
-	var db string
-	if v, err := body.LookupErr("$db"); err == nil {
-		db, _ = v.StringValueOK()
-	}
-
 	return db + "\x00" + coll
 }
 
-// indexedCommands are the commands after which the indexer looks at their collection
-// (indexer.go): true for those that write documents.
-var indexedCommands = map[string]bool{
-	"insert": true, "update": true, "delete": true, "findAndModify": true, "findandmodify": true,
-	"find": false, "count": false, "aggregate": false, "distinct": false,
-}
+// readCommands read a collection's documents: with the writes (lockedCommands), the commands
+// after which the indexer looks at their collection (indexer.go).
+var readCommands = map[string]bool{"find": true, "count": true, "aggregate": true, "distinct": true}
 
 // changingCommands change a collection's indexes, or the collection itself.
 var changingCommands = map[string]bool{"createIndexes": true, "dropIndexes": true, "create": true, "drop": true}
