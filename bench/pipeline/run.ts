@@ -153,11 +153,14 @@ interface Saturated {
   perSec: number;
   ackP50: number;
   ackP99: number;
+  /** CPU of this process (the app and its benchmark clients) per stored message, in ms. */
+  cpuMsPerMsg: number;
 }
 
 async function saturate(b: Bench, seconds: number): Promise<Saturated> {
   const sent = new Map<string, number>();
   const ackMs: number[] = [];
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const stopAt = start + seconds * 1000;
   await Promise.all(
@@ -168,8 +171,10 @@ async function saturate(b: Bench, seconds: number): Promise<Saturated> {
   const acked = (performance.now() - start) / 1000;
   await b.app.ctx.pipeline.drain();
   const processed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await settle(b, sent);
   return {
+    cpuMsPerMsg: round((cpu.user + cpu.system) / 1000 / Math.max(1, ackMs.length), 2),
     stored: ackMs.length,
     ackPerSec: round(ackMs.length / acked),
     perSec: round(ackMs.length / processed),
@@ -230,6 +235,7 @@ async function ceiling(mongoUri: string, seconds: number) {
     await Conv.createIndexes();
     const lat: number[] = [];
     let n = 0;
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const stopAt = start + seconds * 1000;
     await Promise.all(
@@ -247,7 +253,9 @@ async function ceiling(mongoUri: string, seconds: number) {
       }),
     );
     const elapsed = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     return {
+      cpuMsPerMsg: round((cpu.user + cpu.system) / 1000 / Math.max(1, lat.length), 2),
       perSec: round(lat.length / elapsed),
       p50: round(percentile(lat, 50), 1),
       p99: round(percentile(lat, 99), 1),
@@ -341,6 +349,7 @@ async function main() {
       ackPerSec: median(list.map((s) => s.ackPerSec)),
       ackP50: median(list.map((s) => s.ackP50)),
       ackP99: median(list.map((s) => s.ackP99)),
+      cpuMsPerMsg: median(list.map((s) => s.cpuMsPerMsg)),
       rounds: list.map((s) => s.perSec),
     };
   };
@@ -363,6 +372,7 @@ async function main() {
       rounds: ceilings.map((c) => c.perSec).join(' / '),
       p50_ms: median(ceilings.map((c) => c.p50)),
       p99_ms: median(ceilings.map((c) => c.p99)),
+      'node cpu ms/msg': median(ceilings.map((c) => c.cpuMsPerMsg)),
     },
     ...[
       [ngram, satN],
@@ -377,6 +387,7 @@ async function main() {
         rounds: x.rounds.join(' / '),
         p50_ms: x.ackP50,
         p99_ms: x.ackP99,
+        'node cpu ms/msg': x.cpuMsPerMsg,
       };
     }),
   ]);

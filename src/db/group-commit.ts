@@ -22,9 +22,9 @@ export interface UpdateBatcher<T> {
   update(filter: Record<string, unknown>, update: UpdateQuery<T>): Promise<void>;
 }
 
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
@@ -54,11 +54,16 @@ function documentError(w: WriteErrorLike): Error & { code?: number } {
   return e;
 }
 
-function groupCommit<T>(
-  send: { one(item: T): Promise<unknown>; many(items: T[]): Promise<unknown> },
+/**
+ * Batches concurrent items. `many` answers each item's result in order; when it fails with
+ * per-write errors, the items without one are applied but their results are unknown, so a sender
+ * whose results matter (R is not void) throws whole-batch errors only.
+ */
+export function groupCommit<T, R = void>(
+  send: { one(item: T): Promise<R>; many(items: T[]): Promise<R[]> },
   maxBatch: number,
-): (item: T) => Promise<void> {
-  let queue: Pending<T>[] = [];
+): (item: T) => Promise<R> {
+  let queue: Pending<T, R>[] = [];
   let busy = false;
 
   const flush = async (): Promise<void> => {
@@ -67,9 +72,15 @@ function groupCommit<T>(
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
-        if (batch.length === 1) await send.one((batch[0] as Pending<T>).item);
-        else await send.many(batch.map((p) => p.item));
-        for (const p of batch) p.resolve();
+        if (batch.length === 1) {
+          const only = batch[0] as Pending<T, R>;
+          only.resolve(await send.one(only.item));
+        } else {
+          const results = await send.many(batch.map((p) => p.item));
+          batch.forEach((p, i) => {
+            p.resolve(results[i] as R);
+          });
+        }
       } catch (err) {
         const perItem = batch.length > 1 ? writeErrorsOf(err) : null;
         if (!perItem) {
@@ -80,7 +91,7 @@ function groupCommit<T>(
         batch.forEach((p, i) => {
           const w = failed.get(i);
           if (w) p.reject(documentError(w));
-          else p.resolve();
+          else p.resolve(undefined as R);
         });
       }
     }
@@ -88,7 +99,7 @@ function groupCommit<T>(
   };
 
   return (item) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
       if (!busy) void flush();
     });
@@ -97,8 +108,11 @@ function groupCommit<T>(
 export function insertBatcher(collection: mongo.Collection, maxBatch = 100): InsertBatcher {
   const insert = groupCommit<Document>(
     {
-      one: (doc) => collection.insertOne(doc),
-      many: (docs) => collection.insertMany(docs, { ordered: false }),
+      one: async (doc) => void (await collection.insertOne(doc)),
+      many: async (docs) => {
+        await collection.insertMany(docs, { ordered: false });
+        return [];
+      },
     },
     maxBatch,
   );
@@ -110,16 +124,18 @@ export function updateBatcher<T>(model: Model<T>, maxBatch = 100): UpdateBatcher
   type Op = { filter: Record<string, unknown>; update: UpdateQuery<T> };
   const update = groupCommit<Op>(
     {
-      one: (op) => model.updateOne(op.filter, op.update),
-      many: (ops) =>
-        model.bulkWrite(
+      one: async (op) => void (await model.updateOne(op.filter, op.update)),
+      many: async (ops) => {
+        await model.bulkWrite(
           ops.map((op) => ({ updateOne: { filter: op.filter, update: op.update } })) as Parameters<
             Model<T>['bulkWrite']
           >[0],
           // A write the schema refuses fails the whole batch, as it would fail a lone updateOne
           // (left alone, Mongoose would drop it silently in an unordered batch).
           { ordered: false, throwOnValidationError: true },
-        ),
+        );
+        return [];
+      },
     },
     maxBatch,
   );

@@ -81,6 +81,82 @@ describe('processing customer messages: once, in order, resumed, parked', () => 
     expect([a?.ticket, b?.ticket].filter(Boolean)).toHaveLength(1);
   });
 
+  it("processes a burst of one conversation's messages in one run: in order, each once, the live ticket read once", async () => {
+    const { pipeline, stores, infra } = t.app.core;
+    const accepted: MessageView[] = [];
+    const texts = ['a person please, burst', ...Array.from({ length: 5 }, (_, i) => `burst detail ${i}`)];
+    for (const [i, text] of texts.entries()) {
+      const { message } = await pipeline.accept({
+        channel: 'api',
+        externalUserId: 'burst',
+        clientMessageId: `b${i}`,
+        text,
+      });
+      accepted.push(message);
+    }
+    // Counted at the port (the database stays real): how often the run looks for the live
+    // ticket and for the waiting messages.
+    const reads = { live: 0, waiting: 0 };
+    const { findLive } = stores.tickets;
+    const { listUnprocessedUpTo } = stores.messages;
+    stores.tickets.findLive = (id) => {
+      reads.live++;
+      return findLive(id);
+    };
+    stores.messages.listUnprocessedUpTo = (id, upTo, limit) => {
+      reads.waiting++;
+      return listUnprocessedUpTo(id, upTo, limit);
+    };
+    let outcomes: Awaited<ReturnType<typeof pipeline.process>>[];
+    try {
+      // The first call queues a run; the five that come before it starts join it.
+      outcomes = await Promise.all(accepted.map((m) => pipeline.process(m)));
+    } finally {
+      stores.tickets.findLive = findLive;
+      stores.messages.listUnprocessedUpTo = listUnprocessedUpTo;
+    }
+    // Classified once each, in the order written.
+    expect(script.seen.filter((x) => x.includes('burst'))).toEqual(texts);
+    const ticketId = outcomes[0]?.ticket?.id;
+    expect(ticketId).toBeDefined();
+    expect(outcomes.map((o) => o.ticket?.id)).toEqual(texts.map(() => ticketId));
+    // Every message processed, marked once and joined to the one ticket, which counted each once.
+    const stored = await infra.models.Message.find({ _id: { $in: accepted.map((m) => m.id) } }).lean();
+    expect(stored.every((m) => m.processedAt && !m.pending && String(m.ticketId) === ticketId)).toBe(true);
+    expect(new Set(stored.map((m) => m.processedBy)).size).toBe(texts.length);
+    expect((await stores.tickets.get(ticketId as string))?.messageCount).toBe(texts.length);
+    // One run took all six: it read the waiting messages once and looked for the live ticket
+    // once (after that, each hand-off's result is the ticket the next message joins).
+    expect(reads.waiting).toBe(1);
+    expect(reads.live).toBe(1);
+    // Their features were counted once each (the marks told each message it was the first).
+    const customer = await infra.models.Customer.findById(accepted[0]?.customerId).lean();
+    expect(customer?.features?.sentimentCount).toBe(texts.length);
+  });
+
+  it('tells each of a batch of concurrent marks whether it was the one that marked its message', async () => {
+    const { pipeline, stores } = t.app.core;
+    const [x, y, z] = await Promise.all(
+      ['x', 'y', 'z'].map(async (k) => {
+        const { message } = await pipeline.accept({
+          channel: 'api',
+          externalUserId: `marks-${k}`,
+          clientMessageId: k,
+          text: `marks ${k}`,
+        });
+        return message;
+      }),
+    );
+    expect(await stores.messages.markProcessed(x?.id as string, {})).toBe(true);
+    // z goes out alone; x (marked before), y and y again wait and share one command, which
+    // changes one message of the three it names: the marks' tokens tell who came first.
+    const firsts = await Promise.all(
+      [z, x, y, y].map((m) => stores.messages.markProcessed(m?.id as string, {})),
+    );
+    expect(firsts).toEqual([true, false, true, false]);
+    expect(await stores.messages.markProcessed(y?.id as string, {})).toBe(false);
+  });
+
   it('sends the "a person will reply" notice when a crash came between opening the ticket and the notice', async () => {
     const { pipeline, stores, infra } = t.app.core;
     const { message } = await pipeline.accept({

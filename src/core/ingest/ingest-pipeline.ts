@@ -89,10 +89,39 @@ export interface ProcessOutcome {
  */
 const PROCESS_LOCK_MS = 10_000;
 
+/** Waiting messages read at a time by a processing run. */
+const WAITING_PAGE = 50;
+
+/** A conversation's processing run not yet started: messages arriving meanwhile join it. */
+interface NextRun {
+  /** The latest message the run processes (with every earlier waiting one). */
+  upTo: MessageView;
+  /** Each processed message's outcome (null: parked), by message id. */
+  outcomes: Promise<Map<string, ProcessOutcome | null>>;
+}
+
+/**
+ * What a run has learnt for its next message. A stale live ticket costs a retry, never a wrong
+ * result: the hand-off's update is compare-and-set and finds the ticket again when it changed.
+ */
+interface RunState {
+  /** The conversation's live ticket as the last hand-off left it; undefined: unknown, read it. */
+  live?: TicketView | null;
+}
+
+/** Written after `than` in the conversation's order (time, then id, as the store sorts). */
+function isLater(m: MessageView, than: MessageView): boolean {
+  const a = new Date(m.createdAt).getTime();
+  const b = new Date(than.createdAt).getTime();
+  return a !== b ? a > b : m.id > than.id;
+}
+
 export class IngestPipeline {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The tail of each conversation's processing in this process: the next message waits for it. */
   private readonly conversationTails = new Map<string, Promise<unknown>>();
+  /** Each conversation's next processing run, while it waits for the one before it. */
+  private readonly nextRuns = new Map<string, NextRun>();
   private readonly now: () => Date;
   /** Free processing slots, and who waits for one (first come, first served). */
   private slots: number;
@@ -193,22 +222,49 @@ export class IngestPipeline {
    * Safe to run again on the same message.
    */
   async process(message: MessageView): Promise<ProcessOutcome> {
-    return this.inConversation(message.conversationId, async () => {
-      const { stores } = this.deps;
-      const waiting = await stores.messages.listUnprocessedUpTo(message.conversationId, message, 50);
-      let outcome: ProcessOutcome | null = null;
-      for (const m of waiting) {
-        const o = await this.processOneOrPark(m);
-        if (m.id === message.id) outcome = o;
-      }
-      if (outcome) return outcome;
-      // Processed already (or parked): answer with what is stored.
-      const stored = await stores.messages.get(message.id);
-      return {
-        ticket: stored?.ticketId ? await stores.tickets.get(stored.ticketId) : null,
-        botReplies: [],
-      };
-    });
+    const conversationId = message.conversationId;
+    // Messages that arrive while their conversation is busy join its next run: under load one
+    // run takes them all, with one read of the waiting messages and of the live ticket.
+    let run = this.nextRuns.get(conversationId);
+    if (run) {
+      if (isLater(message, run.upTo)) run.upTo = message;
+    } else {
+      const queued: NextRun = { upTo: message, outcomes: Promise.resolve(new Map()) };
+      queued.outcomes = this.inConversation(conversationId, () => {
+        // Started: later messages form the run after this one.
+        if (this.nextRuns.get(conversationId) === queued) this.nextRuns.delete(conversationId);
+        return this.processWaitingUpTo(queued.upTo);
+      });
+      this.nextRuns.set(conversationId, queued);
+      run = queued;
+    }
+    const outcome = (await run.outcomes).get(message.id);
+    if (outcome) return outcome;
+    // Processed already (or parked): answer with what is stored.
+    const { stores } = this.deps;
+    const stored = await stores.messages.get(message.id);
+    return {
+      ticket: stored?.ticketId ? await stores.tickets.get(stored.ticketId) : null,
+      botReplies: [],
+    };
+  }
+
+  /**
+   * Every unprocessed message of the conversation up to `upTo`, oldest first. The live ticket
+   * each hand-off leaves is what the next message starts from, instead of reading it again.
+   */
+  private async processWaitingUpTo(upTo: MessageView): Promise<Map<string, ProcessOutcome | null>> {
+    const outcomes = new Map<string, ProcessOutcome | null>();
+    const run: RunState = {};
+    for (;;) {
+      const waiting = await this.deps.stores.messages.listUnprocessedUpTo(
+        upTo.conversationId,
+        upTo,
+        WAITING_PAGE,
+      );
+      for (const m of waiting) outcomes.set(m.id, await this.processOneOrPark(m, run));
+      if (waiting.length < WAITING_PAGE) return outcomes;
+    }
   }
 
   /** Runs `work` after the conversation's earlier work in this process, holding its lock across processes. */
@@ -260,10 +316,12 @@ export class IngestPipeline {
   }
 
   /** One message; a failure is counted on it, and after a few it is parked with the reason. */
-  private async processOneOrPark(message: MessageView): Promise<ProcessOutcome | null> {
+  private async processOneOrPark(message: MessageView, run: RunState): Promise<ProcessOutcome | null> {
     try {
-      return await this.processOne(message);
+      return await this.processOne(message, run);
     } catch (err) {
+      // What the run knew may be what failed: the next message reads it again.
+      run.live = undefined;
       const reason = err instanceof Error ? err.message : String(err);
       const { parked } = await this.deps.stores.messages.recordProcessingFailure(
         message.id,
@@ -280,7 +338,7 @@ export class IngestPipeline {
     }
   }
 
-  private async processOne(message: MessageView): Promise<ProcessOutcome> {
+  private async processOne(message: MessageView, run: RunState): Promise<ProcessOutcome> {
     const { stores } = this.deps;
     const classifier = this.deps.classifier();
     const c = await classifier.classify(message.text);
@@ -288,7 +346,8 @@ export class IngestPipeline {
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
     await stores.customers.recordActivity(message.customerId, at, language);
-    const live = await stores.tickets.findLive(message.conversationId);
+    const live = run.live !== undefined ? run.live : await stores.tickets.findLive(message.conversationId);
+    run.live = live;
     // A message for the live ticket goes to it whatever the bot's state, and says nothing: the
     // conversation (the bot's state, its language) is read only when the bot may act.
     const handToLive = live !== null && !message.requestedKind;
@@ -380,6 +439,8 @@ export class IngestPipeline {
         { live },
       );
       ticket = result.ticket;
+      // A hand-off leaves the ticket live: the run's next message joins it.
+      run.live = ticket;
       // Opened is true once per ticket (a unique index), so the count is not repeated by a re-run.
       if (result.opened)
         await this.recordFeature(() =>

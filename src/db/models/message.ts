@@ -39,6 +39,8 @@ export const messageSchema = new Schema(
     },
     // Set when the pipeline finished with this message; a resend of an unprocessed one resumes it.
     processedAt: { type: Date },
+    // Which marking set processedAt: tells each of a batch of marks whether it was the first.
+    processedBy: { type: String },
     /**
      * True while an inbound message waits to be processed (unset when it is). FerretDB finds the
      * few waiting messages by this equality through an index; `processedAt: {$exists: false}`

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { FilterQuery } from 'mongoose';
 import type { MessageStore } from '../../core/ports/store.js';
 import { isDuplicateKey } from '../duplicate-key.js';
-import { insertBatcher } from '../group-commit.js';
+import { groupCommit, insertBatcher } from '../group-commit.js';
 import type { MessageDoc } from '../models/message.js';
 import type { Models } from '../models.js';
 import { isObjectId } from './object-id.js';
@@ -24,6 +25,46 @@ export function createMessageRepository(m: Models): MessageStore {
   const view = (d: unknown) => toMessageView(d as LeanMessage);
   // Concurrent messages (many conversations at once) are stored in shared insert commands.
   const inserts = insertBatcher(m.Message.collection);
+
+  // Concurrent messages are marked processed in shared commands too. Each marking writes a token
+  // of its own, so that when a batch changed fewer messages than it named (some were processed
+  // already) the tokens tell which markings came first.
+  const markPrefix = randomBytes(6).toString('hex');
+  let markSeq = 0;
+  type Mark = { id: string; token: string; set: Record<string, unknown> };
+  const markOp = (k: Mark) => ({
+    filter: { _id: k.id, processedAt: { $exists: false } },
+    update: { $set: { ...k.set, processedBy: k.token }, $unset: { pending: 1 } },
+  });
+  const mark = groupCommit<Mark, boolean>(
+    {
+      one: async (k) => {
+        const { filter, update } = markOp(k);
+        return (await m.Message.updateOne(filter, update)).modifiedCount > 0;
+      },
+      many: async (marks) => {
+        let changed: number;
+        try {
+          const result = await m.Message.bulkWrite(
+            marks.map((k) => ({ updateOne: markOp(k) })) as Parameters<typeof m.Message.bulkWrite>[0],
+            { ordered: false, throwOnValidationError: true },
+          );
+          changed = result.modifiedCount;
+        } catch (err) {
+          // Whole-batch failure for every caller: each message's processing fails and is retried.
+          throw new Error(`marking messages processed failed: ${(err as Error).message}`);
+        }
+        if (changed === marks.length) return marks.map(() => true);
+        const docs = await m.Message.find(
+          { _id: { $in: marks.map((k) => k.id) } },
+          { processedBy: 1 },
+        ).lean();
+        const by = new Map(docs.map((d) => [String(d._id), d.processedBy]));
+        return marks.map((k) => by.get(k.id) === k.token);
+      },
+    },
+    100,
+  );
 
   /** Oldest first, optionally only those after a time (a client catching up). */
   const listInOrder = async (filter: FilterQuery<MessageDoc>, after: Date | undefined, limit: number) => {
@@ -89,18 +130,16 @@ export function createMessageRepository(m: Models): MessageStore {
     },
 
     async markProcessed(id, { classification, ticketId }) {
-      const result = await m.Message.updateOne(
-        { _id: id, processedAt: { $exists: false } },
-        {
-          $set: {
-            processedAt: new Date(),
-            ...(classification ? { classification } : {}),
-            ...(ticketId ? { ticketId } : {}),
-          },
-          $unset: { pending: 1 },
+      if (!isObjectId(id)) return false;
+      return mark({
+        id,
+        token: `${markPrefix}-${(markSeq++).toString(36)}`,
+        set: {
+          processedAt: new Date(),
+          ...(classification ? { classification } : {}),
+          ...(ticketId ? { ticketId } : {}),
         },
-      );
-      return result.modifiedCount > 0;
+      });
     },
 
     async setCorrectedIntent(id, intent) {
