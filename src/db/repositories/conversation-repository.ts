@@ -43,8 +43,10 @@ export function createConversationRepository(m: Models): ConversationStore {
 
     async findOpen({ customerId, channel, threadKey }) {
       const openKey = threadKey ? `${customerId}:${channel}:${threadKey}` : `${customerId}:${channel}`;
-      const doc = await m.Conversation.findOne({ openKey }).lean();
-      return doc ? toConversationView(doc as LeanConversation) : null;
+      // Every inbound message asks this: through the driver, a plain string filter needs no
+      // casting, and Mongoose's query layer cost about as much CPU as the driver itself.
+      const doc = await m.Conversation.collection.findOne({ openKey });
+      return doc ? toConversationView(doc as unknown as LeanConversation) : null;
     },
 
     async get(id) {

@@ -20,7 +20,11 @@ export function createCustomerRepository(m: Models): CustomerStore {
   return {
     async resolveIdentity({ channel, externalId, displayName, email, at }) {
       // The common case, a known sender, is one read: no write, so no write lock taken.
-      const known = await m.Identity.findOne({ channel, externalId }, { customerId: 1 }).lean();
+      // (Through the driver: strings to match, nothing to cast, on every inbound message.)
+      const known = await m.Identity.collection.findOne(
+        { channel, externalId },
+        { projection: { customerId: 1 } },
+      );
       if (known) return { customerId: String(known.customerId), created: false };
       // A new sender: the customer first, then the identity claims it. If a concurrent first
       // message claimed the identity already, this spare customer is removed again. (Customer

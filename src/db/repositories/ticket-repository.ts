@@ -117,7 +117,8 @@ export function createTicketRepository(m: Models): TicketStore {
     },
 
     async findLive(conversationId) {
-      const doc = await m.Ticket.findOne({ openKey: conversationId }).lean();
+      // Read for every inbound message: through the driver (a string filter, nothing to cast).
+      const doc = await m.Ticket.collection.findOne({ openKey: conversationId });
       return doc ? view(doc) : null;
     },
 
