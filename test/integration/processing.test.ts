@@ -24,6 +24,7 @@ function scriptedClassifier() {
       if (state.fail.test(text)) throw new Error(`cannot classify "${text}"`);
       await sleep(30); // long enough for two concurrent runs to overlap
       if (/^hello/.test(text)) return { ...base, intent: 'greeting' };
+      if (/in chinese/.test(text)) return { ...base, language: 'zh' };
       if (/person/.test(text)) return { ...base, intent: 'ask_human', kind: 'consultation' };
       return base;
     },
@@ -132,6 +133,25 @@ describe('processing customer messages: once, in order, resumed, parked', () => 
     // Their features were counted once each (the marks told each message it was the first).
     const customer = await infra.models.Customer.findById(accepted[0]?.customerId).lean();
     expect(customer?.features?.sentimentCount).toBe(texts.length);
+  });
+
+  it("keeps the customer's last activity and language after a run of messages in several languages", async () => {
+    const { pipeline, infra } = t.app.core;
+    const send = async (n: number, text: string) =>
+      (await pipeline.accept({ channel: 'api', externalUserId: 'polyglot', clientMessageId: `pg${n}`, text }))
+        .message;
+    const before = Date.now();
+    const run = [
+      await send(1, 'first in english'),
+      await send(2, 'now in chinese'),
+      await send(3, 'back to english'),
+    ];
+    await Promise.all(run.map((m) => pipeline.process(m)));
+    const customer = () => infra.models.Customer.findById(run[0]?.customerId).lean();
+    expect((await customer())?.language).toBe('en');
+    expect((await customer())?.lastSeenAt?.getTime()).toBeGreaterThanOrEqual(before);
+    await pipeline.process(await send(4, 'again in chinese'));
+    expect((await customer())?.language).toBe('zh');
   });
 
   it('tells each of a batch of concurrent marks whether it was the one that marked its message', async () => {

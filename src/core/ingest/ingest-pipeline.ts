@@ -12,7 +12,8 @@ import type { NewTicket, Stores } from '../ports/store.js';
 import type { KnownLiveTicket } from '../tickets/open-or-update-ticket.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
-import type { ChannelRef } from '../views/channel.js';
+import type { Channel, ChannelRef } from '../views/channel.js';
+import type { Language } from '../views/classification.js';
 import type { BotState } from '../views/conversation.js';
 import type { MessageView } from '../views/message.js';
 import type { TicketKind, TicketView } from '../views/ticket.js';
@@ -107,6 +108,10 @@ interface NextRun {
 interface RunState {
   /** The conversation's live ticket as the last hand-off left it; undefined: unknown, read it. */
   live?: TicketView | null;
+  /** The customer's latest activity in the run, written once when it ends. */
+  seen?: { customerId: string; at: Date; language?: Language };
+  /** Sentiments of the messages this run marked processed first, counted once when it ends. */
+  features?: { customerId: string; channel: Channel; sentiments: number[] };
 }
 
 /** Written after `than` in the conversation's order (time, then id, as the store sorts). */
@@ -256,14 +261,44 @@ export class IngestPipeline {
   private async processWaitingUpTo(upTo: MessageView): Promise<Map<string, ProcessOutcome | null>> {
     const outcomes = new Map<string, ProcessOutcome | null>();
     const run: RunState = {};
-    for (;;) {
-      const waiting = await this.deps.stores.messages.listUnprocessedUpTo(
-        upTo.conversationId,
-        upTo,
-        WAITING_PAGE,
+    try {
+      for (;;) {
+        const waiting = await this.deps.stores.messages.listUnprocessedUpTo(
+          upTo.conversationId,
+          upTo,
+          WAITING_PAGE,
+        );
+        for (const m of waiting) outcomes.set(m.id, await this.processOneOrPark(m, run));
+        if (waiting.length < WAITING_PAGE) return outcomes;
+      }
+    } finally {
+      await this.recordCustomerActivity(run);
+    }
+  }
+
+  /**
+   * What the run saw of its customer, written once for all its messages: when they were last
+   * seen (and in which language), and their messages' sentiments for segmentation. Secondary
+   * to answering them, so a failure is logged (as a crash before this point would lose it).
+   */
+  private async recordCustomerActivity(run: RunState): Promise<void> {
+    const { seen, features } = run;
+    run.seen = undefined;
+    run.features = undefined;
+    if (seen) {
+      try {
+        await this.deps.stores.customers.recordActivity(seen.customerId, seen.at, seen.language);
+      } catch (err) {
+        this.deps.log.warn({ err }, "recording the customer's activity failed");
+      }
+    }
+    if (features) {
+      await this.recordFeature(() =>
+        this.deps.stores.customerFeatures.recordMessages(features.customerId, {
+          sentiments: features.sentiments,
+          channel: features.channel,
+        }),
       );
-      for (const m of waiting) outcomes.set(m.id, await this.processOneOrPark(m, run));
-      if (waiting.length < WAITING_PAGE) return outcomes;
     }
   }
 
@@ -345,7 +380,9 @@ export class IngestPipeline {
     const classification = { ...c, modelVersion: classifier.version };
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
-    await stores.customers.recordActivity(message.customerId, at, language);
+    // A run of another customer's messages (merged meanwhile) writes what it has first.
+    if (run.seen && run.seen.customerId !== message.customerId) await this.recordCustomerActivity(run);
+    run.seen = { customerId: message.customerId, at, language: language ?? run.seen?.language };
     const live = run.live !== undefined ? run.live : await stores.tickets.findLive(message.conversationId);
     run.live = live;
     // A message for the live ticket goes to it whatever the bot's state, and says nothing: the
@@ -477,12 +514,9 @@ export class IngestPipeline {
     const first = await stores.messages.markProcessed(message.id, { classification, ticketId: ticket?.id });
     // Only the run that marked it processed counts its sentiment, so a resumed message counts once.
     if (first) {
-      await this.recordFeature(() =>
-        stores.customerFeatures.recordMessage(message.customerId, {
-          sentiment: c.sentiment,
-          channel: message.channel,
-        }),
-      );
+      if (run.features && run.features.channel !== message.channel) await this.recordCustomerActivity(run);
+      run.features ??= { customerId: message.customerId, channel: message.channel, sentiments: [] };
+      run.features.sentiments.push(c.sentiment);
     }
     return { ticket, botReplies };
   }

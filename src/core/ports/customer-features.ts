@@ -17,8 +17,8 @@ export interface CustomerFeatureStore {
   /** Money given back on a refunded order (monetary − amount). */
   recordRefund(customerId: string, amount: number): Promise<void>;
   recordTicketOpened(customerId: string, kind: TicketKind): Promise<void>;
-  /** One classified customer message: its sentiment (−1..1) and the channel it came from. */
-  recordMessage(customerId: string, message: { sentiment: number; channel: Channel }): Promise<void>;
+  /** Classified customer messages from one channel: their sentiments (−1..1), counted together. */
+  recordMessages(customerId: string, messages: { sentiments: number[]; channel: Channel }): Promise<void>;
   recordSentiment(customerId: string, sentiment: number): Promise<void>;
   recordChannel(customerId: string, channel: Channel | 'phone'): Promise<void>;
   /** A satisfaction answer (1..5); an older answer arriving late does not replace a newer one. */

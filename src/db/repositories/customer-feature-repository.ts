@@ -29,9 +29,11 @@ export function createCustomerFeatureRepository(m: Models): CustomerFeatureStore
       const field = kind === 'complaint' ? 'features.complaints' : 'features.consultations';
       await update(customerId, { $inc: { [field]: 1 } });
     },
-    async recordMessage(customerId, { sentiment, channel }) {
+    async recordMessages(customerId, { sentiments, channel }) {
+      if (sentiments.length === 0) return;
+      const sum = sentiments.reduce((total, s) => total + clampSentiment(s), 0);
       await update(customerId, {
-        $inc: { 'features.sentimentSum': clampSentiment(sentiment), 'features.sentimentCount': 1 },
+        $inc: { 'features.sentimentSum': sum, 'features.sentimentCount': sentiments.length },
         $addToSet: { 'features.channels': channel },
       });
     },
