@@ -8,7 +8,8 @@
  *    minimum writes (insert + upsert), the saturated pipeline with the n-gram classifier only, and
  *    the saturated pipeline with the sentence encoders on. Saturated = every socket sends its next
  *    message as soon as the last is acknowledged; the rate counts a message once it is stored AND
- *    processed (answered or handed to a ticket), so a backlog left behind does not count.
+ *    processed (answered or handed to a ticket), so a backlog left behind does not count. Beside
+ *    each rate: this process's CPU per message (the app and its benchmark sockets share it).
  * 3. A fixed rate at half each saturated rate: acknowledgement and message-to-agent latency.
  *
  *   npm run bench:pipeline
@@ -423,6 +424,12 @@ async function main() {
       name: 'Pipeline saturated, n-gram classifier (stored + processed)',
       value: satN.perSec,
       unit: 'msg/s',
+      target: null,
+    },
+    {
+      name: 'Pipeline saturated, n-gram classifier: CPU of the benchmark process (app and its sockets) per message',
+      value: satN.cpuMsPerMsg,
+      unit: 'ms',
       target: null,
     },
     {
