@@ -65,64 +65,54 @@ func TestIndexerQueue(t *testing.T) {
 		}
 	}
 	const key = "db\x00c"
+	// expectQueued fails unless exactly n checks of the collection are queued.
+	expectQueued := func(n int, format string) {
+		t.Helper()
+		got := queuedKeys()
+		ok := len(got) == n
+		for _, k := range got {
+			ok = ok && k == key
+		}
+		if !ok {
+			t.Fatalf(format, got)
+		}
+	}
 
 	x.note("db", "c", true, false)
 	x.note("db", "c", true, false) // already queued
-	if got := queuedKeys(); len(got) != 1 || got[0] != key {
-		t.Fatalf("first use: queued %q", got)
-	}
+	expectQueued(1, "first use: queued %q")
 	// Indexes created while ensure runs: it may have read the old list, so it runs again.
 	x.note("db", "c", false, true)
 	x.done(key, indexed)
-	if got := queuedKeys(); len(got) != 1 {
-		t.Fatalf("changed while queued: queued %q", got)
-	}
+	expectQueued(1, "changed while queued: queued %q")
 	x.done(key, indexed)
 	x.note("db", "c", true, false)
-	if got := queuedKeys(); len(got) != 0 {
-		t.Fatalf("a write on an indexed collection queued %q", got)
-	}
+	expectQueued(0, "a write on an indexed collection queued %q")
 	x.note("db", "c", false, true)
-	if got := queuedKeys(); len(got) != 1 {
-		t.Fatalf("createIndexes on an indexed collection: queued %q", got)
-	}
+	expectQueued(1, "createIndexes on an indexed collection: queued %q")
 	// No table yet: a read does not ask again, a write does.
 	x.done(key, missing)
 	x.note("db", "c", false, false)
-	if got := queuedKeys(); len(got) != 0 {
-		t.Fatalf("a read on a missing collection queued %q", got)
-	}
+	expectQueued(0, "a read on a missing collection queued %q")
 	x.note("db", "c", true, false)
-	if got := queuedKeys(); len(got) != 1 {
-		t.Fatalf("a write on a missing collection: queued %q", got)
-	}
+	expectQueued(1, "a write on a missing collection: queued %q")
 	// A small table: measured again when used, at most every smallRecheck.
 	x.done(key, small)
 	x.note("db", "c", true, false)
-	if got := queuedKeys(); len(got) != 0 {
-		t.Fatalf("a small table measured again at once: %q", got)
-	}
+	expectQueued(0, "a small table measured again at once: %q")
 	x.state[key].retryAt = time.Now().Add(-time.Second)
 	x.note("db", "c", false, false)
-	if got := queuedKeys(); len(got) != 1 {
-		t.Fatalf("a read after the pause: queued %q", got)
-	}
+	expectQueued(1, "a read after the pause: queued %q")
 	// A failure is retried after a pause, not on every command.
 	x.done(key, failed)
 	x.note("db", "c", true, true)
-	if got := queuedKeys(); len(got) != 0 {
-		t.Fatalf("retried at once after a failure: %q", got)
-	}
+	expectQueued(0, "retried at once after a failure: %q")
 	x.state[key].retryAt = time.Now().Add(-time.Second)
 	x.note("db", "c", false, false)
-	if got := queuedKeys(); len(got) != 1 {
-		t.Fatalf("not retried after the pause: %q", got)
-	}
+	expectQueued(1, "not retried after the pause: %q")
 	// dropDatabase: checked again from scratch.
 	x.done(key, indexed)
 	x.forgetDatabase("db")
 	x.note("db", "c", false, false)
-	if got := queuedKeys(); len(got) != 1 {
-		t.Fatalf("after dropDatabase: queued %q", got)
-	}
+	expectQueued(1, "after dropDatabase: queued %q")
 }
