@@ -4,10 +4,15 @@ import { ADMINS, auditActor, authorize, type Caller } from './access.js';
 import { customerChanged } from './customers.js';
 import { type CrmDeps, nowOf } from './deps.js';
 
+/**
+ * Conversations close before messages are wiped: a process that still remembers the erased
+ * customer for a channel identity finds no open conversation under them after that, so it
+ * looks the identity up again (core/ingest), and no message is stored after the wipe.
+ */
 const ERASE_STEPS = [
   'identities',
-  'messages',
   'conversations',
+  'messages',
   'tickets',
   'orders',
   'needs',

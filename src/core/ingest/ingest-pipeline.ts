@@ -14,7 +14,7 @@ import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
 import type { Channel, ChannelRef } from '../views/channel.js';
 import type { Language } from '../views/classification.js';
-import type { BotState } from '../views/conversation.js';
+import type { BotState, ConversationView } from '../views/conversation.js';
 import type { MessageView } from '../views/message.js';
 import type { TicketKind, TicketView } from '../views/ticket.js';
 import { botText, faqAnswerText, handoffText, orderNotFoundText, orderStatusText } from './bot-texts.js';
@@ -90,6 +90,9 @@ export interface ProcessOutcome {
  */
 const PROCESS_LOCK_MS = 10_000;
 
+/** Channel identities whose customer this process remembers, at most (about 100 bytes each). */
+const SENDER_MEMORY = 50_000;
+
 /** Waiting messages read at a time by a processing run. */
 const WAITING_PAGE = 50;
 
@@ -127,6 +130,8 @@ export class IngestPipeline {
   private readonly conversationTails = new Map<string, Promise<unknown>>();
   /** Each conversation's next processing run, while it waits for the one before it. */
   private readonly nextRuns = new Map<string, NextRun>();
+  /** The customer last resolved for each channel identity (`channel \0 externalId`): a hint, see accept. */
+  private readonly senders = new Map<string, string>();
   private readonly now: () => Date;
   /** Free processing slots, and who waits for one (first come, first served). */
   private slots: number;
@@ -173,22 +178,13 @@ export class IngestPipeline {
       const seen = await stores.messages.findByKey({ sourceKey });
       if (seen) return { message: seen, duplicate: true };
     }
-    const { customerId } = await stores.customers.resolveIdentity({
-      channel: input.channel,
-      externalId: input.externalUserId,
-      displayName: input.displayName,
-      email: input.email,
-      at,
-    });
-    const clientKey = input.clientMessageId ? `customer:${customerId}:${input.clientMessageId}` : undefined;
     // Usually the conversation is open and the message new: one read, and a resend is then told
     // by the unique key at the insert. Only before opening a conversation (a write) is a resend
     // looked for first, so that a late resend opens no empty conversation.
-    let conversation = await stores.conversations.findOpen({
-      customerId,
-      channel: input.channel,
-      threadKey: input.threadKey,
-    });
+    const sender = await this.senderAndOpenConversation(input, at);
+    const { customerId } = sender;
+    let { conversation } = sender;
+    const clientKey = input.clientMessageId ? `customer:${customerId}:${input.clientMessageId}` : undefined;
     if (!conversation || !sameChannelRef(conversation.channelRef, input.channelRef)) {
       if (clientKey && !sourceKey) {
         const seen = await stores.messages.findByKey({ clientKey });
@@ -218,6 +214,45 @@ export class IngestPipeline {
     // Counted in its conversation when processed (one conversation update per message, not two).
     if (!duplicate) await this.deps.events.publish('message.stored', { message });
     return { message, duplicate };
+  }
+
+  /**
+   * The sender's customer and their open conversation on this channel (and thread), if any.
+   *
+   * Who a channel identity belongs to changes only when staff merge or erase customers, and
+   * both take the customer's open conversation away (re-keyed to the merge's target, or
+   * closed). So the customer this process last resolved for the identity is trusted only
+   * together with an open conversation found under it: one read for a known sender in an open
+   * conversation. Otherwise the identity is read again (as for a new sender), which no stale
+   * memory survives, even one another process made stale.
+   */
+  private async senderAndOpenConversation(
+    input: InboundMessage,
+    at: Date,
+  ): Promise<{ customerId: string; conversation: ConversationView | null }> {
+    const { stores } = this.deps;
+    const findOpen = (customerId: string) =>
+      stores.conversations.findOpen({ customerId, channel: input.channel, threadKey: input.threadKey });
+    const key = `${input.channel}\u0000${input.externalUserId}`;
+    const remembered = this.senders.get(key);
+    if (remembered) {
+      const conversation = await findOpen(remembered);
+      if (conversation) return { customerId: remembered, conversation };
+    }
+    const { customerId } = await stores.customers.resolveIdentity({
+      channel: input.channel,
+      externalId: input.externalUserId,
+      displayName: input.displayName,
+      email: input.email,
+      at,
+    });
+    this.senders.delete(key);
+    // The oldest entry goes first when full (a Map keeps insertion order).
+    if (this.senders.size >= SENDER_MEMORY) this.senders.delete(this.senders.keys().next().value as string);
+    this.senders.set(key, customerId);
+    // The same customer without an open conversation: the read above already said so.
+    const conversation = customerId === remembered ? null : await findOpen(customerId);
+    return { customerId, conversation };
   }
 
   /**
