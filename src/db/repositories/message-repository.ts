@@ -5,6 +5,7 @@ import { isDuplicateKey } from '../duplicate-key.js';
 import { groupCommit, insertBatcher } from '../group-commit.js';
 import type { MessageDoc } from '../models/message.js';
 import type { Models } from '../models.js';
+import { newMessageDocument } from './message-document.js';
 import { isObjectId } from './object-id.js';
 import { type LeanMessage, toMessageView } from './to-view.js';
 
@@ -78,34 +79,9 @@ export function createMessageRepository(m: Models): MessageStore {
   return {
     async insertOnce(msg) {
       try {
-        const doc = new m.Message({
-          conversationId: msg.conversationId,
-          customerId: msg.customerId,
-          channel: msg.channel,
-          direction: msg.direction,
-          author: msg.author,
-          text: msg.text,
-          sourceKey: msg.sourceKey,
-          clientKey: msg.clientKey,
-          replyKey: msg.replyKey,
-          clientMessageId: msg.clientMessageId,
-          inReplyTo: msg.inReplyTo,
-          ticketId: msg.ticketId,
-          requestedKind: msg.requestedKind,
-          ...(msg.prompt ? { prompt: msg.prompt } : {}),
-          ...(msg.slackPost ? { slackPost: msg.slackPost } : {}),
-          processedAt: msg.processed ? msg.at : undefined,
-          pending: msg.direction === 'in' && !msg.processed ? true : undefined,
-          delivery: msg.queueForDelivery ? { status: 'queued', attempts: 0, updatedAt: msg.at } : undefined,
-          createdAt: msg.at,
-          updatedAt: msg.at,
-        });
-        // What Model.create would store (casts, defaults, validation), written through the
-        // batcher instead of one insert command per message.
-        const invalidDoc = doc.validateSync();
-        if (invalidDoc) throw invalidDoc;
-        const stored = doc.toObject({ depopulate: true, virtuals: false, getters: false });
-        await inserts.insert({ ...stored, __v: 0 });
+        // Written through the batcher: concurrent messages share one insert command.
+        const stored = newMessageDocument(msg);
+        await inserts.insert(stored);
         return { message: view(stored), duplicate: false };
       } catch (err) {
         const filter = byKey(msg);
