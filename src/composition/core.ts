@@ -240,10 +240,6 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       if (!useCases) throw new Error('a hand-off before the use cases were bound');
       return useCases.tickets.handOff(input, known);
     },
-    handOffAllToLive: (inputs, live) => {
-      if (!useCases) throw new Error('a hand-off before the use cases were bound');
-      return useCases.tickets.handOffAllToLive(inputs, live);
-    },
     now,
   });
   const mailer =

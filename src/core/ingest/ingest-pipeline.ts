@@ -2,7 +2,7 @@ import { DomainError, invalid } from '../errors.js';
 import type { EventBus } from '../events/domain-events.js';
 import { sendToCustomer } from '../outbound/send-to-customer.js';
 import type { DeskMirror } from '../ports/agent-desk.js';
-import type { Classification, MessageClassifier } from '../ports/classifier.js';
+import type { MessageClassifier } from '../ports/classifier.js';
 import type { FaqRetriever } from '../ports/faq-retriever.js';
 import type { Locks } from '../ports/locks.js';
 import { LockUnavailable } from '../ports/locks.js';
@@ -53,14 +53,6 @@ export interface IngestDeps {
     input: NewTicket,
     known?: KnownLiveTicket,
   ) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
-  /**
-   * Several messages that all join the conversation's live ticket, in one compare-and-set update
-   * (core/tickets/hand-off.ts); null when the ticket changed meanwhile.
-   */
-  handOffAllToLive: (
-    inputs: NewTicket[],
-    live: TicketView,
-  ) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean } | null>;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
   /**
@@ -123,21 +115,6 @@ interface RunState {
   seen?: { customerId: string; at: Date; language?: Language };
   /** Sentiments of the messages this run marked processed first, counted once when it ends. */
   features?: { customerId: string; channel: Channel; sentiments: number[] };
-}
-
-/**
- * The messages from `start` on that would all join the live ticket, if there is one: none asks
- * for a kind of ticket of its own, and all are the same customer's on the same channel.
- */
-function liveTicketGroup(waiting: MessageView[], start: number): MessageView[] {
-  const first = waiting[start] as MessageView;
-  const group: MessageView[] = [];
-  for (let i = start; i < waiting.length; i++) {
-    const m = waiting[i] as MessageView;
-    if (m.requestedKind || m.customerId !== first.customerId || m.channel !== first.channel) break;
-    group.push(m);
-  }
-  return group;
 }
 
 /** Written after `than` in the conversation's order (time, then id, as the store sorts). */
@@ -326,21 +303,7 @@ export class IngestPipeline {
           upTo,
           WAITING_PAGE,
         );
-        for (let i = 0; i < waiting.length; ) {
-          const group = liveTicketGroup(waiting, i);
-          const classified = group.length > 1 ? await this.processAllOnLive(group, run, outcomes) : null;
-          if (classified) {
-            // Those the group could not finish go one at a time, with what was learnt of them.
-            for (const m of group)
-              if (!outcomes.has(m.id))
-                outcomes.set(m.id, await this.processOneOrPark(m, run, classified.get(m.id)));
-            i += group.length;
-            continue;
-          }
-          const m = waiting[i] as MessageView;
-          outcomes.set(m.id, await this.processOneOrPark(m, run));
-          i++;
-        }
+        for (const m of waiting) outcomes.set(m.id, await this.processOneOrPark(m, run));
         if (waiting.length < WAITING_PAGE) return outcomes;
       }
     } finally {
@@ -423,13 +386,9 @@ export class IngestPipeline {
   }
 
   /** One message; a failure is counted on it, and after a few it is parked with the reason. */
-  private async processOneOrPark(
-    message: MessageView,
-    run: RunState,
-    classified?: Classification,
-  ): Promise<ProcessOutcome | null> {
+  private async processOneOrPark(message: MessageView, run: RunState): Promise<ProcessOutcome | null> {
     try {
-      return await this.processOne(message, run, classified);
+      return await this.processOne(message, run);
     } catch (err) {
       // What the run knew may be what failed: the next message reads it again.
       run.live = undefined;
@@ -449,14 +408,10 @@ export class IngestPipeline {
     }
   }
 
-  private async processOne(
-    message: MessageView,
-    run: RunState,
-    classified?: Classification,
-  ): Promise<ProcessOutcome> {
+  private async processOne(message: MessageView, run: RunState): Promise<ProcessOutcome> {
     const { stores } = this.deps;
     const classifier = this.deps.classifier();
-    const c = classified ?? (await classifier.classify(message.text));
+    const c = await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
@@ -538,7 +493,23 @@ export class IngestPipeline {
 
     if (handoff) {
       // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
-      const result = await this.deps.handOff(this.handOffInput(message, c, handoff.kind, at), { live });
+      const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
+      const result = await this.deps.handOff(
+        {
+          conversationId: message.conversationId,
+          customerId: message.customerId,
+          channel: message.channel,
+          kind: handoff.kind,
+          priority,
+          subject: message.text.slice(0, 200),
+          language: c.language,
+          intent: c.intent,
+          firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
+          openedBy: message.id,
+          at,
+        },
+        { live },
+      );
       ticket = result.ticket;
       // A hand-off leaves the ticket live: the run's next message joins it.
       run.live = ticket;
@@ -583,120 +554,6 @@ export class IngestPipeline {
       run.features.sentiments.push(c.sentiment);
     }
     return { ticket, botReplies };
-  }
-
-  /** What a message hands to its ticket. */
-  private handOffInput(message: MessageView, c: Classification, kind: TicketKind, at: Date): NewTicket {
-    // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
-    const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
-    return {
-      conversationId: message.conversationId,
-      customerId: message.customerId,
-      channel: message.channel,
-      kind,
-      priority,
-      subject: message.text.slice(0, 200),
-      language: c.language,
-      intent: c.intent,
-      firstResponseDueAt: firstResponseDue(this.deps.sla, kind, priority, at),
-      openedBy: message.id,
-      at,
-    };
-  }
-
-  /**
-   * A run's consecutive messages that all join the live ticket (a busy conversation): classified,
-   * then one ticket update for all of them, then each is counted and marked, the marks in one
-   * shared command. What processOne would do for each, in fewer writes: the ticket is updated
-   * before any of them is marked, so a crash in between re-runs them (as it would one message).
-   *
-   * Returns null, having done nothing, when there is no live ticket or the group holds the
-   * message that opened it (its notice may be owed); otherwise each message's classification,
-   * with the outcomes of those it finished. The rest (the ticket changed meanwhile, a write
-   * failed) the caller processes one at a time.
-   */
-  private async processAllOnLive(
-    group: MessageView[],
-    run: RunState,
-    outcomes: Map<string, ProcessOutcome | null>,
-  ): Promise<Map<string, Classification> | null> {
-    const { stores } = this.deps;
-    const first = group[0] as MessageView;
-    if (run.live === undefined) run.live = await stores.tickets.findLive(first.conversationId);
-    const live = run.live;
-    if (!live || group.some((m) => m.id === live.openedByMessageId)) return null;
-    const classifier = this.deps.classifier();
-    const classified = new Map<string, Classification>();
-    for (const m of group) {
-      try {
-        classified.set(m.id, await classifier.classify(m.text));
-      } catch {
-        return classified; // this one fails (and is parked) on its own, as do the rest
-      }
-    }
-    const at = this.now();
-    const inputs = group.map((m) => {
-      const c = classified.get(m.id) as Classification;
-      const decision = decide(c, m.text, { lowConfidenceStreak: 0 }, true, this.deps.policy);
-      return this.handOffInput(m, c, decision.action === 'handoff' ? decision.kind : 'consultation', at);
-    });
-    let ticket: TicketView;
-    try {
-      const result = await this.deps.handOffAllToLive(inputs, live);
-      if (!result) {
-        run.live = undefined; // changed meanwhile: the next hand-off reads it again
-        return classified;
-      }
-      ticket = result.ticket;
-    } catch (err) {
-      run.live = undefined;
-      this.deps.log.warn({ err }, 'handing a run of messages to the live ticket failed; one at a time');
-      return classified;
-    }
-    run.live = ticket;
-    // A run of another customer's messages (merged meanwhile) writes what it has first.
-    if (run.seen && run.seen.customerId !== first.customerId) await this.recordCustomerActivity(run);
-    if (run.features && run.features.customerId !== first.customerId) await this.recordCustomerActivity(run);
-    let language: Language | undefined;
-    for (const m of group) {
-      const c = classified.get(m.id) as Classification;
-      if (c.language !== 'other') language = c.language;
-      run.seen = { customerId: m.customerId, at, language: language ?? run.seen?.language };
-    }
-    const last = group[group.length - 1] as MessageView;
-    try {
-      for (const m of group)
-        await this.deps.desk?.message({ messageId: m.id, ticketId: ticket.id, opened: false });
-      // As processOne does for a message on the live ticket: the bot's state starts again.
-      await stores.conversations.recordProcessed(last.conversationId, {
-        messageId: last.id,
-        messages: group.length,
-        at,
-        botState: { lowConfidenceStreak: 0 },
-        ...(language ? { language } : {}),
-      });
-    } catch (err) {
-      this.deps.log.warn({ err }, 'recording a run of messages failed; one at a time');
-      return classified;
-    }
-    const marks = await Promise.allSettled(
-      group.map((m) =>
-        stores.messages.markProcessed(m.id, {
-          classification: { ...(classified.get(m.id) as Classification), modelVersion: classifier.version },
-          ticketId: ticket.id,
-        }),
-      ),
-    );
-    group.forEach((m, i) => {
-      const mark = marks[i] as PromiseSettledResult<boolean>;
-      if (mark.status === 'rejected') return;
-      outcomes.set(m.id, { ticket, botReplies: [] });
-      // Only the run that marked it processed counts its sentiment, so a resumed message counts once.
-      if (!mark.value) return;
-      run.features ??= { customerId: m.customerId, channel: m.channel, sentiments: [] };
-      run.features.sentiments.push((classified.get(m.id) as Classification).sentiment);
-    });
-    return classified;
   }
 
   /**

@@ -130,7 +130,7 @@ export function createTicketRepository(m: Models): TicketStore {
       return doc ? view(doc) : null;
     },
 
-    async updateIfUnchanged(id, expected, patch, messages = 1) {
+    async updateIfUnchanged(id, expected, patch) {
       const set: Record<string, unknown> = {};
       if (patch.kind) set.kind = patch.kind;
       if (patch.priority) set.priority = patch.priority;
@@ -144,7 +144,7 @@ export function createTicketRepository(m: Models): TicketStore {
           priority: expected.priority,
           'sla.firstResponseDueAt': new Date(expected.firstResponseDueAt),
         },
-        { $set: set, $inc: { messageCount: messages, rev: 1 } },
+        { $set: set, $inc: { messageCount: 1, rev: 1 } },
       );
     },
 
