@@ -9,7 +9,7 @@ const channels = new Set<string>(CHANNELS);
 const authorKinds = new Set<string>(AUTHOR_KINDS);
 const ticketKinds = new Set<string>(TICKET_KINDS);
 
-/** Mongo's own limits of the message schema (models/message.ts); the edges check theirs first. */
+/** The message schema's own limits (models/message.ts); the edges check theirs first. */
 function refuse(what: string): never {
   throw new Error(`message not stored: ${what}`);
 }
@@ -23,7 +23,7 @@ function objectId(id: string, what: string): Types.ObjectId {
  * The document `Model.create` would store for a new message (models/message.ts: casts,
  * defaults, validation), built directly. Every stored message is built once, and Mongoose's
  * document machinery cost about a millisecond of CPU each, a tenth of the pipeline's per
- * message (profiled under the pipeline benchmark). test/integration/message-document.test.ts
+ * message (profiled under the pipeline benchmark). test/unit/message-document.test.ts
  * holds it to what Mongoose builds.
  */
 export function newMessageDocument(msg: NewMessage, _id = new Types.ObjectId()): Record<string, unknown> {
