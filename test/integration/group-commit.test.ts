@@ -1,7 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDuplicateKey } from '../../src/db/duplicate-key.js';
-import { insertBatcher, updateBatcher } from '../../src/db/group-commit.js';
+import { insertBatcher, MAX_UPDATES_PER_COMMAND, updateBatcher } from '../../src/db/group-commit.js';
 import { serverUri, uniqueName } from '../helpers/test-app.js';
 
 /**
@@ -13,11 +13,16 @@ describe('group commit of inserts and updates', () => {
   const schema = new Schema({ key: { type: String, unique: true }, n: Number, tag: String });
   let Doc: mongoose.Model<mongoose.InferSchemaType<typeof schema>>;
   const commands: string[] = [];
+  /** Statements of each update command sent. */
+  const updateSizes: number[] = [];
   beforeAll(async () => {
     conn = await mongoose
       .createConnection(`${serverUri()}?monitorCommands=true`, { dbName: uniqueName('groupcommit') })
       .asPromise();
-    conn.getClient().on('commandStarted', (e) => commands.push(e.commandName));
+    conn.getClient().on('commandStarted', (e) => {
+      commands.push(e.commandName);
+      if (e.commandName === 'update') updateSizes.push((e.command.updates as unknown[]).length);
+    });
     Doc = conn.model('Doc', schema);
     await Doc.createIndexes();
   });
@@ -61,6 +66,20 @@ describe('group commit of inserts and updates', () => {
     const sent = commands.filter((c) => c === 'update').length;
     expect(sent).toBeGreaterThanOrEqual(2);
     expect(sent).toBeLessThan(40);
+  });
+
+  it('sends at most a few updates per command: 150 at once finish, though FerretDB holds a connection per statement', async () => {
+    // Larger commands than the database's connection pool (90 in CI, 40 in development, about
+    // 95 on SQLite) would stop FerretDB for good: this would then time out.
+    const updates = updateBatcher(Doc);
+    await Doc.insertMany(Array.from({ length: 150 }, (_, i) => ({ key: `w${i}`, n: 0 })));
+    updateSizes.length = 0;
+    await Promise.all(
+      Array.from({ length: 150 }, (_, i) => updates.update({ key: `w${i}` }, { $inc: { n: 1 } })),
+    );
+    expect(await Doc.countDocuments({ key: /^w/, n: 1 })).toBe(150);
+    expect(Math.max(...updateSizes)).toBe(MAX_UPDATES_PER_COMMAND);
+    expect(updateSizes.length).toBeLessThan(150);
   });
 
   it('fails a batch the schema refuses as a lone update would fail, and goes on after it', async () => {

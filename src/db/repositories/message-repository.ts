@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FilterQuery } from 'mongoose';
 import type { MessageStore } from '../../core/ports/store.js';
 import { isDuplicateKey } from '../duplicate-key.js';
-import { groupCommit, insertBatcher } from '../group-commit.js';
+import { groupCommit, insertBatcher, MAX_UPDATES_PER_COMMAND } from '../group-commit.js';
 import type { MessageDoc } from '../models/message.js';
 import type { Models } from '../models.js';
 import { newMessageDocument } from './message-document.js';
@@ -64,7 +64,7 @@ export function createMessageRepository(m: Models): MessageStore {
         return marks.map((k) => by.get(k.id) === k.token);
       },
     },
-    100,
+    MAX_UPDATES_PER_COMMAND,
   );
 
   /** Oldest first, optionally only those after a time (a client catching up). */
