@@ -3,11 +3,17 @@ import type { NewMessage } from '../../core/ports/store.js';
 import { CHANNELS } from '../../core/views/channel.js';
 import { AUTHOR_KINDS } from '../../core/views/message.js';
 import { TICKET_KINDS } from '../../core/views/ticket.js';
+import { messageSchema } from '../models/message.js';
 import { isObjectId } from './object-id.js';
 
 const channels = new Set<string>(CHANNELS);
 const authorKinds = new Set<string>(AUTHOR_KINDS);
 const ticketKinds = new Set<string>(TICKET_KINDS);
+/** The lengths the schema allows, read from it: one place says them. */
+const maxLength = (path: string) =>
+  Number((messageSchema.path(path) as unknown as { options: { maxlength: number } }).options.maxlength);
+const TEXT_MAX = maxLength('text');
+const CLIENT_MESSAGE_ID_MAX = maxLength('clientMessageId');
 
 /** The message schema's own limits (models/message.ts); the edges check theirs first. */
 function refuse(what: string): never {
@@ -31,9 +37,9 @@ export function newMessageDocument(msg: NewMessage, _id = new Types.ObjectId()):
   if (msg.direction !== 'in' && msg.direction !== 'out') refuse('direction must be in or out');
   if (!authorKinds.has(msg.author.kind)) refuse(`unknown author kind ${msg.author.kind}`);
   if (typeof msg.text !== 'string' || msg.text.length === 0) refuse('text is required');
-  if (msg.text.length > 10000) refuse('text is longer than 10000 characters');
-  if (msg.clientMessageId !== undefined && msg.clientMessageId.length > 100)
-    refuse('clientMessageId is longer than 100 characters');
+  if (msg.text.length > TEXT_MAX) refuse(`text is longer than ${TEXT_MAX} characters`);
+  if (msg.clientMessageId !== undefined && msg.clientMessageId.length > CLIENT_MESSAGE_ID_MAX)
+    refuse(`clientMessageId is longer than ${CLIENT_MESSAGE_ID_MAX} characters`);
   if (msg.requestedKind !== undefined && !ticketKinds.has(msg.requestedKind))
     refuse(`unknown ticket kind ${msg.requestedKind}`);
   if (msg.prompt && msg.prompt.kind !== 'csat') refuse(`unknown prompt ${msg.prompt.kind}`);
