@@ -9,11 +9,11 @@ import { LockUnavailable } from '../ports/locks.js';
 import type { DomainLogger } from '../ports/logger.js';
 import type { Outbox } from '../ports/outbox.js';
 import type { NewTicket, Stores } from '../ports/store.js';
-import type { KnownLiveTicket } from '../tickets/open-or-update-ticket.js';
+import { type KnownLiveTicket, RememberedTicketChanged } from '../tickets/open-or-update-ticket.js';
 import { priorityFor } from '../tickets/priority-policy.js';
 import { firstResponseDue, type SlaSettings } from '../tickets/sla-policy.js';
 import type { Channel, ChannelRef } from '../views/channel.js';
-import type { Language } from '../views/classification.js';
+import type { Classification, Language } from '../views/classification.js';
 import type { BotState, ConversationView } from '../views/conversation.js';
 import type { MessageView } from '../views/message.js';
 import type { TicketKind, TicketView } from '../views/ticket.js';
@@ -93,6 +93,9 @@ const PROCESS_LOCK_MS = 10_000;
 /** Channel identities whose customer this process remembers, at most (about 100 bytes each). */
 const SENDER_MEMORY = 50_000;
 
+/** Conversations whose live ticket this process remembers, at most (a ticket view each, about 1 KB). */
+const LIVE_TICKET_MEMORY = 10_000;
+
 /** Waiting messages read at a time by a processing run. */
 const WAITING_PAGE = 50;
 
@@ -111,6 +114,10 @@ interface NextRun {
 interface RunState {
   /** The conversation's live ticket as the last hand-off left it; undefined: unknown, read it. */
   live?: TicketView | null;
+  /** `live` comes from an earlier run (this process's memory), not yet confirmed by this run. */
+  liveRemembered?: boolean;
+  /** The message being processed and its classification, kept when it is decided again. */
+  classified?: { messageId: string; c: Classification };
   /** The customer's latest activity in the run, written once when it ends. */
   seen?: { customerId: string; at: Date; language?: Language };
   /** Sentiments of the messages this run marked processed first, counted once when it ends. */
@@ -132,6 +139,8 @@ export class IngestPipeline {
   private readonly nextRuns = new Map<string, NextRun>();
   /** The customer last resolved for each channel identity (`channel \0 externalId`): a hint, see accept. */
   private readonly senders = new Map<string, string>();
+  /** Each conversation's live ticket as this process's last hand-off left it: a hint, see processWaitingUpTo. */
+  private readonly liveTickets = new Map<string, TicketView>();
   private readonly now: () => Date;
   /** Free processing slots, and who waits for one (first come, first served). */
   private slots: number;
@@ -296,6 +305,15 @@ export class IngestPipeline {
   private async processWaitingUpTo(upTo: MessageView): Promise<Map<string, ProcessOutcome | null>> {
     const outcomes = new Map<string, ProcessOutcome | null>();
     const run: RunState = {};
+    // The live ticket this process's last hand-off in the conversation left, instead of reading
+    // it: used only if the ticket is still at that revision (the hand-off's compare-and-set says
+    // so), else the message is decided again from a fresh read. Another process's or a person's
+    // change in between costs one more command, never a different outcome.
+    const remembered = this.liveTickets.get(upTo.conversationId);
+    if (remembered) {
+      run.live = remembered;
+      run.liveRemembered = true;
+    }
     try {
       for (;;) {
         const waiting = await this.deps.stores.messages.listUnprocessedUpTo(
@@ -392,6 +410,8 @@ export class IngestPipeline {
     } catch (err) {
       // What the run knew may be what failed: the next message reads it again.
       run.live = undefined;
+      run.liveRemembered = false;
+      this.liveTickets.delete(message.conversationId);
       const reason = err instanceof Error ? err.message : String(err);
       const { parked } = await this.deps.stores.messages.recordProcessingFailure(
         message.id,
@@ -411,7 +431,8 @@ export class IngestPipeline {
   private async processOne(message: MessageView, run: RunState): Promise<ProcessOutcome> {
     const { stores } = this.deps;
     const classifier = this.deps.classifier();
-    const c = await classifier.classify(message.text);
+    const c =
+      run.classified?.messageId === message.id ? run.classified.c : await classifier.classify(message.text);
     const classification = { ...c, modelVersion: classifier.version };
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
@@ -420,6 +441,7 @@ export class IngestPipeline {
     run.seen = { customerId: message.customerId, at, language: language ?? run.seen?.language };
     const live = run.live !== undefined ? run.live : await stores.tickets.findLive(message.conversationId);
     run.live = live;
+    if (live === null) this.liveTickets.delete(message.conversationId);
     // A message for the live ticket goes to it whatever the bot's state, and says nothing: the
     // conversation (the bot's state, its language) is read only when the bot may act.
     const handToLive = live !== null && !message.requestedKind;
@@ -494,25 +516,39 @@ export class IngestPipeline {
     if (handoff) {
       // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
       const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
-      const result = await this.deps.handOff(
-        {
-          conversationId: message.conversationId,
-          customerId: message.customerId,
-          channel: message.channel,
-          kind: handoff.kind,
-          priority,
-          subject: message.text.slice(0, 200),
-          language: c.language,
-          intent: c.intent,
-          firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
-          openedBy: message.id,
-          at,
-        },
-        { live },
-      );
+      let result: Awaited<ReturnType<IngestDeps['handOff']>>;
+      try {
+        result = await this.deps.handOff(
+          {
+            conversationId: message.conversationId,
+            customerId: message.customerId,
+            channel: message.channel,
+            kind: handoff.kind,
+            priority,
+            subject: message.text.slice(0, 200),
+            language: c.language,
+            intent: c.intent,
+            firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
+            openedBy: message.id,
+            at,
+          },
+          { live, remembered: live !== null && run.liveRemembered === true },
+        );
+      } catch (err) {
+        if (!(err instanceof RememberedTicketChanged)) throw err;
+        // Nothing was written yet: decide again from what the database says now.
+        this.liveTickets.delete(message.conversationId);
+        run.live = undefined;
+        run.liveRemembered = false;
+        run.classified = { messageId: message.id, c };
+        return this.processOne(message, run);
+      }
       ticket = result.ticket;
-      // A hand-off leaves the ticket live: the run's next message joins it.
+      // A hand-off leaves the ticket live: the run's next message joins it, and so does the next
+      // run's (remembered).
       run.live = ticket;
+      run.liveRemembered = false;
+      this.rememberLiveTicket(ticket);
       // Opened is true once per ticket (a unique index), so the count is not repeated by a re-run.
       if (result.opened)
         await this.recordFeature(() =>
@@ -554,6 +590,14 @@ export class IngestPipeline {
       run.features.sentiments.push(c.sentiment);
     }
     return { ticket, botReplies };
+  }
+
+  private rememberLiveTicket(ticket: TicketView): void {
+    this.liveTickets.delete(ticket.conversationId);
+    // The oldest entry goes first when full (a Map keeps insertion order).
+    if (this.liveTickets.size >= LIVE_TICKET_MEMORY)
+      this.liveTickets.delete(this.liveTickets.keys().next().value as string);
+    this.liveTickets.set(ticket.conversationId, ticket);
   }
 
   /**

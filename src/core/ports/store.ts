@@ -255,11 +255,12 @@ export interface TicketStore {
   findResolvedSince(conversationId: string, since: Date): Promise<TicketView | null>;
   /**
    * Applies `patch` and counts a customer message, only if the ticket is still live and still has
-   * the `expected` values (compare-and-set); null when it changed meanwhile.
+   * the `expected` values (compare-and-set); null when it changed meanwhile. With `rev`, only if
+   * nothing at all changed since that revision.
    */
   updateIfUnchanged(
     id: string,
-    expected: { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: string },
+    expected: { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: string; rev?: number },
     patch: TicketPatch,
   ): Promise<TicketView | null>;
   /** Applies one change if the guard holds (one conditional update); null when it does not. */

@@ -9,6 +9,21 @@ import { handoffPatch } from './ticket-rules.js';
  */
 export interface KnownLiveTicket {
   live: TicketView | null;
+  /**
+   * `live` was remembered from an earlier hand-off, not read for this message. It is used only if
+   * the ticket is still exactly that revision; otherwise nothing is written and the hand-off
+   * throws RememberedTicketChanged, so that the caller decides again from a fresh read (the
+   * ticket may have ended meanwhile, and then the bot may answer instead).
+   */
+  remembered?: boolean;
+}
+
+/** A remembered live ticket changed since (see KnownLiveTicket.remembered): read it and decide again. */
+export class RememberedTicketChanged extends Error {
+  constructor(readonly ticketId: string) {
+    super(`ticket ${ticketId} changed since it was remembered`);
+    this.name = 'RememberedTicketChanged';
+  }
 }
 
 /**
@@ -29,11 +44,18 @@ export async function openOrUpdateTicket(
   for (let attempt = 0; attempt < 6; attempt++) {
     const live = attempt === 0 && opts.known ? opts.known.live : await tickets.findLive(input.conversationId);
     if (live) {
+      const remembered = attempt === 0 && opts.known?.remembered === true;
       const updated = await tickets.updateIfUnchanged(
         live.id,
-        { kind: live.kind, priority: live.priority, firstResponseDueAt: live.sla.firstResponseDueAt },
+        {
+          kind: live.kind,
+          priority: live.priority,
+          firstResponseDueAt: live.sla.firstResponseDueAt,
+          ...(remembered ? { rev: live.rev } : {}),
+        },
         handoffPatch(live, input),
       );
+      if (!updated && remembered) throw new RememberedTicketChanged(live.id);
       if (updated) {
         const wasReopened = reopened?.id === updated.id;
         return {

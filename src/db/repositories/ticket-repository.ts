@@ -143,6 +143,7 @@ export function createTicketRepository(m: Models): TicketStore {
           kind: expected.kind,
           priority: expected.priority,
           'sla.firstResponseDueAt': new Date(expected.firstResponseDueAt),
+          ...(expected.rev !== undefined ? { rev: expected.rev } : {}),
         },
         { $set: set, $inc: { messageCount: 1, rev: 1 } },
       );
