@@ -79,14 +79,12 @@ export function attachWidgetNamespace(io: Server, ctx: AppContext): WidgetNamesp
     socket.on('message:send', (payload: unknown, ack: unknown) =>
       answer(ack, log, async () => {
         const { clientMessageId, text } = parsePayload(WidgetSend, payload);
+        // Both counted at once: one Redis round trip before the message is stored, not two.
         const wait = Math.max(
-          await ctx.limits.hit('visitor-messages', socket.data.visitorId, limits.messagesPerMinute, 60),
-          await ctx.limits.hit(
-            'address-messages',
-            socket.data.address,
-            limits.messagesPerAddressPerMinute,
-            60,
-          ),
+          ...(await Promise.all([
+            ctx.limits.hit('visitor-messages', socket.data.visitorId, limits.messagesPerMinute, 60),
+            ctx.limits.hit('address-messages', socket.data.address, limits.messagesPerAddressPerMinute, 60),
+          ])),
         );
         if (wait > 0)
           throw new DomainError('rate_limited', `You are sending messages too fast; wait ${wait} s.`, wait);
