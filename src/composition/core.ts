@@ -240,6 +240,10 @@ export async function buildCore(opts: CoreOptions): Promise<Core> {
       if (!useCases) throw new Error('a hand-off before the use cases were bound');
       return useCases.tickets.handOff(input, known);
     },
+    handOffAllToLive: (inputs, live, opts) => {
+      if (!useCases) throw new Error('a hand-off before the use cases were bound');
+      return useCases.tickets.handOffAllToLive(inputs, live, opts);
+    },
     now,
   });
   const mailer =

@@ -67,7 +67,7 @@ import {
 import { closeExpiredResolved, closeTicket } from '../core/tickets/close-ticket.js';
 import { findCsatTicket, submitCsat } from '../core/tickets/csat.js';
 import { escalateBreaches } from '../core/tickets/escalate-breaches.js';
-import { handOffToTicket } from '../core/tickets/hand-off.js';
+import { handOffAllToLive, handOffToTicket } from '../core/tickets/hand-off.js';
 import { liveQueue, liveStats } from '../core/tickets/live-queue.js';
 import { mergeTickets } from '../core/tickets/merge-tickets.js';
 import type { KnownLiveTicket } from '../core/tickets/open-or-update-ticket.js';
@@ -80,7 +80,7 @@ import { addNote } from '../core/tickets/ticket-notes.js';
 import { agentTyping, customerTyping } from '../core/tickets/typing.js';
 import { updateTicket } from '../core/tickets/update-ticket.js';
 import type { Actor } from '../core/views/staff.js';
-import type { TicketPriority } from '../core/views/ticket.js';
+import type { TicketPriority, TicketView } from '../core/views/ticket.js';
 import type { Logger } from '../infra/logger.js';
 import { type EncoderEnsemble, PermanentRetrainError, runRetraining } from '../nlp/index.js';
 import { bindCrmUseCases, type CrmUseCaseDeps } from './crm-use-cases.js';
@@ -277,6 +277,8 @@ export function bindCoreUseCases(d: UseCaseDeps) {
     /** The ticket lifecycle, assignment and reads; each checks the actor's role itself. */
     tickets: {
       handOff: (input: NewTicket, known?: KnownLiveTicket) => handOffToTicket(t, input, known),
+      handOffAllToLive: (inputs: NewTicket[], live: TicketView, opts?: { remembered?: boolean }) =>
+        handOffAllToLive(t, inputs, live, opts),
       list: (...a: Tail<Parameters<typeof listTickets>>) => listTickets(t, ...a),
       get: (...a: Tail<Parameters<typeof getTicket>>) => getTicket(t, ...a),
       messages: (...a: Tail<Parameters<typeof listTicketMessages>>) => listTicketMessages(t, ...a),

@@ -26,6 +26,8 @@ function scriptedClassifier() {
       if (/^hello/.test(text)) return { ...base, intent: 'greeting' };
       if (/in chinese/.test(text)) return { ...base, language: 'zh' };
       if (/person/.test(text)) return { ...base, intent: 'ask_human', kind: 'consultation' };
+      if (/furious/.test(text))
+        return { ...base, intent: 'complaint', kind: 'complaint', sentiment: -0.9, urgency: 0.9 };
       return base;
     },
   };
@@ -175,6 +177,142 @@ describe('processing customer messages: once, in order, resumed, parked', () => 
     );
     expect(firsts).toEqual([true, false, true, false]);
     expect(await stores.messages.markProcessed(y?.id as string, {})).toBe(false);
+  });
+
+  /** A conversation with a live ticket (opened by its first message) and `n` more messages waiting. */
+  async function liveTicketWith(user: string, texts: string[]) {
+    const { pipeline } = t.app.core;
+    const send = async (n: number, text: string) =>
+      (await pipeline.accept({ channel: 'api', externalUserId: user, clientMessageId: `${user}-${n}`, text }))
+        .message;
+    const opener = await send(0, `a person please, ${user}`);
+    const ticket = (await pipeline.process(opener)).ticket;
+    if (!ticket) throw new Error('no ticket opened');
+    const waiting: MessageView[] = [];
+    for (const [i, text] of texts.entries()) waiting.push(await send(i + 1, text));
+    return { ticket, waiting };
+  }
+
+  /** Counts the calls of a store method while `work` runs (the database stays real). */
+  async function counting<T>(
+    target: Record<string, unknown>,
+    method: string,
+    work: () => Promise<T>,
+    around?: (call: () => Promise<unknown>, args: unknown[]) => Promise<unknown>,
+  ): Promise<{ result: T; calls: number }> {
+    const original = target[method] as (...a: unknown[]) => Promise<unknown>;
+    let calls = 0;
+    target[method] = (...args: unknown[]) => {
+      calls++;
+      const call = () => original(...args);
+      return around ? around(call, args) : call();
+    };
+    try {
+      return { result: await work(), calls };
+    } finally {
+      target[method] = original;
+    }
+  }
+
+  it('hands a run of messages to the live ticket in one update, with what each hand-off would have done', async () => {
+    const { pipeline, stores, infra } = t.app.core;
+    const texts = ['one-update detail 0', 'furious one-update detail 1', 'one-update detail 2'];
+    const { ticket, waiting } = await liveTicketWith('one-update', texts);
+    expect(ticket).toMatchObject({ kind: 'consultation', messageCount: 1 });
+    const updated: string[] = [];
+    const off = t.app.core.events.subscribe('ticket.updated', (e) => void updated.push(e.payload.ticket.id));
+    // Updates of the ticket that applied. (The opener's failed delivery on this channel, which has
+    // no destination, changed the ticket after its hand-off: the remembered copy is out of date,
+    // so one compare-and-set may miss before the one that applies.)
+    let applied = 0;
+    const { result: outcomes, calls } = await counting(
+      stores.tickets as unknown as Record<string, unknown>,
+      'updateIfUnchanged',
+      () => Promise.all(waiting.map((m) => pipeline.process(m))),
+      async (call) => {
+        const r = await call();
+        if (r) applied++;
+        return r;
+      },
+    );
+    off();
+    expect(applied).toBe(1);
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(outcomes.map((o) => o.ticket?.id)).toEqual(texts.map(() => ticket.id));
+    const after = await stores.tickets.get(ticket.id);
+    // Counted each, and raised by the complaint among them as its own hand-off would have.
+    expect(after).toMatchObject({ status: 'open', kind: 'complaint', messageCount: 1 + texts.length });
+    expect(after?.priority).not.toBe(ticket.priority);
+    expect(script.seen.filter((x) => x.includes('one-update detail'))).toEqual(texts);
+    const stored = await infra.models.Message.find({ _id: { $in: waiting.map((m) => m.id) } }).lean();
+    expect(stored.every((m) => m.processedAt && !m.pending && String(m.ticketId) === ticket.id)).toBe(true);
+    expect(stored.map((m) => m.classification?.intent).sort()).toEqual([
+      'complaint',
+      'out_of_scope',
+      'out_of_scope',
+    ]);
+    // The agents heard of the change once (live consoles, webhooks).
+    expect(updated.filter((id) => id === ticket.id)).toHaveLength(1);
+    const conversation = await infra.models.Conversation.findById(ticket.conversationId).lean();
+    expect(conversation?.countedMessageId).toBe(waiting[waiting.length - 1]?.id);
+    const customer = await infra.models.Customer.findById(ticket.customerId).lean();
+    expect(customer?.features?.sentimentCount).toBe(1 + texts.length);
+  });
+
+  it('goes one message at a time when the live ticket changed under the run, and counts each once', async () => {
+    const { pipeline, stores, infra } = t.app.core;
+    const texts = ['changed detail 0', 'changed detail 1', 'changed detail 2'];
+    const { ticket, waiting } = await liveTicketWith('changed-under', texts);
+    // An agent raises the priority just after the run read the live ticket: its update misses.
+    const { calls } = await counting(
+      stores.tickets as unknown as Record<string, unknown>,
+      'findLive',
+      () => Promise.all(waiting.map((m) => pipeline.process(m))),
+      async (call) => {
+        const live = await call();
+        await infra.models.Ticket.updateOne(
+          { _id: ticket.id },
+          { $set: { priority: 'urgent' }, $inc: { rev: 1 } },
+        );
+        return live;
+      },
+    );
+    expect(calls).toBeGreaterThanOrEqual(2); // read again after the missed update
+    const after = await stores.tickets.get(ticket.id);
+    expect(after).toMatchObject({ priority: 'urgent', messageCount: 1 + texts.length });
+    expect(script.seen.filter((x) => x.includes('changed detail'))).toEqual(texts);
+    const stored = await infra.models.Message.find({ _id: { $in: waiting.map((m) => m.id) } }).lean();
+    expect(stored.every((m) => m.processedAt && String(m.ticketId) === ticket.id)).toBe(true);
+  });
+
+  it('re-runs a run cut short between its ticket update and its marks: each message processed and marked once, none lost', async () => {
+    const { pipeline, stores, infra } = t.app.core;
+    const texts = ['cut detail 0', 'cut detail 1', 'cut detail 2'];
+    const { ticket, waiting } = await liveTicketWith('cut-short', texts);
+    // The process "dies" at the marks: every mark fails while the first run lasts.
+    await counting(
+      stores.messages as unknown as Record<string, unknown>,
+      'markProcessed',
+      () => Promise.allSettled(waiting.map((m) => pipeline.process(m))),
+      async () => {
+        throw new Error('the process died here');
+      },
+    );
+    const unmarked = await infra.models.Message.find({ _id: { $in: waiting.map((m) => m.id) } }).lean();
+    expect(unmarked.every((m) => !m.processedAt && m.pending)).toBe(true);
+    // The recovery job (or a resend) runs them again.
+    await pipeline.recoverUnprocessed(new Date(Date.now() + 1000));
+    const stored = await infra.models.Message.find({ _id: { $in: waiting.map((m) => m.id) } }).lean();
+    expect(stored.every((m) => m.processedAt && !m.pending && String(m.ticketId) === ticket.id)).toBe(true);
+    expect(stored.every((m) => !m.processing?.parkedAt)).toBe(true);
+    expect(await infra.models.Ticket.countDocuments({ conversationId: ticket.conversationId })).toBe(1);
+    // The ticket is live and counted them (a re-run counts again, as it does a single message).
+    const after = await stores.tickets.get(ticket.id);
+    expect(after?.status).toBe('open');
+    expect(after?.messageCount).toBeGreaterThanOrEqual(1 + texts.length);
+    // Each message's sentiment was counted once: only the first mark counts it.
+    const customer = await infra.models.Customer.findById(ticket.customerId).lean();
+    expect(customer?.features?.sentimentCount).toBe(1 + texts.length);
   });
 
   it('sends the "a person will reply" notice when a crash came between opening the ticket and the notice', async () => {

@@ -53,6 +53,15 @@ export interface IngestDeps {
     input: NewTicket,
     known?: KnownLiveTicket,
   ) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean }>;
+  /**
+   * Several messages that all join the conversation's live ticket, in one compare-and-set update
+   * (core/tickets/hand-off.ts); null when the ticket changed meanwhile.
+   */
+  handOffAllToLive: (
+    inputs: NewTicket[],
+    live: TicketView,
+    opts?: { remembered?: boolean },
+  ) => Promise<{ ticket: TicketView; opened: boolean; reopened: boolean } | null>;
   /** Failed processing attempts before a message is parked for staff to look at. */
   parkAfterAttempts?: number;
   /**
@@ -122,6 +131,21 @@ interface RunState {
   seen?: { customerId: string; at: Date; language?: Language };
   /** Sentiments of the messages this run marked processed first, counted once when it ends. */
   features?: { customerId: string; channel: Channel; sentiments: number[] };
+}
+
+/**
+ * The messages from `start` on that would all join the live ticket, if there is one: none asks
+ * for a kind of ticket of its own, and all are the same customer's on the same channel.
+ */
+function liveTicketGroup(waiting: MessageView[], start: number): MessageView[] {
+  const first = waiting[start] as MessageView;
+  const group: MessageView[] = [];
+  for (let i = start; i < waiting.length; i++) {
+    const m = waiting[i] as MessageView;
+    if (m.requestedKind || m.customerId !== first.customerId || m.channel !== first.channel) break;
+    group.push(m);
+  }
+  return group;
 }
 
 /** Written after `than` in the conversation's order (time, then id, as the store sorts). */
@@ -321,7 +345,21 @@ export class IngestPipeline {
           upTo,
           WAITING_PAGE,
         );
-        for (const m of waiting) outcomes.set(m.id, await this.processOneOrPark(m, run));
+        for (let i = 0; i < waiting.length; ) {
+          const group = liveTicketGroup(waiting, i);
+          const classified = group.length > 1 ? await this.processAllOnLive(group, run, outcomes) : null;
+          if (classified) {
+            // Those the group could not finish go one at a time, with what was learnt of them.
+            for (const m of group)
+              if (!outcomes.has(m.id))
+                outcomes.set(m.id, await this.processOneOrPark(m, run, classified.get(m.id)));
+            i += group.length;
+            continue;
+          }
+          const m = waiting[i] as MessageView;
+          outcomes.set(m.id, await this.processOneOrPark(m, run));
+          i++;
+        }
         if (waiting.length < WAITING_PAGE) return outcomes;
       }
     } finally {
@@ -404,9 +442,13 @@ export class IngestPipeline {
   }
 
   /** One message; a failure is counted on it, and after a few it is parked with the reason. */
-  private async processOneOrPark(message: MessageView, run: RunState): Promise<ProcessOutcome | null> {
+  private async processOneOrPark(
+    message: MessageView,
+    run: RunState,
+    classified?: Classification,
+  ): Promise<ProcessOutcome | null> {
     try {
-      return await this.processOne(message, run);
+      return await this.processOne(message, run, classified);
     } catch (err) {
       // What the run knew may be what failed: the next message reads it again.
       run.live = undefined;
@@ -428,11 +470,16 @@ export class IngestPipeline {
     }
   }
 
-  private async processOne(message: MessageView, run: RunState): Promise<ProcessOutcome> {
+  private async processOne(
+    message: MessageView,
+    run: RunState,
+    classified?: Classification,
+  ): Promise<ProcessOutcome> {
     const { stores } = this.deps;
     const classifier = this.deps.classifier();
     const c =
-      run.classified?.messageId === message.id ? run.classified.c : await classifier.classify(message.text);
+      classified ??
+      (run.classified?.messageId === message.id ? run.classified.c : await classifier.classify(message.text));
     const classification = { ...c, modelVersion: classifier.version };
     const at = this.now();
     const language = c.language === 'other' ? undefined : c.language;
@@ -515,25 +562,12 @@ export class IngestPipeline {
 
     if (handoff) {
       // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
-      const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
       let result: Awaited<ReturnType<IngestDeps['handOff']>>;
       try {
-        result = await this.deps.handOff(
-          {
-            conversationId: message.conversationId,
-            customerId: message.customerId,
-            channel: message.channel,
-            kind: handoff.kind,
-            priority,
-            subject: message.text.slice(0, 200),
-            language: c.language,
-            intent: c.intent,
-            firstResponseDueAt: firstResponseDue(this.deps.sla, handoff.kind, priority, at),
-            openedBy: message.id,
-            at,
-          },
-          { live, remembered: live !== null && run.liveRemembered === true },
-        );
+        result = await this.deps.handOff(this.handOffInput(message, c, handoff.kind, at), {
+          live,
+          remembered: live !== null && run.liveRemembered === true,
+        });
       } catch (err) {
         if (!(err instanceof RememberedTicketChanged)) throw err;
         // Nothing was written yet: decide again from what the database says now.
@@ -598,6 +632,134 @@ export class IngestPipeline {
     if (this.liveTickets.size >= LIVE_TICKET_MEMORY)
       this.liveTickets.delete(this.liveTickets.keys().next().value as string);
     this.liveTickets.set(ticket.conversationId, ticket);
+  }
+
+  /** What a message hands to its ticket. */
+  private handOffInput(message: MessageView, c: Classification, kind: TicketKind, at: Date): NewTicket {
+    // A kind the integration asked for counts as the classifier's (a complaint is raised when angry).
+    const priority = priorityFor(message.requestedKind ? { ...c, kind: message.requestedKind } : c);
+    return {
+      conversationId: message.conversationId,
+      customerId: message.customerId,
+      channel: message.channel,
+      kind,
+      priority,
+      subject: message.text.slice(0, 200),
+      language: c.language,
+      intent: c.intent,
+      firstResponseDueAt: firstResponseDue(this.deps.sla, kind, priority, at),
+      openedBy: message.id,
+      at,
+    };
+  }
+
+  /**
+   * A run's consecutive messages that all join the live ticket (a busy conversation): classified,
+   * then one ticket update for all of them, then each is counted and marked, the marks in one
+   * shared command. What processOne would do for each, in fewer writes: the ticket is updated
+   * before any of them is marked, so a crash in between re-runs them (as it would one message).
+   *
+   * Returns null, having done nothing, when there is no live ticket or the group holds the
+   * message that opened it (its notice may be owed); otherwise each message's classification,
+   * with the outcomes of those it finished. The rest (the ticket changed meanwhile, a write
+   * failed) the caller processes one at a time.
+   */
+  private async processAllOnLive(
+    group: MessageView[],
+    run: RunState,
+    outcomes: Map<string, ProcessOutcome | null>,
+  ): Promise<Map<string, Classification> | null> {
+    const { stores } = this.deps;
+    const first = group[0] as MessageView;
+    if (run.live === undefined) run.live = await stores.tickets.findLive(first.conversationId);
+    const live = run.live;
+    if (!live || group.some((m) => m.id === live.openedByMessageId)) return null;
+    const classifier = this.deps.classifier();
+    const classified = new Map<string, Classification>();
+    for (const m of group) {
+      try {
+        classified.set(m.id, await classifier.classify(m.text));
+      } catch {
+        return classified; // this one fails (and is parked) on its own, as do the rest
+      }
+    }
+    const at = this.now();
+    const inputs = group.map((m) => {
+      const c = classified.get(m.id) as Classification;
+      const decision = decide(c, m.text, { lowConfidenceStreak: 0 }, true, this.deps.policy);
+      return this.handOffInput(m, c, decision.action === 'handoff' ? decision.kind : 'consultation', at);
+    });
+    let ticket: TicketView;
+    const forget = () => {
+      // Changed meanwhile (or failed): the next hand-off reads it again.
+      run.live = undefined;
+      run.liveRemembered = false;
+      this.liveTickets.delete(first.conversationId);
+    };
+    try {
+      let result = await this.deps.handOffAllToLive(inputs, live, { remembered: run.liveRemembered });
+      if (!result && run.liveRemembered) {
+        // Remembered from an earlier run and changed since: once more, from a fresh read.
+        const fresh = await stores.tickets.findLive(first.conversationId);
+        if (fresh && !group.some((m) => m.id === fresh.openedByMessageId))
+          result = await this.deps.handOffAllToLive(inputs, fresh);
+      }
+      if (!result) {
+        forget();
+        return classified;
+      }
+      ticket = result.ticket;
+    } catch (err) {
+      forget();
+      this.deps.log.warn({ err }, 'handing a run of messages to the live ticket failed; one at a time');
+      return classified;
+    }
+    run.live = ticket;
+    run.liveRemembered = false;
+    this.rememberLiveTicket(ticket);
+    // A run of another customer's messages (merged meanwhile) writes what it has first.
+    if (run.seen && run.seen.customerId !== first.customerId) await this.recordCustomerActivity(run);
+    if (run.features && run.features.customerId !== first.customerId) await this.recordCustomerActivity(run);
+    let language: Language | undefined;
+    for (const m of group) {
+      const c = classified.get(m.id) as Classification;
+      if (c.language !== 'other') language = c.language;
+      run.seen = { customerId: m.customerId, at, language: language ?? run.seen?.language };
+    }
+    const last = group[group.length - 1] as MessageView;
+    try {
+      for (const m of group)
+        await this.deps.desk?.message({ messageId: m.id, ticketId: ticket.id, opened: false });
+      // As processOne does for a message on the live ticket: the bot's state starts again.
+      await stores.conversations.recordProcessed(last.conversationId, {
+        messageId: last.id,
+        messages: group.length,
+        at,
+        botState: { lowConfidenceStreak: 0 },
+        ...(language ? { language } : {}),
+      });
+    } catch (err) {
+      this.deps.log.warn({ err }, 'recording a run of messages failed; one at a time');
+      return classified;
+    }
+    const marks = await Promise.allSettled(
+      group.map((m) =>
+        stores.messages.markProcessed(m.id, {
+          classification: { ...(classified.get(m.id) as Classification), modelVersion: classifier.version },
+          ticketId: ticket.id,
+        }),
+      ),
+    );
+    group.forEach((m, i) => {
+      const mark = marks[i] as PromiseSettledResult<boolean>;
+      if (mark.status === 'rejected') return;
+      outcomes.set(m.id, { ticket, botReplies: [] });
+      // Only the run that marked it processed counts its sentiment, so a resumed message counts once.
+      if (!mark.value) return;
+      run.features ??= { customerId: m.customerId, channel: m.channel, sentiments: [] };
+      run.features.sentiments.push((classified.get(m.id) as Classification).sentiment);
+    });
+    return classified;
   }
 
   /**

@@ -254,14 +254,15 @@ export interface TicketStore {
   /** The conversation's ticket resolved most recently, if resolved at or after `since`. */
   findResolvedSince(conversationId: string, since: Date): Promise<TicketView | null>;
   /**
-   * Applies `patch` and counts a customer message, only if the ticket is still live and still has
-   * the `expected` values (compare-and-set); null when it changed meanwhile. With `rev`, only if
-   * nothing at all changed since that revision.
+   * Applies `patch` and counts `messages` customer messages (1 unless given), only if the ticket
+   * is still live and still has the `expected` values (compare-and-set); null when it changed
+   * meanwhile. With `rev`, only if nothing at all changed since that revision.
    */
   updateIfUnchanged(
     id: string,
     expected: { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: string; rev?: number },
     patch: TicketPatch,
+    messages?: number,
   ): Promise<TicketView | null>;
   /** Applies one change if the guard holds (one conditional update); null when it does not. */
   applyChange(id: string, guard: TicketGuard, change: TicketChange): Promise<TicketView | null>;

@@ -4,6 +4,7 @@ import type { TicketView } from '../views/ticket.js';
 import { autoAssign } from './assignment.js';
 import { type KnownLiveTicket, openOrUpdateTicket } from './open-or-update-ticket.js';
 import { recordTicketChange, SYSTEM, type TicketDeps } from './ticket-deps.js';
+import { handoffsPatch } from './ticket-rules.js';
 
 export interface HandOffResult {
   ticket: TicketView;
@@ -45,6 +46,35 @@ export async function handOffToTicket(
     await recordTicketChange(deps, ticket, 'customer_wrote', null, result.before);
   }
   return { ticket, opened: result.opened, reopened: result.reopened };
+}
+
+/**
+ * Several messages of one conversation that all join its live ticket (a busy conversation's
+ * run): one compare-and-set update does what their hand-offs would have done one after the
+ * other, and counts them all. Null when the ticket changed meanwhile (or is no longer live): the
+ * caller hands them off one at a time instead, which reads it again.
+ */
+export async function handOffAllToLive(
+  deps: TicketDeps,
+  inputs: NewTicket[],
+  live: TicketView,
+  opts: { remembered?: boolean } = {},
+): Promise<HandOffResult | null> {
+  const updated = await deps.stores.tickets.updateIfUnchanged(
+    live.id,
+    {
+      kind: live.kind,
+      priority: live.priority,
+      firstResponseDueAt: live.sla.firstResponseDueAt,
+      // Remembered from an earlier run (KnownLiveTicket.remembered): only if nothing changed since.
+      ...(opts.remembered ? { rev: live.rev } : {}),
+    },
+    handoffsPatch(live, inputs),
+    inputs.length,
+  );
+  if (!updated) return null;
+  await recordTicketChange(deps, updated, 'customer_wrote', null, live);
+  return { ticket: updated, opened: false, reopened: false };
 }
 
 /**

@@ -26,3 +26,34 @@ export function handoffPatch(
   }
   return patch;
 }
+
+/** The ticket as it reads after `patch` (for folding several hand-offs into one update). */
+export function withPatch(current: TicketView, patch: TicketPatch): TicketView {
+  return {
+    ...current,
+    ...(patch.kind ? { kind: patch.kind } : {}),
+    ...(patch.priority ? { priority: patch.priority } : {}),
+    ...(patch.status ? { status: patch.status } : {}),
+    ...(patch.firstResponseDueAt
+      ? { sla: { ...current.sla, firstResponseDueAt: patch.firstResponseDueAt.toISOString() } }
+      : {}),
+  };
+}
+
+/**
+ * What several hand-offs to the live ticket do, one after the other, as one patch: each sees the
+ * ticket as the ones before it left it.
+ */
+export function handoffsPatch(
+  current: TicketView,
+  inputs: { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: Date }[],
+): TicketPatch {
+  const patch: TicketPatch = {};
+  let ticket = current;
+  for (const input of inputs) {
+    const next = handoffPatch(ticket, input);
+    Object.assign(patch, next);
+    ticket = withPatch(ticket, next);
+  }
+  return patch;
+}

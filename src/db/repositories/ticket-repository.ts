@@ -130,7 +130,7 @@ export function createTicketRepository(m: Models): TicketStore {
       return doc ? view(doc) : null;
     },
 
-    async updateIfUnchanged(id, expected, patch) {
+    async updateIfUnchanged(id, expected, patch, messages = 1) {
       const set: Record<string, unknown> = {};
       if (patch.kind) set.kind = patch.kind;
       if (patch.priority) set.priority = patch.priority;
@@ -145,7 +145,7 @@ export function createTicketRepository(m: Models): TicketStore {
           'sla.firstResponseDueAt': new Date(expected.firstResponseDueAt),
           ...(expected.rev !== undefined ? { rev: expected.rev } : {}),
         },
-        { $set: set, $inc: { messageCount: 1, rev: 1 } },
+        { $set: set, $inc: { messageCount: messages, rev: 1 } },
       );
     },
 
