@@ -285,6 +285,27 @@ describe('processing customer messages: once, in order, resumed, parked', () => 
     expect(stored.every((m) => m.processedAt && String(m.ticketId) === ticket.id)).toBe(true);
   });
 
+  it('answers a run with the bot when the remembered live ticket was resolved meanwhile, and reopens nothing', async () => {
+    const { pipeline, stores, infra } = t.app.core;
+    const texts = ['hello after resolve 0', 'hello after resolve 1', 'hello after resolve 2'];
+    const { ticket, waiting } = await liveTicketWith('resolved-under', texts);
+    // A person resolves the ticket; the pipeline still remembers it live.
+    const agent = await staffToken(t, 'resolver@processing.test', 'agent');
+    const resolved = await fetch(`${t.url}/api/v1/tickets/${ticket.id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}` },
+    });
+    expect(resolved.status).toBe(200);
+    const outcomes = await Promise.all(waiting.map((m) => pipeline.process(m)));
+    // As fresh reads decide: no live ticket, so the bot greets each; the ticket stays resolved.
+    expect(outcomes.map((o) => o.ticket)).toEqual(texts.map(() => null));
+    expect((await stores.tickets.get(ticket.id))?.status).toBe('resolved');
+    expect(await infra.models.Ticket.countDocuments({ conversationId: ticket.conversationId })).toBe(1);
+    for (const m of waiting) expect(await botReplies(m)).toBe(1);
+    const stored = await infra.models.Message.find({ _id: { $in: waiting.map((m) => m.id) } }).lean();
+    expect(stored.every((m) => m.processedAt && !m.ticketId)).toBe(true);
+  });
+
   it('re-runs a run cut short between its ticket update and its marks: each message processed and marked once, none lost', async () => {
     const { pipeline, stores, infra } = t.app.core;
     const texts = ['cut detail 0', 'cut detail 1', 'cut detail 2'];
