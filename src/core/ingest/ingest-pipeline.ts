@@ -148,6 +148,13 @@ function liveTicketGroup(waiting: MessageView[], start: number): MessageView[] {
   return group;
 }
 
+/** Sets `key` as the newest entry, dropping the oldest when `map` already holds `max` (a Map keeps insertion order). */
+function rememberAtMost<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
+
 /** Written after `than` in the conversation's order (time, then id, as the store sorts). */
 function isLater(m: MessageView, than: MessageView): boolean {
   const a = new Date(m.createdAt).getTime();
@@ -279,10 +286,7 @@ export class IngestPipeline {
       email: input.email,
       at,
     });
-    this.senders.delete(key);
-    // The oldest entry goes first when full (a Map keeps insertion order).
-    if (this.senders.size >= SENDER_MEMORY) this.senders.delete(this.senders.keys().next().value as string);
-    this.senders.set(key, customerId);
+    rememberAtMost(this.senders, key, customerId, SENDER_MEMORY);
     // The same customer without an open conversation: the read above already said so.
     const conversation = customerId === remembered ? null : await findOpen(customerId);
     return { customerId, conversation };
@@ -451,9 +455,7 @@ export class IngestPipeline {
       return await this.processOne(message, run, classified);
     } catch (err) {
       // What the run knew may be what failed: the next message reads it again.
-      run.live = undefined;
-      run.liveRemembered = false;
-      this.liveTickets.delete(message.conversationId);
+      this.forgetLiveTicket(run, message.conversationId);
       const reason = err instanceof Error ? err.message : String(err);
       const { parked } = await this.deps.stores.messages.recordProcessingFailure(
         message.id,
@@ -571,18 +573,14 @@ export class IngestPipeline {
       } catch (err) {
         if (!(err instanceof RememberedTicketChanged)) throw err;
         // Nothing was written yet: decide again from what the database says now.
-        this.liveTickets.delete(message.conversationId);
-        run.live = undefined;
-        run.liveRemembered = false;
+        this.forgetLiveTicket(run, message.conversationId);
         run.classified = { messageId: message.id, c };
         return this.processOne(message, run);
       }
       ticket = result.ticket;
       // A hand-off leaves the ticket live: the run's next message joins it, and so does the next
       // run's (remembered).
-      run.live = ticket;
-      run.liveRemembered = false;
-      this.rememberLiveTicket(ticket);
+      this.keepLiveTicket(run, ticket);
       // Opened is true once per ticket (a unique index), so the count is not repeated by a re-run.
       if (result.opened)
         await this.recordFeature(() =>
@@ -626,12 +624,18 @@ export class IngestPipeline {
     return { ticket, botReplies };
   }
 
-  private rememberLiveTicket(ticket: TicketView): void {
-    this.liveTickets.delete(ticket.conversationId);
-    // The oldest entry goes first when full (a Map keeps insertion order).
-    if (this.liveTickets.size >= LIVE_TICKET_MEMORY)
-      this.liveTickets.delete(this.liveTickets.keys().next().value as string);
-    this.liveTickets.set(ticket.conversationId, ticket);
+  /** The live ticket as a hand-off left it: for the run's next message, and remembered for the next run. */
+  private keepLiveTicket(run: RunState, ticket: TicketView): void {
+    run.live = ticket;
+    run.liveRemembered = false;
+    rememberAtMost(this.liveTickets, ticket.conversationId, ticket, LIVE_TICKET_MEMORY);
+  }
+
+  /** The conversation's live ticket is unknown again: the next hand-off reads it. */
+  private forgetLiveTicket(run: RunState, conversationId: string): void {
+    run.live = undefined;
+    run.liveRemembered = false;
+    this.liveTickets.delete(conversationId);
   }
 
   /** What a message hands to its ticket. */
@@ -690,12 +694,6 @@ export class IngestPipeline {
       return this.handOffInput(m, c, decision.action === 'handoff' ? decision.kind : 'consultation', at);
     });
     let ticket: TicketView;
-    const forget = () => {
-      // Changed meanwhile (or failed): the next hand-off reads it again.
-      run.live = undefined;
-      run.liveRemembered = false;
-      this.liveTickets.delete(first.conversationId);
-    };
     try {
       let result = await this.deps.handOffAllToLive(inputs, live, { remembered: run.liveRemembered });
       if (!result && run.liveRemembered) {
@@ -705,21 +703,23 @@ export class IngestPipeline {
           result = await this.deps.handOffAllToLive(inputs, fresh);
       }
       if (!result) {
-        forget();
+        // Changed meanwhile: the messages go one at a time, from a fresh read.
+        this.forgetLiveTicket(run, first.conversationId);
         return classified;
       }
       ticket = result.ticket;
     } catch (err) {
-      forget();
+      this.forgetLiveTicket(run, first.conversationId);
       this.deps.log.warn({ err }, 'handing a run of messages to the live ticket failed; one at a time');
       return classified;
     }
-    run.live = ticket;
-    run.liveRemembered = false;
-    this.rememberLiveTicket(ticket);
+    this.keepLiveTicket(run, ticket);
     // A run of another customer's messages (merged meanwhile) writes what it has first.
-    if (run.seen && run.seen.customerId !== first.customerId) await this.recordCustomerActivity(run);
-    if (run.features && run.features.customerId !== first.customerId) await this.recordCustomerActivity(run);
+    if (
+      (run.seen && run.seen.customerId !== first.customerId) ||
+      (run.features && run.features.customerId !== first.customerId)
+    )
+      await this.recordCustomerActivity(run);
     let language: Language | undefined;
     for (const m of group) {
       const c = classified.get(m.id) as Classification;

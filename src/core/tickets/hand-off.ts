@@ -4,7 +4,7 @@ import type { TicketView } from '../views/ticket.js';
 import { autoAssign } from './assignment.js';
 import { type KnownLiveTicket, openOrUpdateTicket } from './open-or-update-ticket.js';
 import { recordTicketChange, SYSTEM, type TicketDeps } from './ticket-deps.js';
-import { handoffsPatch } from './ticket-rules.js';
+import { handoffsPatch, liveTicketGuard } from './ticket-rules.js';
 
 export interface HandOffResult {
   ticket: TicketView;
@@ -62,13 +62,8 @@ export async function handOffAllToLive(
 ): Promise<HandOffResult | null> {
   const updated = await deps.stores.tickets.updateIfUnchanged(
     live.id,
-    {
-      kind: live.kind,
-      priority: live.priority,
-      firstResponseDueAt: live.sla.firstResponseDueAt,
-      // Remembered from an earlier run (KnownLiveTicket.remembered): only if nothing changed since.
-      ...(opts.remembered ? { rev: live.rev } : {}),
-    },
+    // Remembered from an earlier run (KnownLiveTicket.remembered): only if nothing changed since.
+    liveTicketGuard(live, opts.remembered === true),
     handoffsPatch(live, inputs),
     inputs.length,
   );

@@ -1,6 +1,6 @@
 import type { NewTicket, Stores } from '../ports/store.js';
 import type { TicketView } from '../views/ticket.js';
-import { handoffPatch } from './ticket-rules.js';
+import { handoffPatch, liveTicketGuard } from './ticket-rules.js';
 
 /**
  * The conversation's live ticket as the caller has just read it (the pipeline reads it to decide):
@@ -47,12 +47,7 @@ export async function openOrUpdateTicket(
       const remembered = attempt === 0 && opts.known?.remembered === true;
       const updated = await tickets.updateIfUnchanged(
         live.id,
-        {
-          kind: live.kind,
-          priority: live.priority,
-          firstResponseDueAt: live.sla.firstResponseDueAt,
-          ...(remembered ? { rev: live.rev } : {}),
-        },
+        liveTicketGuard(live, remembered),
         handoffPatch(live, input),
       );
       if (!updated && remembered) throw new RememberedTicketChanged(live.id);

@@ -57,3 +57,19 @@ export function handoffsPatch(
   }
   return patch;
 }
+
+/**
+ * What a hand-off's compare-and-set expects of the live ticket it read: still these values, and
+ * with `remembered` (a copy kept from an earlier run) still this very revision.
+ */
+export function liveTicketGuard(
+  live: TicketView,
+  remembered: boolean,
+): { kind: TicketKind; priority: TicketPriority; firstResponseDueAt: string; rev?: number } {
+  return {
+    kind: live.kind,
+    priority: live.priority,
+    firstResponseDueAt: live.sla.firstResponseDueAt,
+    ...(remembered ? { rev: live.rev } : {}),
+  };
+}
