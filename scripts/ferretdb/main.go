@@ -41,6 +41,8 @@ func run() int {
 		exitOnStdinEOF = flag.Bool("exit-on-stdin-eof", false, "exit when stdin reaches EOF (the parent process went away)")
 		startupTimeout = flag.Duration("startup-timeout", 30*time.Second, "how long to wait for the backend to answer a ping before giving up")
 		ginIndexes     = flag.Bool("gin-indexes", true, "postgresql: add the GIN indexes FerretDB's equality filters can use (indexer.go)")
+		documentLocks  = flag.Bool("document-locks", true, "postgresql: writes that name their documents by _id lock those documents, not the whole collection (proxy.go)")
+		maxStatements  = flag.Int64("write-statements", 12, "postgresql, with -document-locks: at most this many statements of such writes in flight at once (keep it under a third of pool_max_conns)")
 	)
 	flag.Parse()
 
@@ -172,7 +174,11 @@ func run() int {
 		go ix.run(fdbCtx)
 	}
 
-	p := newProxy(private, logger, ix)
+	var docs *docLocks
+	if *handler == "postgresql" && *documentLocks {
+		docs = newDocLocks(max(*maxStatements, 1))
+	}
+	p := newProxy(private, logger, ix, docs)
 	proxyDone := make(chan error, 1)
 	go func() { proxyDone <- p.serve(ln) }()
 

@@ -1,22 +1,35 @@
 package main
 
-// TCP proxy in front of FerretDB that serialises write commands per collection.
+// TCP proxy in front of FerretDB that makes single-document writes atomic.
 //
 // FerretDB v1 applies an update as a read followed by a separate write, so two
 // concurrent updates of one document can overwrite each other and conditional
 // updates (claims, compare-and-set) can have several winners. MongoDB makes each
-// single-document write atomic and Parley relies on that. Holding a mutex per
-// (database, collection) from forwarding insert/update/delete/findAndModify until
-// its reply is back restores that; reads and everything else stay concurrent.
+// single-document write atomic and Parley relies on that. So every write command
+// (insert/update/delete/findAndModify) holds a lock from forwarding it until its
+// reply is back; reads and everything else pass straight through.
+//
+// Which lock: a write that may touch any document of a collection holds that
+// collection exclusively. With document locks on (PostgreSQL), a write each of whose
+// statements names its document by `_id` holds the collection shared and those
+// documents exclusively, and inserts hold it shared and run one at a time: writes to
+// different documents of one collection then overlap, as on MongoDB, and any two
+// writes that could touch the same document still never do.
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
+	"sort"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // lockTable hands out one mutex per key; entries are dropped when unused.
@@ -59,11 +72,124 @@ func (t *lockTable) lock(key string) (unlock func()) {
 	}
 }
 
+// collLock is one collection's lock (see the file comment).
+type collLock struct {
+	rw     sync.RWMutex
+	insert sync.Mutex
+	// exists: a write on the collection came back since it was last dropped. Until then its
+	// writes take it exclusively, as FerretDB creates a collection on its first write.
+	exists atomic.Bool
+}
+
+// docLocks are the per-document locks: one collLock per collection (kept while the process
+// lives: a few dozen bytes each) and a lockTable keyed by collection and `_id`.
+type docLocks struct {
+	mu    sync.Mutex
+	colls map[string]*collLock
+	docs  *lockTable
+	// statements bounds the statements of shared writes in flight at once. FerretDB holds a
+	// database connection per statement of an update until the command ends and takes another
+	// to write: with writes no longer one per collection, this keeps them inside its pool.
+	statements    *semaphore.Weighted
+	maxStatements int64
+}
+
+func newDocLocks(maxStatements int64) *docLocks {
+	return &docLocks{
+		colls:         make(map[string]*collLock),
+		docs:          newLockTable(),
+		statements:    semaphore.NewWeighted(maxStatements),
+		maxStatements: maxStatements,
+	}
+}
+
+func (d *docLocks) coll(key string) *collLock {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.colls[key]
+	if c == nil {
+		c = new(collLock)
+		d.colls[key] = c
+	}
+	return c
+}
+
+// dropped forgets that the collections under prefix (one collection's key, or "db\x00" for
+// a whole database) exist.
+func (d *docLocks) dropped(prefix string, whole bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for key, c := range d.colls {
+		if key == prefix || (whole && strings.HasPrefix(key, prefix)) {
+			c.exists.Store(false)
+		}
+	}
+}
+
+// acquire takes the locks a write command needs and returns what releases them; ok tells
+// the release whether a reply came back.
+func (d *docLocks) acquire(key, cmd string, req []byte) (release func(ok bool)) {
+	c := d.coll(key)
+	exclusive := func() func(bool) {
+		c.rw.Lock()
+		return func(ok bool) {
+			if ok {
+				c.exists.Store(true)
+			}
+			c.rw.Unlock()
+		}
+	}
+	if !c.exists.Load() {
+		return exclusive()
+	}
+	if cmd == "insert" {
+		// Inserts read nothing, but concurrent inserts of one unique key hung FerretDB.
+		c.rw.RLock()
+		c.insert.Lock()
+		d.take(1)
+		return func(bool) {
+			d.statements.Release(1)
+			c.insert.Unlock()
+			c.rw.RUnlock()
+		}
+	}
+	ids, n, ok := documentTargets(cmd, req)
+	if !ok {
+		return exclusive()
+	}
+	sort.Strings(ids) // one order for everyone: no two writes wait for each other's documents
+	c.rw.RLock()
+	unlocks := make([]func(), 0, len(ids))
+	for i, id := range ids {
+		if i > 0 && id == ids[i-1] {
+			continue
+		}
+		unlocks = append(unlocks, d.docs.lock(key+"\x00"+id))
+	}
+	w := d.take(int64(n))
+	return func(bool) {
+		d.statements.Release(w)
+		for _, u := range unlocks {
+			u()
+		}
+		c.rw.RUnlock()
+	}
+}
+
+// take waits for n statements' room (a command larger than the bound takes all of it).
+func (d *docLocks) take(n int64) int64 {
+	n = min(max(n, 1), d.maxStatements)
+	_ = d.statements.Acquire(context.Background(), n) // never fails: the context is never done
+	return n
+}
+
 type proxy struct {
 	upstream string // FerretDB's private address
 	locks    *lockTable
-	l        *slog.Logger
-	indexer  *indexer // nil unless the backend is PostgreSQL
+	// docs is nil when every write holds its collection (SQLite: one writer at a time anyway).
+	docs    *docLocks
+	l       *slog.Logger
+	indexer *indexer // nil unless the backend is PostgreSQL
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
@@ -71,10 +197,11 @@ type proxy struct {
 	wg     sync.WaitGroup
 }
 
-func newProxy(upstream string, l *slog.Logger, ix *indexer) *proxy {
+func newProxy(upstream string, l *slog.Logger, ix *indexer, docs *docLocks) *proxy {
 	return &proxy{
 		upstream: upstream,
 		locks:    newLockTable(),
+		docs:     docs,
 		l:        l,
 		indexer:  ix,
 		conns:    make(map[net.Conn]struct{}),
@@ -195,15 +322,28 @@ func (p *proxy) handle(client net.Conn) {
 		}
 
 		cmd, db, coll := commandTarget(req)
-		var unlock func()
+		var release func(ok bool)
 		if key := lockKey(cmd, db, coll); key != "" {
-			unlock = p.locks.lock(key)
+			if p.docs != nil {
+				release = p.docs.acquire(key, cmd, req)
+			} else {
+				unlock := p.locks.lock(key)
+				release = func(bool) { unlock() }
+			}
 		}
 
 		err = p.roundTrip(req, client, up, ur, &repBuf)
 
-		if unlock != nil {
-			unlock()
+		if release != nil {
+			release(err == nil)
+		}
+		if p.docs != nil && err == nil {
+			switch cmd {
+			case "drop":
+				p.docs.dropped(db+"\x00"+coll, false)
+			case "dropDatabase":
+				p.docs.dropped(db+"\x00", true)
+			}
 		}
 
 		if p.indexer != nil && err == nil {

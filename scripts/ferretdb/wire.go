@@ -5,11 +5,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 
+	"go.mongodb.org/mongo-driver/bson/bsontype"
 	"go.mongodb.org/mongo-driver/x/bsonx/bsoncore"
 )
 
@@ -201,4 +203,129 @@ func buildMsg(requestID int32, doc bsoncore.Document) []byte {
 	b = binary.LittleEndian.AppendUint32(b, 0)     // flags
 	b = append(b, 0)                               // section kind 0
 	return append(b, doc...)
+}
+
+// statementArrays names, per write command, where its statements are (an array in the body or
+// a kind-1 document sequence of that name) and which field of a statement is its filter.
+var statementArrays = map[string]struct{ list, filter string }{
+	"update": {"updates", "q"},
+	"delete": {"deletes", "q"},
+}
+
+// writeFilters returns the filter of every statement of an update, delete or findAndModify
+// command (ok is false for other commands or anything it cannot read).
+func writeFilters(cmd string, msg []byte) (filters []bsoncore.Document, ok bool) {
+	body, ok := msgBody(msg)
+	if !ok {
+		return nil, false
+	}
+	if cmd == "findAndModify" || cmd == "findandmodify" {
+		q, ok := body.Lookup("query").DocumentOK()
+		if !ok {
+			return nil, false
+		}
+		return []bsoncore.Document{q}, true
+	}
+	where, known := statementArrays[cmd]
+	if !known {
+		return nil, false
+	}
+	var statements []bsoncore.Document
+	if arr, isArr := body.Lookup(where.list).ArrayOK(); isArr {
+		values, err := arr.Values()
+		if err != nil {
+			return nil, false
+		}
+		for _, v := range values {
+			d, isDoc := v.DocumentOK()
+			if !isDoc {
+				return nil, false
+			}
+			statements = append(statements, d)
+		}
+	}
+	seq, ok := documentSequence(msg, where.list)
+	if !ok {
+		return nil, false
+	}
+	statements = append(statements, seq...)
+	if len(statements) == 0 {
+		return nil, false
+	}
+	for _, s := range statements {
+		q, isDoc := s.Lookup(where.filter).DocumentOK()
+		if !isDoc {
+			return nil, false
+		}
+		filters = append(filters, q)
+	}
+	return filters, true
+}
+
+// documentSequence returns the documents of an OP_MSG's kind-1 sections named id (none when
+// there is no such section); ok is false for a malformed message.
+func documentSequence(msg []byte, id string) (docs []bsoncore.Document, ok bool) {
+	flags, ok := msgFlags(msg)
+	if !ok {
+		return nil, false
+	}
+	end := len(msg)
+	if flags&flagChecksumPresent != 0 {
+		end -= 4
+	}
+	for pos := msgHeaderLen + 4; pos < end; {
+		kind := msg[pos]
+		pos++
+		if pos+4 > end {
+			return nil, false
+		}
+		l := int(int32(binary.LittleEndian.Uint32(msg[pos : pos+4])))
+		if l < 5 || l > end-pos {
+			return nil, false
+		}
+		section := msg[pos : pos+l]
+		pos += l
+		switch kind {
+		case 0:
+			continue
+		case 1:
+		default:
+			return nil, false
+		}
+		name := bytes.IndexByte(section[4:], 0)
+		if name < 0 {
+			return nil, false
+		}
+		if string(section[4:4+name]) != id {
+			continue
+		}
+		for rest := section[4+name+1:]; len(rest) > 0; {
+			doc, remaining, ok := bsoncore.ReadDocument(rest)
+			if !ok {
+				return nil, false
+			}
+			docs = append(docs, doc)
+			rest = remaining
+		}
+	}
+	return docs, true
+}
+
+// documentTargets returns, for a write command each of whose statements names one document by
+// `_id` (an ObjectId or a string: values whose equality is their bytes), those `_id`s as
+// strings; ok is false when any statement could touch another document (or when the command
+// cannot be read). A filter such as {_id: X, processedAt: {$exists: false}} names X.
+func documentTargets(cmd string, msg []byte) (ids []string, statements int, ok bool) {
+	filters, ok := writeFilters(cmd, msg)
+	if !ok {
+		return nil, 0, false
+	}
+	for _, f := range filters {
+		v, err := f.LookupErr("_id")
+		if err != nil || (v.Type != bsontype.ObjectID && v.Type != bsontype.String) {
+			return nil, 0, false
+		}
+		ids = append(ids, string(byte(v.Type))+string(v.Data))
+	}
+	return ids, len(filters), true
 }

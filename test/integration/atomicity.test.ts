@@ -70,4 +70,70 @@ describe('single-document atomicity under concurrency', () => {
     for (const r of results)
       if (r.status === 'rejected') expect((r.reason as { code?: number }).code).toBe(11000);
   });
+
+  // Writes that name their document by _id lock only that document in the proxy (so writes to
+  // different documents overlap); they must still never interleave on one document, also with
+  // writes that lock the whole collection and with inserts going on beside them.
+  describe('writes aimed at one document by _id', () => {
+    const retryingCreate = (key: string) => Doc.create({ key, n: 0 });
+
+    it('counts every one of 32 concurrent $inc, mixed with collection-wide $inc and inserts', async () => {
+      const { _id } = await Doc.create({ key: 'by-id-counter', n: 0 });
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          i % 4 === 3
+            ? Doc.updateOne({ key: 'by-id-counter' }, { $inc: { n: 1 } })
+            : i % 4 === 2
+              ? Promise.all([Doc.updateOne({ _id }, { $inc: { n: 1 } }), retryingCreate(`by-id-insert-${i}`)])
+              : Doc.updateOne({ _id }, { $inc: { n: 1 } }),
+        ),
+      );
+      expect((await Doc.findById(_id).lean())?.n).toBe(N);
+      expect(await Doc.countDocuments({ key: /^by-id-insert-/ })).toBe(N / 4);
+    });
+
+    it('gives a claim by _id exactly one winner', async () => {
+      const { _id } = await Doc.create({ key: 'by-id-claim', status: 'free' });
+      const results = await Promise.all(
+        Array.from({ length: N }, () =>
+          Doc.findOneAndUpdate({ _id, status: 'free' }, { $set: { status: 'taken' } }),
+        ),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+    });
+
+    it('lets a compare-and-set by _id succeed once, in batches that name several documents', async () => {
+      const docs = await Doc.insertMany(
+        Array.from({ length: 4 }, (_, i) => ({ key: `by-id-cas-${i}`, v: 0 })),
+      );
+      const results = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          Doc.bulkWrite(
+            // Each batch names the documents in another order: the proxy locks them in one order.
+            [0, 1, 2, 3].map((k) => ({
+              updateOne: { filter: { _id: docs[(k + i) % 4]?._id, v: 0 }, update: { $set: { v: 1 } } },
+            })),
+            { ordered: false },
+          ),
+        ),
+      );
+      expect(results.reduce((sum, r) => sum + r.modifiedCount, 0)).toBe(4);
+    });
+
+    it('counts every one of 32 concurrent $inc upserts by _id of a new document', async () => {
+      const _id = new mongoose.Types.ObjectId();
+      const upsert = () => Doc.updateOne({ _id }, { $inc: { n: 1 } }, { upsert: true });
+      await Promise.all(
+        Array.from({ length: N }, async () => {
+          try {
+            await upsert();
+          } catch (err) {
+            if ((err as { code?: number }).code !== 11000) throw err;
+            await upsert();
+          }
+        }),
+      );
+      expect((await Doc.findById(_id).lean())?.n).toBe(N);
+    });
+  });
 });

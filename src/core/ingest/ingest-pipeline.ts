@@ -252,7 +252,12 @@ export class IngestPipeline {
       at,
     });
     // Counted in its conversation when processed (one conversation update per message, not two).
-    if (!duplicate) await this.deps.events.publish('message.stored', { message });
+    // Announced without waiting for Redis: the message is stored, which is what the sender's
+    // acknowledgement says, and this process's events leave in the order they were published.
+    if (!duplicate)
+      this.deps.events
+        .publish('message.stored', { message })
+        .catch((err: unknown) => this.deps.log.error({ err }, 'announcing a stored message failed'));
     return { message, duplicate };
   }
 
