@@ -178,8 +178,12 @@ export const EnvSchema = Type.Object({
     maximum: 1,
     description: 'Similarity (0..1) a FAQ article needs for the bot to answer with it',
   }),
+  // Few: a run's work is mostly database commands, and more runs at once only queue them (and the
+  // acknowledgements of new messages behind them) without storing more. Measured with
+  // bench/pipeline (2026-12-07): 16 slots, 68 % of the database ceiling saturated and an ack p99
+  // of 65 ms at half that rate; 4 slots, 66 % and 31 ms; 2 slots, 66 % and 20 ms.
   INGEST_CONCURRENCY: Type.Integer({
-    default: 16,
+    default: 4,
     minimum: 1,
     maximum: 1000,
     description:

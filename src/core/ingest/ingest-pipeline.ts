@@ -67,7 +67,8 @@ export interface IngestDeps {
   /**
    * Conversations processed at once by this process (INGEST_CONCURRENCY); more wait their turn.
    * Unbounded, a burst has every message's reads and writes in flight together, and the
-   * acknowledgements of new messages queue behind them.
+   * acknowledgements of new messages queue behind them; a few runs at once fold more messages
+   * each and keep the database's queue short (default 4).
    */
   concurrency?: number;
   now?: () => Date;
@@ -179,7 +180,7 @@ export class IngestPipeline {
 
   constructor(private readonly deps: IngestDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.slots = Math.max(1, deps.concurrency ?? 16);
+    this.slots = Math.max(1, deps.concurrency ?? 4);
   }
 
   /** Stores the message once and announces it; processing continues in the background. */
