@@ -336,6 +336,42 @@ describe('processing customer messages: once, in order, resumed, parked', () => 
     expect(customer?.features?.sentimentCount).toBe(1 + texts.length);
   });
 
+  it('keeps processing other conversations while more conversations than it has slots are locked by another process', async () => {
+    const { pipeline, infra } = t.app.core;
+    // Five conversations (the app has INGEST_CONCURRENCY 4 slots) whose locks another process
+    // holds, as one that died mid-run would until the locks expire.
+    const locked = await Promise.all(
+      [0, 1, 2, 3, 4].map(
+        async (i) =>
+          (
+            await pipeline.accept({
+              channel: 'api',
+              externalUserId: `locked-${i}`,
+              clientMessageId: `l${i}`,
+              text: `hello locked ${i}`,
+            })
+          ).message,
+      ),
+    );
+    for (const m of locked)
+      await infra.redis.set(`${t.dbName}:lock:process:${m.conversationId}`, 'another-process', 'PX', 3000);
+    const finished = new Set<string>();
+    const lockedRuns = locked.map((m) => pipeline.process(m).then(() => finished.add(m.id)));
+    await sleep(100); // they have tried their locks
+    const free = await pipeline.receiveAndProcess({
+      channel: 'api',
+      externalUserId: 'not-locked',
+      clientMessageId: 'f1',
+      text: 'hello free',
+    });
+    // Answered while every locked conversation still waits: they hold no slot between tries.
+    expect(free.botReplies).toHaveLength(1);
+    expect(finished.size).toBe(0);
+    // Once the locks expire, each locked message is processed, once.
+    await Promise.all(lockedRuns);
+    for (const m of locked) expect(await botReplies(m)).toBe(1);
+  });
+
   it('sends the "a person will reply" notice when a crash came between opening the ticket and the notice', async () => {
     const { pipeline, stores, infra } = t.app.core;
     const { message } = await pipeline.accept({

@@ -406,11 +406,10 @@ export class IngestPipeline {
   /** Runs `work` after the conversation's earlier work in this process, holding its lock across processes. */
   private inConversation<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.conversationTails.get(conversationId) ?? Promise.resolve();
-    // The slot is taken after the conversation's earlier work finished: a message waiting for
-    // its predecessor holds none, so the predecessor always finds one.
-    const run = previous
-      .catch(() => {})
-      .then(() => this.withSlot(() => this.withConversationLock(conversationId, work)));
+    // A slot is taken after the conversation's earlier work finished (a message waiting for its
+    // predecessor holds none, so the predecessor always finds one), and only while the run works
+    // or tries the conversation's lock (see withConversationLock).
+    const run = previous.catch(() => {}).then(() => this.withConversationLock(conversationId, work));
     const tail = run.catch(() => {});
     this.conversationTails.set(conversationId, tail);
     void tail.then(() => {
@@ -432,17 +431,24 @@ export class IngestPipeline {
     }
   }
 
+  /**
+   * Runs `work` in a processing slot, holding the conversation's lock across processes. Between
+   * tries of a lock another process holds, the slot is given back: a few conversations locked
+   * elsewhere (by a process that died holding them, for up to PROCESS_LOCK_MS) must not stop
+   * every other conversation of this process, with only INGEST_CONCURRENCY slots.
+   */
   private async withConversationLock<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     const deadline = this.now().getTime() + 30_000;
     for (;;) {
-      let result: Awaited<ReturnType<Locks['tryWithLock']>> & { value?: T };
-      try {
-        result = await this.deps.locks.tryWithLock(`process:${conversationId}`, PROCESS_LOCK_MS, work);
-      } catch (err) {
-        // The lock store is away: one process still keeps its own order (the chain above).
-        if (err instanceof LockUnavailable) return work();
-        throw err;
-      }
+      const result = await this.withSlot(async (): Promise<{ acquired: boolean; value?: T }> => {
+        try {
+          return await this.deps.locks.tryWithLock(`process:${conversationId}`, PROCESS_LOCK_MS, work);
+        } catch (err) {
+          // The lock store is away: one process still keeps its own order (the chain above).
+          if (err instanceof LockUnavailable) return { acquired: true, value: await work() };
+          throw err;
+        }
+      });
       if (result.acquired) return result.value as T;
       if (this.now().getTime() > deadline) {
         throw new Error(`conversation ${conversationId} stayed locked for 30 s; the recovery job will retry`);
