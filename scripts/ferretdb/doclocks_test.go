@@ -187,3 +187,42 @@ func TestDocLocksBoundStatements(t *testing.T) {
 	// A command larger than the bound still runs (alone).
 	d.acquire(key, "update", updateInSequence(filterDoc(primitive.NewObjectID()), filterDoc(primitive.NewObjectID()), filterDoc(primitive.NewObjectID())))(true)
 }
+
+func TestReplyShowsCollection(t *testing.T) {
+	reply := func(build func(b *bsoncore.DocumentBuilder)) []byte {
+		b := bsoncore.NewDocumentBuilder()
+		build(b)
+		return buildMsg(1, b.Build())
+	}
+	dup := bsoncore.NewArrayBuilder().AppendDocument(bsoncore.NewDocumentBuilder().AppendInt32("index", 0).AppendInt32("code", 11000).Build()).Build()
+	invalid := bsoncore.NewArrayBuilder().AppendDocument(bsoncore.NewDocumentBuilder().AppendInt32("index", 0).AppendInt32("code", 2).Build()).Build()
+	for name, tc := range map[string]struct {
+		rep  []byte
+		want bool
+	}{
+		"insert of one": {reply(func(b *bsoncore.DocumentBuilder) { b.AppendInt32("n", 1).AppendDouble("ok", 1) }), true},
+		"update that matched nothing": {reply(func(b *bsoncore.DocumentBuilder) {
+			b.AppendInt32("n", 0).AppendInt32("nModified", 0).AppendDouble("ok", 1)
+		}), false},
+		"findAndModify that found one": {reply(func(b *bsoncore.DocumentBuilder) {
+			b.AppendDocument("lastErrorObject", bsoncore.NewDocumentBuilder().AppendInt32("n", 1).Build()).AppendDouble("ok", 1)
+		}), true},
+		"findAndModify that found none": {reply(func(b *bsoncore.DocumentBuilder) {
+			b.AppendDocument("lastErrorObject", bsoncore.NewDocumentBuilder().AppendInt32("n", 0).Build()).AppendDouble("ok", 1)
+		}), false},
+		"duplicate key": {reply(func(b *bsoncore.DocumentBuilder) {
+			b.AppendInt32("n", 0).AppendArray("writeErrors", dup).AppendDouble("ok", 1)
+		}), true},
+		"refused write": {reply(func(b *bsoncore.DocumentBuilder) {
+			b.AppendInt32("n", 0).AppendArray("writeErrors", invalid).AppendDouble("ok", 1)
+		}), false},
+		"command failed": {reply(func(b *bsoncore.DocumentBuilder) { b.AppendDouble("ok", 0).AppendString("errmsg", "no") }), false},
+		"not a reply":    {[]byte{1, 2, 3}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := replyShowsCollection(tc.rep); got != tc.want {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -76,8 +76,9 @@ func (t *lockTable) lock(key string) (unlock func()) {
 type collLock struct {
 	rw     sync.RWMutex
 	insert sync.Mutex
-	// exists: a write on the collection came back since it was last dropped. Until then its
-	// writes take it exclusively, as FerretDB creates a collection on its first write.
+	// exists: since the collection was last dropped, a write on it came back having written a
+	// document or hit a unique index. Until then its writes take it exclusively: FerretDB
+	// creates a collection on its first write, and creations at once can use up its pool.
 	exists atomic.Bool
 }
 
@@ -126,8 +127,8 @@ func (d *docLocks) dropped(prefix string, whole bool) {
 	}
 }
 
-// acquire takes the locks a write command needs and returns what releases them; ok tells
-// the release whether a reply came back.
+// acquire takes the locks a write command needs and returns what releases them; the release
+// is told whether the reply showed that the collection exists (replyShowsCollection).
 func (d *docLocks) acquire(key, cmd string, req []byte) (release func(ok bool)) {
 	c := d.coll(key)
 	exclusive := func() func(bool) {
@@ -332,10 +333,10 @@ func (p *proxy) handle(client net.Conn) {
 			}
 		}
 
-		err = p.roundTrip(req, client, up, ur, &repBuf)
+		rep, err := p.roundTrip(req, client, up, ur, &repBuf)
 
 		if release != nil {
-			release(err == nil)
+			release(err == nil && replyShowsCollection(rep))
 		}
 		if p.docs != nil && err == nil {
 			switch cmd {
@@ -365,9 +366,11 @@ func (p *proxy) handle(client net.Conn) {
 // looks at the flag), but the client expects no reply then: that reply is read and
 // dropped, so the stream stays in step, and a write's lock is held until FerretDB has
 // applied it.
-func (p *proxy) roundTrip(req []byte, client, up net.Conn, ur *bufio.Reader, repBuf *[]byte) error {
+//
+// It returns the last reply (aliasing *repBuf until the next read).
+func (p *proxy) roundTrip(req []byte, client, up net.Conn, ur *bufio.Reader, repBuf *[]byte) ([]byte, error) {
 	if _, err := up.Write(req); err != nil {
-		return err
+		return nil, err
 	}
 
 	forward := !moreToCome(req)
@@ -378,17 +381,17 @@ func (p *proxy) roundTrip(req []byte, client, up net.Conn, ur *bufio.Reader, rep
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF // a reply was due
 			}
-			return err
+			return nil, err
 		}
 
 		if forward {
 			if _, err = client.Write(rep); err != nil {
-				return err
+				return nil, err
 			}
 		}
 
 		if !moreToCome(rep) { // moreToCome on a reply: exhaust cursor, more replies follow
-			return nil
+			return rep, nil
 		}
 	}
 }

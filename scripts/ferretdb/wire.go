@@ -329,3 +329,38 @@ func documentTargets(cmd string, msg []byte) (ids []string, statements int, ok b
 	}
 	return ids, len(filters), true
 }
+
+// replyShowsCollection reports whether a write's reply shows that its collection exists: ok,
+// and a document written (`n`, or findAndModify's `lastErrorObject.n`) or a duplicate key
+// refused by a unique index. An update that matched nothing or a refused write shows nothing.
+func replyShowsCollection(rep []byte) bool {
+	body, ok := msgBody(rep)
+	if !ok {
+		return false
+	}
+	if v, isNum := body.Lookup("ok").AsInt64OK(); !isNum || v != 1 {
+		return false
+	}
+	if n, isNum := body.Lookup("n").AsInt64OK(); isNum && n > 0 {
+		return true
+	}
+	if leo, isDoc := body.Lookup("lastErrorObject").DocumentOK(); isDoc {
+		if n, isNum := leo.Lookup("n").AsInt64OK(); isNum && n > 0 {
+			return true
+		}
+	}
+	if errs, isArr := body.Lookup("writeErrors").ArrayOK(); isArr {
+		values, err := errs.Values()
+		if err != nil {
+			return false
+		}
+		for _, v := range values {
+			if d, isDoc := v.DocumentOK(); isDoc {
+				if code, isNum := d.Lookup("code").AsInt64OK(); isNum && code == 11000 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
