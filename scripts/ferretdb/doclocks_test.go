@@ -226,3 +226,29 @@ func TestReplyShowsCollection(t *testing.T) {
 		})
 	}
 }
+
+// Every prefix and every one-byte corruption of a well-formed write must be read without a panic,
+// and anything that cannot be read whole takes no document lock.
+func TestDocumentTargetsOnDamagedMessages(t *testing.T) {
+	good := updateInSequence(filterDoc(primitive.NewObjectID()), filterDoc(primitive.NewObjectID()))
+	for n := 0; n < len(good); n++ {
+		cut := append([]byte{}, good[:n]...)
+		if len(cut) >= 4 {
+			binary.LittleEndian.PutUint32(cut, uint32(len(cut)))
+		}
+		if _, _, ok := documentTargets("update", cut); ok && n < len(good) {
+			t.Fatalf("a message cut at %d of %d bytes named documents", n, len(good))
+		}
+		_ = writeLockKey(cut)
+		_ = replyShowsCollection(cut)
+	}
+	for i := msgHeaderLen; i < len(good); i++ {
+		for _, b := range []byte{0x00, 0x01, 0x7f, 0xff} {
+			bad := append([]byte{}, good...)
+			bad[i] = b
+			_, _, _ = documentTargets("update", bad)
+			_ = writeLockKey(bad)
+			_ = replyShowsCollection(bad)
+		}
+	}
+}

@@ -98,11 +98,13 @@ func moreToCome(msg []byte) bool {
 	return ok && flags&flagMoreToCome != 0
 }
 
-// msgBody returns the kind-0 section (the command document) of an OP_MSG.
-func msgBody(msg []byte) (bsoncore.Document, bool) {
+// sections walks an OP_MSG's sections in order, handing visit each one's kind and bytes (from
+// its int32 length on) until visit returns true. ok is false for another opcode or a malformed
+// message (the sections before the fault were still visited).
+func sections(msg []byte, visit func(kind byte, section []byte) (stop bool)) (ok bool) {
 	flags, ok := msgFlags(msg)
 	if !ok {
-		return nil, false
+		return false
 	}
 
 	end := len(msg)
@@ -114,29 +116,42 @@ func msgBody(msg []byte) (bsoncore.Document, bool) {
 		kind := msg[pos]
 		pos++
 		if pos+4 > end {
-			return nil, false
+			return false
 		}
 		l := int(int32(binary.LittleEndian.Uint32(msg[pos : pos+4])))
 
 		switch kind {
 		case 0: // body: exactly one BSON document
 			if l < 5 || l > end-pos {
-				return nil, false
+				return false
 			}
-			return bsoncore.Document(msg[pos : pos+l]), true
-
 		case 1: // document sequence: int32 size (including itself), cstring id, documents
 			if l < 4 || l > end-pos {
-				return nil, false
+				return false
 			}
-			pos += l
-
 		default: // kind 2 is internal to MongoDB; anything else is unknown
-			return nil, false
+			return false
 		}
+		if visit(kind, msg[pos:pos+l]) {
+			return true
+		}
+		pos += l
 	}
 
-	return nil, false
+	return true
+}
+
+// msgBody returns the kind-0 section (the command document) of an OP_MSG.
+func msgBody(msg []byte) (bsoncore.Document, bool) {
+	var body bsoncore.Document
+	ok := sections(msg, func(kind byte, section []byte) bool {
+		if kind == 0 {
+			body = bsoncore.Document(section)
+			return true
+		}
+		return false
+	})
+	return body, ok && body != nil
 }
 
 // lockedCommands are the commands that read and then write documents; FerretDB v1
@@ -265,50 +280,31 @@ func writeFilters(cmd string, msg []byte) (filters []bsoncore.Document, ok bool)
 // documentSequence returns the documents of an OP_MSG's kind-1 sections named id (none when
 // there is no such section); ok is false for a malformed message.
 func documentSequence(msg []byte, id string) (docs []bsoncore.Document, ok bool) {
-	flags, ok := msgFlags(msg)
-	if !ok {
-		return nil, false
-	}
-	end := len(msg)
-	if flags&flagChecksumPresent != 0 {
-		end -= 4
-	}
-	for pos := msgHeaderLen + 4; pos < end; {
-		kind := msg[pos]
-		pos++
-		if pos+4 > end {
-			return nil, false
-		}
-		l := int(int32(binary.LittleEndian.Uint32(msg[pos : pos+4])))
-		if l < 5 || l > end-pos {
-			return nil, false
-		}
-		section := msg[pos : pos+l]
-		pos += l
-		switch kind {
-		case 0:
-			continue
-		case 1:
-		default:
-			return nil, false
+	bad := false
+	ok = sections(msg, func(kind byte, section []byte) bool {
+		if kind != 1 {
+			return false
 		}
 		name := bytes.IndexByte(section[4:], 0)
 		if name < 0 {
-			return nil, false
+			bad = true
+			return true
 		}
 		if string(section[4:4+name]) != id {
-			continue
+			return false
 		}
 		for rest := section[4+name+1:]; len(rest) > 0; {
-			doc, remaining, ok := bsoncore.ReadDocument(rest)
-			if !ok {
-				return nil, false
+			doc, remaining, read := bsoncore.ReadDocument(rest)
+			if !read {
+				bad = true
+				return true
 			}
 			docs = append(docs, doc)
 			rest = remaining
 		}
-	}
-	return docs, true
+		return false
+	})
+	return docs, ok && !bad
 }
 
 // documentTargets returns, for a write command each of whose statements names one document by

@@ -29,18 +29,21 @@ describe('single-document atomicity under concurrency', () => {
     expect((await Doc.findOne({ key: 'counter' }).lean())?.n).toBe(N);
   });
 
-  it('counts every one of 32 concurrent $inc upserts of a new counter', async () => {
-    const upsert = () => Doc.updateOne({ key: 'upserted' }, { $inc: { n: 1 } }, { upsert: true });
-    await Promise.all(
+  /** N at once, each retried once after losing an upsert race (E11000), as documented. */
+  const concurrentUpserts = (upsert: () => Promise<unknown>) =>
+    Promise.all(
       Array.from({ length: N }, async () => {
         try {
           await upsert();
         } catch (err) {
           if ((err as { code?: number }).code !== 11000) throw err;
-          await upsert(); // the documented retry for a lost upsert race
+          await upsert();
         }
       }),
     );
+
+  it('counts every one of 32 concurrent $inc upserts of a new counter', async () => {
+    await concurrentUpserts(() => Doc.updateOne({ key: 'upserted' }, { $inc: { n: 1 } }, { upsert: true }));
     expect((await Doc.findOne({ key: 'upserted' }).lean())?.n).toBe(N);
   });
 
@@ -75,8 +78,6 @@ describe('single-document atomicity under concurrency', () => {
   // different documents overlap); they must still never interleave on one document, also with
   // writes that lock the whole collection and with inserts going on beside them.
   describe('writes aimed at one document by _id', () => {
-    const retryingCreate = (key: string) => Doc.create({ key, n: 0 });
-
     it('counts every one of 32 concurrent $inc, mixed with collection-wide $inc and inserts', async () => {
       const { _id } = await Doc.create({ key: 'by-id-counter', n: 0 });
       await Promise.all(
@@ -84,7 +85,10 @@ describe('single-document atomicity under concurrency', () => {
           i % 4 === 3
             ? Doc.updateOne({ key: 'by-id-counter' }, { $inc: { n: 1 } })
             : i % 4 === 2
-              ? Promise.all([Doc.updateOne({ _id }, { $inc: { n: 1 } }), retryingCreate(`by-id-insert-${i}`)])
+              ? Promise.all([
+                  Doc.updateOne({ _id }, { $inc: { n: 1 } }),
+                  Doc.create({ key: `by-id-insert-${i}`, n: 0 }),
+                ])
               : Doc.updateOne({ _id }, { $inc: { n: 1 } }),
         ),
       );
@@ -122,17 +126,7 @@ describe('single-document atomicity under concurrency', () => {
 
     it('counts every one of 32 concurrent $inc upserts by _id of a new document', async () => {
       const _id = new mongoose.Types.ObjectId();
-      const upsert = () => Doc.updateOne({ _id }, { $inc: { n: 1 } }, { upsert: true });
-      await Promise.all(
-        Array.from({ length: N }, async () => {
-          try {
-            await upsert();
-          } catch (err) {
-            if ((err as { code?: number }).code !== 11000) throw err;
-            await upsert();
-          }
-        }),
-      );
+      await concurrentUpserts(() => Doc.updateOne({ _id }, { $inc: { n: 1 } }, { upsert: true }));
       expect((await Doc.findById(_id).lean())?.n).toBe(N);
     });
   });
