@@ -252,3 +252,59 @@ func TestDocumentTargetsOnDamagedMessages(t *testing.T) {
 		}
 	}
 }
+
+// bsoncore reads a key's first value and FerretDB its last: a write that repeats a key saying
+// which documents it touches is locked whole.
+func TestDocumentTargetsRefuseRepeatedKeys(t *testing.T) {
+	a, b := primitive.NewObjectID(), primitive.NewObjectID()
+	stmt := func(fields func(d *bsoncore.DocumentBuilder)) bsoncore.Document {
+		d := bsoncore.NewDocumentBuilder()
+		fields(d)
+		return d.Build()
+	}
+	update := func(statements ...bsoncore.Document) []byte {
+		arr := bsoncore.NewArrayBuilder()
+		for _, s := range statements {
+			arr.AppendDocument(s)
+		}
+		return buildMsg(1, bsoncore.NewDocumentBuilder().AppendString("update", "c").AppendArray("updates", arr.Build()).AppendString("$db", "d").Build())
+	}
+	for name, msg := range map[string][]byte{
+		"q twice, the second matching everything": update(stmt(func(d *bsoncore.DocumentBuilder) {
+			d.AppendDocument("q", filterDoc(a)).AppendDocument("q", filterDoc(nil)).AppendBoolean("multi", true)
+		})),
+		"_id twice in a filter": update(stmt(func(d *bsoncore.DocumentBuilder) {
+			d.AppendDocument("q", bsoncore.NewDocumentBuilder().AppendObjectID("_id", a).AppendObjectID("_id", b).Build())
+		})),
+		"updates twice": buildMsg(1, bsoncore.NewDocumentBuilder().AppendString("update", "c").
+			AppendArray("updates", bsoncore.NewArrayBuilder().AppendDocument(bsoncore.NewDocumentBuilder().AppendDocument("q", filterDoc(a)).Build()).Build()).
+			AppendArray("updates", bsoncore.NewArrayBuilder().AppendDocument(bsoncore.NewDocumentBuilder().AppendDocument("q", filterDoc(nil)).Build()).Build()).
+			AppendString("$db", "d").Build()),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if ids, _, ok := documentTargets("update", msg); ok {
+				t.Fatalf("named documents %q", ids)
+			}
+		})
+	}
+	fam := buildMsg(1, bsoncore.NewDocumentBuilder().AppendString("findAndModify", "c").
+		AppendDocument("query", filterDoc(a)).AppendDocument("query", filterDoc(nil, "status", "free")).AppendString("$db", "d").Build())
+	if ids, _, ok := documentTargets("findAndModify", fam); ok {
+		t.Fatalf("findAndModify with query twice named documents %q", ids)
+	}
+}
+
+// A write that began before a drop and came back after it does not mark the collection existing.
+func TestDocLocksDropDuringFirstWrite(t *testing.T) {
+	d := newDocLocks(4)
+	key := "d\x00c"
+	byA := updateInBody("updates", filterDoc(primitive.NewObjectID()))
+	first := d.acquire(key, "insert", buildMsg(1, cmd("insert", "c", "$db", "d")))
+	d.dropped("d\x00", true)
+	first(true)
+	held := d.acquire(key, "update", byA)
+	if _, isBlocked := blocked(func() { d.acquire(key, "update", updateInBody("updates", filterDoc(primitive.NewObjectID())))(true) }); !isBlocked {
+		t.Fatal("after a drop during its first write, the collection was taken as existing")
+	}
+	held(true)
+}

@@ -80,6 +80,8 @@ type collLock struct {
 	// document or hit a unique index. Until then its writes take it exclusively: FerretDB
 	// creates a collection on its first write, and creations at once can use up its pool.
 	exists atomic.Bool
+	// drops counts the drops seen: a write that started before one does not mark it existing.
+	drops atomic.Int64
 }
 
 // docLocks are the per-document locks: one collLock per collection (kept while the process
@@ -122,6 +124,7 @@ func (d *docLocks) dropped(prefix string, whole bool) {
 	defer d.mu.Unlock()
 	for key, c := range d.colls {
 		if key == prefix || (whole && strings.HasPrefix(key, prefix)) {
+			c.drops.Add(1)
 			c.exists.Store(false)
 		}
 	}
@@ -133,9 +136,14 @@ func (d *docLocks) acquire(key, cmd string, req []byte) (release func(ok bool)) 
 	c := d.coll(key)
 	exclusive := func() func(bool) {
 		c.rw.Lock()
+		drops := c.drops.Load()
 		return func(ok bool) {
 			if ok {
-				c.exists.Store(true)
+				d.mu.Lock() // as dropped() does: a drop is seen either before this or after
+				if c.drops.Load() == drops {
+					c.exists.Store(true)
+				}
+				d.mu.Unlock()
 			}
 			c.rw.Unlock()
 		}

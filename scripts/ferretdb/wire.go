@@ -235,18 +235,23 @@ func writeFilters(cmd string, msg []byte) (filters []bsoncore.Document, ok bool)
 		return nil, false
 	}
 	if cmd == "findAndModify" || cmd == "findandmodify" {
-		q, ok := body.Lookup("query").DocumentOK()
-		if !ok {
+		q, n := only(body, "query")
+		d, isDoc := q.DocumentOK()
+		if n != 1 || !isDoc {
 			return nil, false
 		}
-		return []bsoncore.Document{q}, true
+		return []bsoncore.Document{d}, true
 	}
 	where, known := statementArrays[cmd]
 	if !known {
 		return nil, false
 	}
 	var statements []bsoncore.Document
-	if arr, isArr := body.Lookup(where.list).ArrayOK(); isArr {
+	list, n := only(body, where.list)
+	if n > 1 {
+		return nil, false
+	}
+	if arr, isArr := list.ArrayOK(); n == 1 && isArr {
 		values, err := arr.Values()
 		if err != nil {
 			return nil, false
@@ -268,13 +273,31 @@ func writeFilters(cmd string, msg []byte) (filters []bsoncore.Document, ok bool)
 		return nil, false
 	}
 	for _, s := range statements {
-		q, isDoc := s.Lookup(where.filter).DocumentOK()
-		if !isDoc {
+		q, n := only(s, where.filter)
+		d, isDoc := q.DocumentOK()
+		if n != 1 || !isDoc {
 			return nil, false
 		}
-		filters = append(filters, q)
+		filters = append(filters, d)
 	}
 	return filters, true
+}
+
+// only returns key's value in doc and how many times key occurs there (0 when doc cannot be
+// read). bsoncore's Lookup returns a key's first value, but FerretDB takes its last: a write is
+// read for its documents only when every key that says which documents it touches occurs once.
+func only(doc bsoncore.Document, key string) (v bsoncore.Value, n int) {
+	elems, err := doc.Elements()
+	if err != nil {
+		return bsoncore.Value{}, 0
+	}
+	for _, e := range elems {
+		if e.Key() == key {
+			v = e.Value()
+			n++
+		}
+	}
+	return v, n
 }
 
 // documentSequence returns the documents of an OP_MSG's kind-1 sections named id (none when
@@ -317,8 +340,8 @@ func documentTargets(cmd string, msg []byte) (ids []string, statements int, ok b
 		return nil, 0, false
 	}
 	for _, f := range filters {
-		v, err := f.LookupErr("_id")
-		if err != nil || (v.Type != bsontype.ObjectID && v.Type != bsontype.String) {
+		v, n := only(f, "_id")
+		if n != 1 || (v.Type != bsontype.ObjectID && v.Type != bsontype.String) {
 			return nil, 0, false
 		}
 		ids = append(ids, string(byte(v.Type))+string(v.Data))
