@@ -3,7 +3,7 @@
  * what it would cost the classifier.
  *
  * Each bundled encoder (int8 ONNX, one thread, as src/nlp/encoder/encoder-thread.ts runs it) embeds
- * the pipeline benchmark's kind of texts one at a time and in padded batches of 4 and 8 (CPU ms
+ * the pipeline benchmark's English messages one at a time and in padded batches of 4 and 8 (CPU ms
  * per message), and each text's vector from a batch is compared with its vector alone. The models
  * quantise activations per tensor, with one scale for the whole batch, so a text's vector depends
  * on the texts beside it: the lowest cosine says how far.
@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { type EncoderSpec, encoderDir, MINILM, MPNET } from '../../src/nlp/encoder/sentence-encoder.js';
 import { WordPieceTokenizer } from '../../src/nlp/encoder/wordpiece.js';
+import { englishBenchMessage } from '../lib/messages.js';
 import { type BenchRow, writeResult } from '../lib/results.js';
 import { printTable, round } from '../lib/stats.js';
 
@@ -23,18 +24,7 @@ const TEXTS = Number(process.env.BENCH_ENCODER_TEXTS ?? 64);
 const REPEATS = Number(process.env.BENCH_ENCODER_REPEATS ?? 3);
 const BATCHES = [1, 4, 8];
 
-/** The pipeline benchmark's English messages: every one differs. */
-const TEMPLATES: ((n: number) => string)[] = [
-  (n) => `Where is my order ${10000 + n * 37}?`,
-  (n) =>
-    `Do you ship to ${['Canada', 'Norway', 'Chile', 'Kenya', 'Japan', 'Peru'][n % 6]} from warehouse ${n}?`,
-  (n) => `My package ${n} arrived damaged, I want a refund`,
-  (n) => `How do I reset my password? I tried ${n % 50} times already`,
-  (n) => `Can I change the delivery address of order ${20000 + n}?`,
-];
-const texts = Array.from({ length: TEXTS }, (_, n) =>
-  (TEMPLATES[n % TEMPLATES.length] as (n: number) => string)(n),
-);
+const texts = Array.from({ length: TEXTS }, (_, n) => englishBenchMessage(n));
 
 async function embedBatch(session: InferenceSession, batch: number[][]): Promise<Float32Array[]> {
   const width = Math.max(...batch.map((ids) => ids.length));

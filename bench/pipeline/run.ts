@@ -23,6 +23,7 @@ import { io, type Socket } from 'socket.io-client';
 import { buildApp, type ParleyApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { benchMessage } from '../lib/messages.js';
 import { type BenchRow, writeResult } from '../lib/results.js';
 import { benchServers } from '../lib/servers.js';
 import { median, percentile, printTable, round } from '../lib/stats.js';
@@ -33,17 +34,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 10);
 const ADMIN = { email: 'bench@parley.local', password: 'bench-password-123' };
-
-/** Every text differs (numbers, places), as real messages do: nothing is answered from a cache. */
-const TEMPLATES: ((n: number) => string)[] = [
-  (n) => `Where is my order ${10000 + (n % 90000)}?`,
-  (n) =>
-    `Do you ship to ${['Canada', 'Norway', 'Chile', 'Kenya', 'Japan', 'Peru'][n % 6]} from warehouse ${n}?`,
-  (n) => `My package ${n} arrived damaged, I want a refund`,
-  (n) => `How do I reset my password? I tried ${n % 50} times already`,
-  (n) => `我的订单${10000 + (n % 90000)}什么时候发货？`,
-  (n) => `Can I change the delivery address of order ${20000 + (n % 70000)}?`,
-];
 
 type Ack = { ok: boolean; data?: { message: { id: string } } };
 
@@ -131,7 +121,7 @@ async function sendOne(socket: Socket, sent: Map<string, number>, ackMs: number[
   const t0 = performance.now();
   const ack = (await socket.timeout(30_000).emitWithAck('message:send', {
     clientMessageId: `b-${n}`,
-    text: (TEMPLATES[n % TEMPLATES.length] as (n: number) => string)(n),
+    text: benchMessage(n),
   })) as Ack;
   if (!ack.ok || !ack.data) return false;
   ackMs.push(performance.now() - t0);
